@@ -1,0 +1,40 @@
+# The README's two commands: `make demo` and `make test`. Each sets up what it needs.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: setup system demo test lint bench samples clean
+
+setup: system $(STAMP)
+
+system:
+	@bash scripts/system-deps.sh
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,dask]'
+	@touch $(STAMP)
+
+# The sample dump is committed; regenerating it rewrites identical bytes and
+# restores the file times that git does not keep.
+samples: setup
+	$(BIN)/python samples/make_samples.py
+
+demo: samples
+	rm -rf demo-case
+	$(BIN)/forensics scan samples/dump -o demo-case --no-ocr || test $$? -eq 1
+	$(BIN)/forensics timeline demo-case --freq D --tz +09:00
+
+lint: setup
+	$(BIN)/ruff check forensics tests samples bench
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/metadata.py
+
+clean:
+	rm -rf demo-case .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,421 @@
+"""The case: one SQLite file (WAL mode) plus `manifest.json`, in a folder.
+
+Tables hold every observation (each scan of a source); the views of
+DESIGN.md show the latest observation of each source. Writes are batched, one
+transaction per batch, and a file's rows always land together, so a scan
+killed at any moment leaves whole files behind and resumes after them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import socket
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .records import FileResult
+from .timeline import events_for, volume
+
+CASE_FILE = "case.sqlite"
+MANIFEST = "manifest.json"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS observations (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    params TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    counts TEXT
+);
+CREATE TABLE IF NOT EXISTS file_rows (
+    id INTEGER PRIMARY KEY,
+    observation INTEGER NOT NULL REFERENCES observations(id),
+    path TEXT NOT NULL,
+    container TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    link_target TEXT,
+    size INTEGER,
+    md5 TEXT, sha1 TEXT, sha256 TEXT,
+    mime TEXT NOT NULL,
+    ext_mismatch INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    seconds REAL,
+    UNIQUE (observation, path)
+);
+CREATE TABLE IF NOT EXISTS record_rows (
+    file_id INTEGER NOT NULL REFERENCES file_rows(id), seq INTEGER NOT NULL,
+    extractor TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS event_rows (
+    file_id INTEGER NOT NULL REFERENCES file_rows(id), seq INTEGER NOT NULL,
+    field TEXT NOT NULL, description TEXT NOT NULL, extractor TEXT NOT NULL,
+    local TEXT NOT NULL, "offset" TEXT, utc TEXT, zone_basis TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS note_rows (
+    file_id INTEGER NOT NULL REFERENCES file_rows(id), seq INTEGER NOT NULL,
+    text TEXT NOT NULL, lang TEXT NOT NULL, confidence REAL, ink TEXT, box TEXT,
+    origin TEXT NOT NULL, source TEXT NOT NULL, pair INTEGER
+);
+CREATE TABLE IF NOT EXISTS problem_rows (
+    file_id INTEGER NOT NULL REFERENCES file_rows(id), seq INTEGER NOT NULL,
+    severity TEXT NOT NULL, extractor TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS record_file ON record_rows(file_id);
+CREATE INDEX IF NOT EXISTS event_file ON event_rows(file_id);
+CREATE INDEX IF NOT EXISTS note_file ON note_rows(file_id);
+CREATE INDEX IF NOT EXISTS problem_file ON problem_rows(file_id);
+
+CREATE VIEW IF NOT EXISTS latest_files AS
+    SELECT * FROM file_rows
+    WHERE observation IN (SELECT max(id) FROM observations GROUP BY source);
+CREATE VIEW IF NOT EXISTS files AS
+    SELECT path, container, kind, link_target, size, md5, sha1, sha256, mime,
+           ext_mismatch, status, observation, seconds
+    FROM latest_files;
+CREATE VIEW IF NOT EXISTS records AS
+    SELECT f.path, r.extractor, r.kind, r.source, r.body, f.observation
+    FROM record_rows r JOIN latest_files f ON f.id = r.file_id;
+CREATE VIEW IF NOT EXISTS events AS
+    SELECT f.path, e.utc, e.local, e."offset", e.zone_basis, e.description, e.extractor,
+           e.field, f.observation
+    FROM event_rows e JOIN latest_files f ON f.id = e.file_id;
+CREATE VIEW IF NOT EXISTS notes AS
+    SELECT f.path, n.text, n.lang, n.confidence, n.ink, n.box, n.origin, n.pair, n.source,
+           f.observation
+    FROM note_rows n JOIN latest_files f ON f.id = n.file_id;
+CREATE VIEW IF NOT EXISTS problems AS
+    SELECT f.path, p.severity, p.extractor, p.kind, p.message, f.observation
+    FROM problem_rows p JOIN latest_files f ON f.id = p.file_id;
+"""
+
+# Each view's row order: by path, then by the order the worker produced.
+_VIEW_ORDER = {
+    "files": "path",
+    "records": "path, extractor, kind, body",
+    "events": "path, field, local",
+    "notes": "path, origin, text",
+    "problems": "path, extractor, kind, message",
+    "observations": "id",
+}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def connect(folder: str | os.PathLike[str]) -> sqlite3.Connection:
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path / CASE_FILE, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA foreign_keys=ON")
+    con.executescript(_SCHEMA)
+    con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    return con
+
+
+class CaseWriter:
+    """Appends one observation's results. `open()` starts a new observation
+    or resumes an unfinished one of the same source and parameters."""
+
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        source: str,
+        params: dict[str, Any],
+        batch_size: int = 200,
+        batch_seconds: float = 2.0,
+    ) -> None:
+        self.folder = Path(folder)
+        self.con = connect(folder)
+        self.source = source
+        self.params = json.dumps(params, sort_keys=True)
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self._pending: list[FileResult] = []
+        self._last_flush = time.monotonic()
+        self.observation, self.done, self.resumed = self._open()
+        self.previous = self._previous_observation()
+
+    def _open(self) -> tuple[int, set[str], bool]:
+        row = self.con.execute(
+            "SELECT id, params, finished FROM observations WHERE source = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (self.source,),
+        ).fetchone()
+        if row and row[2] is None and row[1] == self.params:
+            done = {
+                p
+                for (p,) in self.con.execute(
+                    "SELECT path FROM file_rows WHERE observation = ?", (row[0],)
+                )
+            }
+            return row[0], done, True
+        cur = self.con.execute(
+            "INSERT INTO observations (source, params, started) VALUES (?, ?, ?)",
+            (self.source, self.params, _now()),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid, set(), False
+
+    def _previous_observation(self) -> int | None:
+        row = self.con.execute(
+            "SELECT max(id) FROM observations WHERE source = ? AND id < ? AND finished IS NOT NULL",
+            (self.source, self.observation),
+        ).fetchone()
+        return row[0] if row else None
+
+    def add(self, result: FileResult) -> None:
+        self._pending.append(result)
+        if (
+            len(self._pending) >= self.batch_size
+            or time.monotonic() - self._last_flush >= self.batch_seconds
+        ):
+            self.flush()
+
+    def _status(self, path: str, sha256: str | None) -> str:
+        if self.previous is None:
+            return "new"
+        row = self.con.execute(
+            "SELECT sha256 FROM file_rows WHERE observation = ? AND path = ? AND status != 'gone'",
+            (self.previous, path),
+        ).fetchone()
+        if row is None:
+            return "new"
+        return "unchanged" if row[0] == sha256 else "changed"
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for res in self._pending:
+                self._insert(res)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.done.update(r.ref.url for r in self._pending)
+        self._pending.clear()
+        self._last_flush = time.monotonic()
+
+    def _insert(self, res: FileResult) -> None:
+        ref, h = res.ref, res.hashes
+        if ref.url in self.done:
+            return
+        cur = self.con.execute(
+            "INSERT INTO file_rows (observation, path, container, kind, link_target, size, md5,"
+            " sha1, sha256, mime, ext_mismatch, status, seconds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.observation,
+                ref.url,
+                ref.container[-1] if ref.container else "",
+                ref.kind,
+                ref.link_target,
+                res.size,
+                h.md5 if h else None,
+                h.sha1 if h else None,
+                h.sha256 if h else None,
+                res.mime,
+                int(res.ext_mismatch),
+                self._status(ref.url, h.sha256 if h else None),
+                res.seconds,
+            ),
+        )
+        fid = cur.lastrowid
+        self.con.executemany(
+            "INSERT INTO record_rows VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (fid, i, r.extractor, r.KIND, r.source, r.body_json())
+                for i, r in enumerate(res.records)
+            ],
+        )
+        self.con.executemany(
+            "INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    fid,
+                    i,
+                    e.field,
+                    e.description,
+                    e.extractor,
+                    e.local,
+                    e.offset,
+                    e.utc,
+                    e.zone_basis,
+                )
+                for i, e in enumerate(events_for(res.records))
+            ],
+        )
+        self.con.executemany(
+            "INSERT INTO note_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    fid,
+                    i,
+                    n.text,
+                    n.lang,
+                    n.confidence,
+                    n.ink,
+                    json.dumps(n.box) if n.box else None,
+                    n.origin,
+                    n.source,
+                    n.pair,
+                )
+                for i, n in enumerate(res.notes)
+            ],
+        )
+        self.con.executemany(
+            "INSERT INTO problem_rows VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (fid, i, p.severity, p.extractor, p.kind, p.message)
+                for i, p in enumerate(res.problems)
+            ],
+        )
+
+    def finish(self, extractors: Iterable[tuple[str, str]], started: str) -> dict[str, Any]:
+        """Record what disappeared since the previous observation, the counts,
+        and the manifest; returns the counts."""
+        self.flush()
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        if self.previous is not None:
+            con.execute(
+                "INSERT INTO file_rows (observation, path, container, kind, link_target, size,"
+                " md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
+                " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256, mime,"
+                " ext_mismatch, 'gone', NULL FROM file_rows p WHERE p.observation = ?"
+                " AND p.status != 'gone' AND NOT EXISTS (SELECT 1 FROM file_rows c"
+                " WHERE c.observation = ? AND c.path = p.path)",
+                (self.observation, self.previous, self.observation),
+            )
+        counts = self._counts()
+        con.execute(
+            "UPDATE observations SET finished = ?, counts = ? WHERE id = ?",
+            (_now(), json.dumps(counts, sort_keys=True), self.observation),
+        )
+        con.execute("COMMIT")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        self._write_manifest(extractors, started, counts)
+        return counts
+
+    def _counts(self) -> dict[str, Any]:
+        rows = self.con.execute(
+            "SELECT mime, status, coalesce(size, 0), (SELECT count(*) FROM problem_rows p"
+            " WHERE p.file_id = f.id) FROM file_rows f WHERE observation = ?",
+            (self.observation,),
+        ).fetchall()
+        present = [r for r in rows if r[1] != "gone"]
+        return {
+            "files": len(present),
+            "bytes": sum(r[2] for r in present),
+            "files_with_problems": sum(1 for r in present if r[3]),
+            "problems": sum(r[3] for r in present),
+            "by_type": dict(sorted(Counter(r[0] for r in present).items())),
+            "by_status": dict(sorted(Counter(r[1] for r in rows).items())),
+        }
+
+    def _write_manifest(
+        self, extractors: Iterable[tuple[str, str]], started: str, counts: dict[str, Any]
+    ) -> None:
+        sha = hashlib.sha256()
+        with open(self.folder / CASE_FILE, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                sha.update(chunk)
+        manifest = {
+            "tool": "forensics",
+            "version": __version__,
+            "python": platform.python_version(),
+            "host": socket.gethostname(),
+            "platform": platform.platform(),
+            "source": self.source,
+            "observation": self.observation,
+            "resumed": self.resumed,
+            "parameters": json.loads(self.params),
+            "extractors": dict(extractors),
+            "started": started,
+            "finished": _now(),
+            "counts": counts,
+            "case_sha256": sha.hexdigest(),
+        }
+        (self.folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+
+
+class Case:
+    """A case folder, read through pandas. Every view is a fresh DataFrame."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        if not (self.folder / CASE_FILE).exists():
+            raise FileNotFoundError(f"no case at {self.folder} (missing {CASE_FILE})")
+
+    def _read(self, view: str) -> pd.DataFrame:
+        uri = f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro"
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            return pd.read_sql_query(f"SELECT * FROM {view} ORDER BY {_VIEW_ORDER[view]}", con)
+        finally:
+            con.close()
+
+    @property
+    def files(self) -> pd.DataFrame:
+        df = self._read("files")
+        df["ext_mismatch"] = df["ext_mismatch"].astype(bool)
+        return df
+
+    @property
+    def records(self) -> pd.DataFrame:
+        return self._read("records")
+
+    @property
+    def events(self) -> pd.DataFrame:
+        df = self._read("events")
+        df["utc"] = pd.to_datetime(df["utc"], utc=True, format="ISO8601")
+        return df
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        return self._read("notes")
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        return self._read("problems")
+
+    @property
+    def observations(self) -> pd.DataFrame:
+        return self._read("observations")
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        path = self.folder / MANIFEST
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def timeline(self, freq: str = "D", tz: str | dt.tzinfo = "UTC") -> pd.DataFrame:
+        """Files and bytes per period (see `timeline.volume`)."""
+        events = self._read("events")
+        return volume(self.files, events, freq=freq, tz=tz)
+
+    def __repr__(self) -> str:
+        return f"Case({str(self.folder)!r})"
+
+
+def open_case(folder: str | os.PathLike[str]) -> Case:
+    return Case(folder)

@@ -1,0 +1,20 @@
+"""Exceptions. Only these cross module boundaries on purpose; the worker turns
+everything else into a `Problem`."""
+
+
+class ForensicsError(Exception):
+    """Base of the tool's own errors."""
+
+
+class NotMyFormat(ForensicsError):
+    """An extractor was handed bytes it does not read. Not a problem: the
+    worker simply moves on to the next extractor."""
+
+
+class CorruptInput(ForensicsError):
+    """The bytes are of the extractor's format but damaged. Whatever was
+    yielded before the raise is kept, and flagged as partial."""
+
+
+class LimitExceeded(ForensicsError):
+    """A safety limit (bytes, members, depth, ratio, seconds) was reached."""

@@ -1,0 +1,143 @@
+"""The worker: everything the tool learns about one file, in one call that
+never raises."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from .errors import CorruptInput, LimitExceeded, NotMyFormat
+from .extractors import Extractor, registry
+from .records import FileRef, FileResult, Hashes, Note, Problem, Record
+from .sniff import extension_mismatch, sniff
+from .sources import open_readonly
+
+HEAD_BYTES = 64 * 1024
+CHUNK = 1024 * 1024
+UNREAD = "application/x-unread"  # no bytes were read: see the file's problems
+
+
+def open_ref(ref: FileRef) -> BinaryIO:
+    """A seekable binary stream over the ref's bytes."""
+    if ref.payload is not None:
+        return io.BytesIO(ref.payload)
+    if ref.path is None:
+        raise LimitExceeded("the source did not read this member (see its problems)")
+    return open_readonly(ref.path)
+
+
+def hash_stream(stream: BinaryIO) -> tuple[Hashes, int, bytes]:
+    """MD5, SHA-1 and SHA-256 in one pass; also the byte count and the head."""
+    md5, sha1, sha256 = hashlib.md5(), hashlib.sha1(), hashlib.sha256()
+    size, head = 0, b""
+    while chunk := stream.read(CHUNK):
+        if size < HEAD_BYTES:
+            head += chunk[: HEAD_BYTES - size]
+        size += len(chunk)
+        md5.update(chunk)
+        sha1.update(chunk)
+        sha256.update(chunk)
+    return Hashes(md5.hexdigest(), sha1.hexdigest(), sha256.hexdigest()), size, head
+
+
+def _run(
+    extractor: Extractor, ref: FileRef, stream: BinaryIO, out: list[Record | Note]
+) -> Problem | None:
+    try:
+        for item in extractor.extract(ref, stream):
+            out.append(item)
+    except NotMyFormat:
+        return None
+    except CorruptInput as exc:
+        return Problem("warning", extractor.name, "corrupt", f"{exc} (partial data kept)")
+    except LimitExceeded as exc:
+        return Problem("warning", extractor.name, "limit_exceeded", str(exc))
+    except Exception as exc:  # the worker never raises: a crash is a finding
+        tb = traceback.format_exc(limit=-3).strip()
+        return Problem("error", extractor.name, type(exc).__name__, f"{exc}\n{tb}")
+    return None
+
+
+def _applies(extractor: Extractor, ref: FileRef, mime: str, head: bytes) -> bool | Problem:
+    try:
+        return bool(extractor.applies(ref, mime, head))
+    except Exception as exc:
+        return Problem("error", extractor.name, type(exc).__name__, f"applies() failed: {exc}")
+
+
+@dataclass
+class _Findings:
+    problems: list[Problem]
+    items: list[Record | Note] = field(default_factory=list)
+    hashes: Hashes | None = None
+    mime: str = UNREAD
+    mismatch: bool = False
+    size: int | None = None
+
+
+def _run_applicable(
+    ex: Extractor, ref: FileRef, mime: str, head: bytes, stream: BinaryIO, found: _Findings
+) -> None:
+    ok = _applies(ex, ref, mime, head)
+    if isinstance(ok, Problem):
+        found.problems.append(ok)
+    elif ok:
+        stream.seek(0)
+        if problem := _run(ex, ref, stream, found.items):
+            found.problems.append(problem)
+
+
+def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, ...]) -> None:
+    # Stat-only extractors run before any read, so that what they report
+    # (atime above all) is the file as found.
+    for ex in extractors:
+        if not ex.needs_bytes:
+            _run_applicable(ex, ref, "", b"", io.BytesIO(b""), found)
+    if ref.kind != "file":
+        found.mime = f"inode/{ref.kind}"
+        return
+    if ref.payload is None and ref.path is None:
+        return  # the source refused to read this member; its flags say why
+    try:
+        stream = open_ref(ref)
+    except OSError as exc:
+        found.problems.append(Problem("error", "pipeline", "unreadable", str(exc)))
+        return
+    with contextlib.closing(stream):
+        try:
+            found.hashes, found.size, head = hash_stream(stream)
+        except OSError as exc:
+            found.problems.append(Problem("error", "pipeline", "read_error", str(exc)))
+            return
+        found.mime = sniff(head)
+        found.mismatch = extension_mismatch(ref.extension, found.mime)
+        for ex in extractors:
+            if ex.needs_bytes:
+                _run_applicable(ex, ref, found.mime, head, stream, found)
+
+
+def extract_one(ref: FileRef, extractors: tuple[Extractor, ...] | None = None) -> FileResult:
+    """Hash, sniff and run every applicable extractor over one ref. Never
+    raises: whatever goes wrong is a `Problem` in the result."""
+    start = time.perf_counter()
+    found = _Findings(problems=list(ref.flags))
+    try:
+        _extract_into(found, ref, registry() if extractors is None else extractors)
+    except Exception as exc:  # belt and braces: the worker itself failed
+        found.problems.append(Problem("error", "pipeline", type(exc).__name__, str(exc)))
+    return FileResult(
+        ref=ref,
+        hashes=found.hashes,
+        mime=found.mime,
+        ext_mismatch=found.mismatch,
+        size=found.size if found.size is not None else ref.size,
+        records=tuple(i for i in found.items if isinstance(i, Record)),
+        notes=tuple(i for i in found.items if isinstance(i, Note)),
+        problems=tuple(found.problems),
+        seconds=time.perf_counter() - start,
+    )

@@ -1,0 +1,191 @@
+"""The record types that flow from sources through the worker into the case.
+
+All are frozen dataclasses. Datetimes are either timezone-aware, or naive on
+purpose: a naive datetime is a wall-clock time as written in the data, with
+its zone unknown, and it is never silently taken as UTC.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+Severity = Literal["warning", "error"]
+
+
+@dataclass(frozen=True)
+class TimeField:
+    """What one datetime field of a record means.
+
+    `utc_by_format` says the format itself defines the value as UTC (a POSIX
+    stat time, a zip extended-timestamp field): its zone basis is `utc`.
+    Other aware values carry an offset found in the data (`explicit`); naive
+    values are `unknown` until the case is given an assumed zone.
+    """
+
+    description: str
+    utc_by_format: bool = False
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """What an archive says about one of its members, as read by the source.
+
+    Raw bytes (zip extra fields) are kept so that extractors can parse them
+    without reopening the archive."""
+
+    format: str  # zip, tar, gzip, bzip2, xz
+    name: str
+    size: int
+    compressed_size: int | None = None
+    dos_time: tuple[int, int, int, int, int, int] | None = None
+    central_extra: bytes = b""
+    local_extra: bytes = b""
+    crc: int | None = None
+    compress_type: int | None = None
+    create_system: int | None = None
+    external_attr: int | None = None
+    comment: bytes = b""
+    tar_mtime: float | None = None
+    stream_mtime: float | None = None  # gzip header MTIME
+    tar_type: str | None = None
+    mode: int | None = None
+    uid: int | None = None
+    gid: int | None = None
+    uname: str | None = None
+    gname: str | None = None
+    pax: tuple[tuple[str, str], ...] = ()
+    link_target: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What went wrong on one file. A problem is a row, never a gap."""
+
+    severity: Severity
+    extractor: str
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """One file, loose or inside a chain of containers.
+
+    `url` is the file's identity in the case: a path relative to the source,
+    with `!/` between an archive and its member
+    (`uploads/2024-04-01.zip!/INV/EP05/x.jpg`). `path` is where the bytes
+    live on disk for loose files; members carry their bytes in `payload`
+    (read once, in memory, by the source) or none when a limit refused them.
+    `flags` are problems the source already found (a traversal name, a
+    refused member); `entry` is what the enclosing archive said about it.
+    """
+
+    url: str
+    path: str | None
+    container: tuple[str, ...] = ()
+    size: int | None = None
+    mtime: float | None = None
+    kind: Literal["file", "symlink", "directory", "special", "missing"] = "file"
+    link_target: str | None = None
+    entry: ArchiveEntry | None = None
+    flags: tuple[Problem, ...] = ()
+    payload: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.url.rsplit("!/", 1)[-1].rsplit("/", 1)[-1]
+
+    @property
+    def extension(self) -> str:
+        name = self.name
+        return name.rsplit(".", 1)[-1].lower() if "." in name.strip(".") else ""
+
+
+@dataclass(frozen=True)
+class Record:
+    """Base of every extractor's output. Subclasses add typed fields and
+    declare which of them are timestamps in `TIME_FIELDS`."""
+
+    KIND: ClassVar[str] = "record"
+    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {}
+
+    extractor: str
+    source: str  # what inside the file the record came from ("stat", "zip central directory", ...)
+
+    def times(self) -> list[tuple[str, TimeField, dt.datetime]]:
+        """The record's timestamps that are set, in declaration order."""
+        out = []
+        for name, spec in self.TIME_FIELDS.items():
+            value = getattr(self, name)
+            if value is not None:
+                out.append((name, spec, value))
+        return out
+
+    def body(self) -> dict[str, Any]:
+        return {
+            f.name: _jsonable(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name not in ("extractor", "source")
+        }
+
+    def body_json(self) -> str:
+        return json.dumps(self.body(), ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One piece of annotation text, whatever carried it.
+
+    `origin` is one of ocr, printed, text_layer, layer_name, cell, path.
+    `box` is (left, top, right, bottom) in image pixels when the note has a
+    place on an image."""
+
+    text: str
+    lang: str = "und"
+    confidence: float | None = None
+    ink: str | None = None
+    box: tuple[int, int, int, int] | None = None
+    origin: str = "ocr"
+    source: str = ""
+    pair: int | None = None
+
+
+@dataclass(frozen=True)
+class Hashes:
+    md5: str
+    sha1: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Everything the worker learnt about one ref. `seconds` is wall time and
+    the only field that differs between two runs over the same bytes."""
+
+    ref: FileRef
+    hashes: Hashes | None
+    mime: str
+    ext_mismatch: bool
+    size: int | None = None  # bytes read; the declared size when none were
+    records: tuple[Record, ...] = ()
+    notes: tuple[Note, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    seconds: float = 0.0
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value

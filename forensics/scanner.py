@@ -1,0 +1,56 @@
+"""`scan`: a source, through the worker and an executor, into a case."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from .case import Case, CaseWriter
+from .executors import get_executor
+from .extractors import registry
+from .pipeline import extract_one
+from .records import FileResult
+from .sources import Limits, iter_refs
+
+
+def scan(
+    source: str | os.PathLike[str],
+    case: str | os.PathLike[str],
+    *,
+    ocr: bool = True,
+    jobs: int | None = None,
+    executor: str = "process",
+    scheduler: str | None = None,
+    limits: Limits | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> Case:
+    """Scan `source` (a folder, a file or an archive) into the case folder.
+
+    Scanning the same source again adds an observation (new, unchanged,
+    changed, gone). A scan that was interrupted is resumed when run again
+    with the same source and parameters: files already in the case are not
+    read again. `jobs` and `executor` do not change the result, only the
+    speed, so they are not part of the parameters that identify a scan.
+    """
+    root = Path(source).resolve()
+    if not root.exists() and not root.is_symlink():
+        raise FileNotFoundError(f"no such source: {source}")
+    limits = limits or Limits()
+    case_dir = Path(case).resolve()
+    if case_dir == root or root in case_dir.parents:
+        raise ValueError("the case folder must not be inside the evidence")
+    params = {"ocr": ocr, "limits": dataclasses.asdict(limits)}
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    writer = CaseWriter(case_dir, str(root), params)
+    done = set(writer.done)
+    refs = (ref for ref in iter_refs(root, limits) if ref.url not in done)
+    runner = get_executor(executor, jobs, scheduler)
+    for result in runner.map(extract_one, refs):
+        writer.add(result)
+        if on_result is not None:
+            on_result(result)
+    writer.finish(((ex.name, ex.version) for ex in registry()), started)
+    return Case(case_dir)

@@ -1,0 +1,81 @@
+"""Content type from the bytes (libmagic), and whether the name agrees.
+
+libmagic (through python-magic) knows thousands of formats and is what
+`file(1)` uses; we only add the few answers it leaves generic and the
+extension table used to flag names that lie about their content."""
+
+from __future__ import annotations
+
+import functools
+import mimetypes
+
+import magic
+
+# Extensions a type is known by, beyond what `mimetypes` says.
+_EXTRA_EXTENSIONS: dict[str, set[str]] = {
+    "image/jpeg": {"jpg", "jpeg", "jpe", "jfif"},
+    "image/png": {"png"},
+    "image/tiff": {"tif", "tiff", "dng", "nef", "cr2", "arw"},
+    "image/heic": {"heic", "heif"},
+    "image/heif": {"heic", "heif"},
+    "image/vnd.adobe.photoshop": {"psd", "psb"},
+    "image/webp": {"webp"},
+    "image/gif": {"gif"},
+    "application/zip": {"zip", "clip", "cbz", "xlsx", "docx", "pptx"},
+    "application/gzip": {"gz", "tgz"},
+    "application/x-gzip": {"gz", "tgz"},
+    "application/x-bzip2": {"bz2", "tbz", "tbz2"},
+    "application/x-xz": {"xz", "txz"},
+    "application/x-tar": {"tar"},
+    "application/pdf": {"pdf"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"xlsx"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"docx"},
+    "text/plain": {"txt", "text", "log", "md", "csv", "xmp", "json", "xml", "sxf"},
+    "text/csv": {"csv", "txt"},
+    "application/json": {"json", "xdts"},
+    "text/xml": {"xml", "xmp"},
+    "video/mp4": {"mp4", "m4v"},
+    "video/quicktime": {"mov", "qt"},
+    "application/octet-stream": set(),
+    "inode/x-empty": set(),
+}
+
+# Extensions that claim a definite type: a file so named whose bytes are of
+# no known type (or of another) is flagged.
+_CLAIMING = {ext for exts in _EXTRA_EXTENSIONS.values() for ext in exts} - {"txt", "log", "text"}
+
+
+@functools.cache
+def _magic() -> magic.Magic:
+    return magic.Magic(mime=True)
+
+
+def sniff(head: bytes) -> str:
+    """MIME type of the bytes, from their first bytes only."""
+    if not head:
+        return "inode/x-empty"
+    if head.startswith(b"8BPS"):
+        return "image/vnd.adobe.photoshop"
+    if head.startswith(b"CSFCHUNK"):
+        return "application/x-clip-studio"
+    try:
+        return str(_magic().from_buffer(head))
+    except magic.MagicException:
+        return "application/octet-stream"
+
+
+def allowed_extensions(mime: str) -> set[str]:
+    exts = {e.lstrip(".") for e in mimetypes.guess_all_extensions(mime, strict=False)}
+    return exts | _EXTRA_EXTENSIONS.get(mime, set())
+
+
+def extension_mismatch(ext: str, mime: str) -> bool:
+    """True when the name's extension claims a type the bytes are not."""
+    if not ext:
+        return False
+    allowed = allowed_extensions(mime)
+    if ext in allowed:
+        return False
+    if mime.startswith("text/") and ext not in _CLAIMING:
+        return False
+    return ext in _CLAIMING or bool(allowed)
