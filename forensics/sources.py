@@ -202,6 +202,10 @@ def _walk_archive(
         struct.error,
     ) as exc:
         walk.flag("corrupt_archive", f"{kind} archive stopped being readable: {exc}")
+    except Exception as exc:  # a reader bug on hostile bytes must not stop the scan
+        walk.flag(
+            "archive_reader_crash", f"{kind} reader failed: {type(exc).__name__}: {exc}", "error"
+        )
 
 
 def _is_document(zf: zipfile.ZipFile) -> bool:
@@ -445,7 +449,14 @@ def _walk_tar(
             yield from _member_refs(member.name, data, entry, chain, flags, walk)
 
 
-_DECOMPRESSORS = {"gzip": gzip.GzipFile, "bzip2": bz2.BZ2File, "xz": lzma.LZMAFile}
+def _decompressor(kind: str, fh: IO[bytes]) -> IO[bytes]:
+    if kind == "gzip":
+        return gzip.GzipFile(fileobj=fh, mode="rb")
+    if kind == "bzip2":
+        return bz2.BZ2File(fh)
+    return lzma.LZMAFile(fh)
+
+
 _TAR_MODES = {"gzip": "r|gz", "bzip2": "r|bz2", "xz": "r|xz"}
 
 
@@ -455,7 +466,7 @@ def _walk_compressed(
     """A compressed tar, or else one compressed file (its member is the file
     without the suffix, as gunzip would name it)."""
     start = fh.tell()
-    with _DECOMPRESSORS[kind](fh) as stream:  # type: ignore[operator]
+    with _decompressor(kind, fh) as stream:
         head = stream.read(512)
     fh.seek(start)
     if archive_kind(head) == "tar":
@@ -466,7 +477,7 @@ def _walk_compressed(
     name = stem or f"{base}.out"
     flags: list[Problem] = []
     data, mtime = None, None
-    with _DECOMPRESSORS[kind](fh) as stream:  # type: ignore[operator]
+    with _decompressor(kind, fh) as stream:
         try:
             data = _read_bounded(stream, packed, name, walk)
         except _Refused as exc:

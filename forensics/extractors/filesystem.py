@@ -73,7 +73,7 @@ class _Statx(ctypes.Structure):
         ("stx_btime", _StatxTimestamp),
         ("stx_ctime", _StatxTimestamp),
         ("stx_mtime", _StatxTimestamp),
-        ("_rest", ctypes.c_uint64 * 14),
+        ("_rest", ctypes.c_uint64 * 32),  # struct statx is 256 bytes; room to spare
     ]
 
 

@@ -1,0 +1,244 @@
+"""The command line: a thin layer over the public API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+import forensics
+
+from .extractors import registry
+from .records import FileResult
+from .sources import Limits
+
+_LIMITS = Limits()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(forensics.__version__, prog_name="forensics")
+def main() -> None:
+    """Who drew these files, where and when: scan a dump into a case, then
+    read its timeline.
+
+    \b
+    Example:
+      forensics scan dump/ -o case/
+      forensics timeline case/ --tz +09:00
+    """
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "case",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Case folder to create or add an observation to.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core).",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["serial", "process", "dask"]),
+    default="process",
+    show_default=True,
+)
+@click.option("--scheduler", default=None, help="Dask scheduler address (with --executor dask).")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR the notes on images.")
+@click.option(
+    "--max-members",
+    type=click.IntRange(min=1),
+    default=_LIMITS.max_members,
+    show_default=True,
+    help="Members read from one archive.",
+)
+@click.option(
+    "--max-total-bytes",
+    type=click.IntRange(min=0),
+    default=_LIMITS.max_total_bytes,
+    show_default=True,
+    help="Inflated bytes read from all archives.",
+)
+@click.option(
+    "--max-member-bytes",
+    type=click.IntRange(min=0),
+    default=_LIMITS.max_member_bytes,
+    show_default=True,
+    help="Inflated bytes of one member.",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=0),
+    default=_LIMITS.max_depth,
+    show_default=True,
+    help="Archives inside archives.",
+)
+@click.option(
+    "--max-ratio",
+    type=click.FloatRange(min=1),
+    default=_LIMITS.max_ratio,
+    show_default=True,
+    help="Compression ratio (inflated / packed) past 1 MiB.",
+)
+def scan(
+    source: Path,
+    case: Path,
+    jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    no_ocr: bool,
+    max_members: int,
+    max_total_bytes: int,
+    max_member_bytes: int,
+    max_depth: int,
+    max_ratio: float,
+) -> None:
+    """Scan SOURCE (a folder, a file or an archive) into a case.
+
+    Exit status: 0 when every file was read cleanly, 1 when some file had a
+    problem (see the case's problems view), 2 on bad usage.
+
+    \b
+    Example:
+      forensics scan samples/dump -o case/ --jobs 2
+    """
+    limits = Limits(
+        max_members=max_members,
+        max_total_bytes=max_total_bytes,
+        max_member_bytes=max_member_bytes,
+        max_depth=max_depth,
+        max_ratio=max_ratio,
+    )
+    show_progress = sys.stderr.isatty()
+    progress = None
+    if show_progress:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(
+            TextColumn("[bold]scanning"),
+            BarColumn(),
+            TextColumn("{task.completed} files"),
+            TimeElapsedColumn(),
+            transient=True,
+        )
+        task = progress.add_task("scan", total=None)
+
+    def tick(_result: FileResult) -> None:
+        if progress is not None:
+            progress.advance(task)
+
+    try:
+        if progress is not None:
+            progress.start()
+        opened = forensics.scan(
+            source,
+            case,
+            ocr=not no_ocr,
+            jobs=jobs,
+            executor=executor,
+            scheduler=scheduler,
+            limits=limits,
+            on_result=tick,
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    finally:
+        if progress is not None:
+            progress.stop()
+    counts = opened.observations.iloc[-1]["counts"]
+    _print_summary(opened, counts)
+    files_with_problems = forensics.open_case(case).manifest["counts"]["files_with_problems"]
+    sys.exit(1 if files_with_problems else 0)
+
+
+def _print_summary(case: forensics.Case, counts_json: str) -> None:
+    import json
+
+    counts = json.loads(counts_json)
+    click.echo(f"case: {case.folder}")
+    click.echo(
+        f"files: {counts['files']}  bytes: {counts['bytes']}  "
+        f"problems: {counts['problems']} in {counts['files_with_problems']} files"
+    )
+    status = ", ".join(f"{k} {v}" for k, v in counts["by_status"].items())
+    click.echo(f"status: {status}")
+    click.echo("by type:")
+    for mime, n in sorted(counts["by_type"].items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"  {n:6d}  {mime}")
+    if counts["problems"]:
+        kinds = case.problems.groupby(["severity", "kind"]).size()
+        click.echo("problems by kind:")
+        for (severity, kind), n in kinds.items():
+            click.echo(f"  {n:6d}  {severity} {kind}")
+
+
+@main.command()
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write CSV here instead of printing it.",
+)
+@click.option(
+    "--freq",
+    type=click.Choice(["H", "D", "W"], case_sensitive=False),
+    default="D",
+    show_default=True,
+    help="Period: hour, day, or week (from Monday).",
+)
+@click.option(
+    "--tz",
+    default="UTC",
+    show_default=True,
+    help="Zone of the periods: +09:00, Asia/Pyongyang, UTC.",
+)
+def timeline(case: Path, output: Path | None, freq: str, tz: str) -> None:
+    """Files and bytes per period, from each file's best time.
+
+    \b
+    Example:
+      forensics timeline case/ --freq D --tz +09:00 -o timeline.csv
+    """
+    try:
+        table = _open(case).timeline(freq=freq, tz=tz)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if output:
+        table.to_csv(output, index=False)
+        click.echo(f"wrote {len(table)} periods to {output}")
+    else:
+        click.echo(table.to_csv(index=False), nl=False)
+
+
+@main.command()
+def extractors() -> None:
+    """List the extractors, with what each reads and its known limits.
+
+    \b
+    Example:
+      forensics extractors
+    """
+    for ex in registry():
+        click.echo(f"{ex.name} {ex.version}: {ex.doc.summary}")
+        click.echo(f"    reads: {ex.doc.reads}")
+        for ref in ex.doc.references:
+            click.echo(f"    see: {ref}")
+        if ex.doc.limits:
+            click.echo(f"    limits: {ex.doc.limits}")
+
+
+def _open(case: Path) -> forensics.Case:
+    try:
+        return forensics.open_case(case)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from exc

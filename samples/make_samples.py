@@ -1,0 +1,775 @@
+#!/usr/bin/env python3
+"""Draw the synthetic sample dump and its ground truth.
+
+A subcontractor's upload folder, three working weeks long: sketch sheets on
+paper (pencil line art, light-blue construction lines, a printed cut header,
+red or blue handwritten-style notes in Korean, Simplified and Traditional
+Chinese and a little Japanese, some Chinese notes with a Korean translation
+beneath), JPEG with EXIF, PNG with text chunks and tIME, layered PSDs with a
+note layer, daily upload zips with UTC extra fields, a nested archive, a
+spreadsheet work log per day, and a few corrupt and hostile files.
+
+Seeded and byte-for-byte deterministic (given the pinned Pillow and the
+Debian fonts that `make setup` installs). Nothing here is real material.
+
+    python samples/make_samples.py                 # writes samples/dump and samples/expected
+    python samples/make_samples.py --out /tmp/s --offset +08:00 --seed 11
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import io
+import json
+import math
+import os
+import random
+import shutil
+import struct
+import tarfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+from PIL.PngImagePlugin import PngInfo
+
+HERE = Path(__file__).resolve().parent
+FONTS = {
+    "ko": ("/usr/share/fonts/truetype/nanum/NanumPen.ttf", 0, 44),
+    "ko-brush": ("/usr/share/fonts/truetype/nanum/NanumBrush.ttf", 0, 44),
+    "zh-Hans": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0, 34),
+    "zh-Hant": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 2, 34),
+    "ja": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 3, 34),
+    "print": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 0, 20),
+}
+INKS = {"red": (205, 35, 40), "blue": (35, 70, 200)}
+PENCIL = (88, 88, 92)
+CONSTRUCTION = (150, 192, 235)
+PAPER = (246, 243, 235)
+
+PHRASES = {
+    "ko": [
+        "눈 크기 수정",
+        "머리카락 선 정리",
+        "손 모양 다시",
+        "그림자 추가",
+        "얼굴 각도 수정",
+        "입 모양 수정",
+        "선을 깔끔하게",
+        "표정 수정 바람",
+        "옷 주름 줄이기",
+        "발 위치 확인",
+    ],
+    "zh-Hans": [
+        "眼睛再大一点",
+        "头发线条整理",
+        "手的形状重画",
+        "加阴影",
+        "脸的角度修改",
+        "表情修改",
+        "线条要干净",
+        "注意透视",
+        "这里画错了",
+        "衣服褶皱减少",
+    ],
+    "zh-Hant": [
+        "眼睛再大一點",
+        "頭髮線條整理",
+        "手的形狀重畫",
+        "加陰影",
+        "臉的角度修改",
+        "顏色修改",
+        "線條要乾淨",
+        "注意透視",
+        "這裡畫錯了",
+        "衣服皺褶減少",
+    ],
+    "ja": [
+        "表情を修正",
+        "目線修正",
+        "髪の流れに注意",
+        "影を追加して",
+        "口パク確認",
+        "線を整理して",
+    ],
+}
+# A go-between studio's mark: a Chinese instruction and its Korean translation.
+PAIRS = [
+    ("眼睛再大一点", "눈을 더 크게"),
+    ("头发线条整理", "머리카락 선 정리"),
+    ("手的形状重画", "손 모양 다시 그리기"),
+    ("表情修改", "표정 수정"),
+    ("脸的角度修改", "얼굴 각도 수정"),
+    ("注意透视", "원근감 주의"),
+]
+SHOWS = {"INV": (3, [5, 6]), "KMR": (1, [12])}
+STAGES = ["LO", "KEY", "INB"]
+SOFTWARE = ["CLIP STUDIO PAINT 2.0.6", "Adobe Photoshop 25.0 (Windows)", "CLIP STUDIO PAINT 1.13.2"]
+START = dt.date(2024, 4, 1)  # a Monday
+WEEKS = 3
+SHEETS_PER_DAY = 4
+SHEET_SIZE = (1000, 707)
+
+
+@dataclass
+class Truth:
+    """What the generator knows about each file it wrote."""
+
+    files: dict[str, dict[str, object]] = field(default_factory=dict)
+    notes: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+
+    def add(
+        self,
+        url: str,
+        data: bytes,
+        when: dt.datetime,
+        basis: str,
+        kind: str = "file",
+        **timestamps: str,
+    ) -> None:
+        self.files[url] = {
+            "kind": kind,
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "time": when.isoformat(),
+            "time_basis": basis,
+            "timestamps": timestamps,
+        }
+
+
+class Sampler:
+    def __init__(self, seed: int, offset: dt.timedelta) -> None:
+        self.rng = random.Random(seed)
+        self.np = np.random.default_rng(seed)
+        self.tz = dt.timezone(offset)
+        self.truth = Truth()
+        self.fonts: dict[str, ImageFont.FreeTypeFont] = {}
+
+    # ---- drawing -------------------------------------------------------------------------
+
+    def font(self, key: str, size: int | None = None) -> ImageFont.FreeTypeFont:
+        path, index, default = FONTS[key]
+        k = f"{key}:{size or default}"
+        if k not in self.fonts:
+            self.fonts[k] = ImageFont.truetype(path, size or default, index=index)
+        return self.fonts[k]
+
+    def paper(self, noisy: bool) -> Image.Image:
+        w, h = SHEET_SIZE
+        base = np.empty((h, w, 3), dtype=np.int16)
+        base[:] = PAPER
+        if noisy:
+            base += self.np.normal(0, 2.5, (h, w, 1)).astype(np.int16)
+        return Image.fromarray(np.clip(base, 0, 255).astype(np.uint8), "RGB")
+
+    def construction(self, draw: ImageDraw.ImageDraw, cx: int, cy: int) -> None:
+        rng = self.rng
+        for _ in range(rng.randint(3, 5)):
+            x0 = cx + rng.randint(-260, 260)
+            draw.line([(x0, 120), (x0 + rng.randint(-60, 60), 680)], fill=CONSTRUCTION, width=1)
+        draw.line([(cx - 300, cy), (cx + 300, cy + rng.randint(-20, 20))], fill=CONSTRUCTION)
+        r = rng.randint(70, 95)
+        draw.ellipse([cx - r, cy - 180 - r, cx + r, cy - 180 + r], outline=CONSTRUCTION, width=1)
+
+    def stroke(
+        self,
+        draw: ImageDraw.ImageDraw,
+        pts: list[tuple[float, float]],
+        width: int = 2,
+        fill: tuple[int, int, int] = PENCIL,
+    ) -> None:
+        jittered = [
+            (x + self.rng.uniform(-1.2, 1.2), y + self.rng.uniform(-1.2, 1.2)) for x, y in pts
+        ]
+        draw.line(jittered, fill=fill, width=width, joint="curve")
+
+    def figure(self, draw: ImageDraw.ImageDraw, cx: int, cy: int) -> None:
+        """A pencil figure: head, hair, eyes, body, arms."""
+        rng = self.rng
+        hr = rng.randint(60, 80)
+        hy = cy - 180
+        head = [
+            (cx + hr * math.cos(t / 20 * math.pi) * 0.9, hy + hr * math.sin(t / 20 * math.pi))
+            for t in range(41)
+        ]
+        self.stroke(draw, head)
+        for i in range(rng.randint(5, 9)):  # hair strands
+            a = math.pi * (1.05 + i * 0.11)
+            x0, y0 = cx + hr * math.cos(a), hy + hr * math.sin(a)
+            self.stroke(
+                draw,
+                [
+                    (x0, y0),
+                    (x0 + rng.uniform(-30, 30), y0 - rng.uniform(15, 40)),
+                    (x0 + rng.uniform(-40, 40), y0 + rng.uniform(5, 30)),
+                ],
+            )
+        for side in (-1, 1):  # eyes
+            ex = cx + side * hr * 0.38
+            draw.ellipse([ex - 10, hy - 6, ex + 10, hy + 12], outline=PENCIL, width=2)
+        self.stroke(draw, [(cx - 15, hy + 40), (cx, hy + 45), (cx + 15, hy + 40)])
+        body = [(cx - 60, hy + hr + 20), (cx - 75, cy + 40), (cx - 60, cy + 160)]
+        self.stroke(draw, body)
+        self.stroke(draw, [(2 * cx - x, y) for x, y in body])
+        for side in (-1, 1):
+            self.stroke(
+                draw,
+                [
+                    (cx + side * 62, hy + hr + 30),
+                    (cx + side * 120, cy - 10),
+                    (cx + side * rng.randint(100, 160), cy + rng.randint(30, 80)),
+                ],
+            )
+
+    def header(self, img: Image.Image, code: dict[str, str]) -> dict[str, object]:
+        draw = ImageDraw.Draw(img)
+        draw.rectangle([20, 14, 980, 62], outline=(20, 20, 20), width=2)
+        text = f"{code['show']}  S{code['season']}  EP{code['ep']}  SC{code['sc']}  C{code['cut']}  {code['stage']}"
+        font = self.font("print", 24)
+        draw.text((36, 24), text, fill=(15, 15, 15), font=font)
+        box = draw.textbbox((36, 24), text, font=font)
+        return {
+            "text": text,
+            "lang": "und",
+            "ink": "black",
+            "origin": "printed",
+            "box": list(box),
+            "pair": None,
+        }
+
+    def write_note(
+        self,
+        img: Image.Image,
+        text: str,
+        lang: str,
+        ink: str,
+        x: int,
+        y: int,
+        font_key: str | None = None,
+    ) -> dict[str, object]:
+        """Render text in ink, slightly rotated like a hand would, and return its true box."""
+        font = self.font(font_key or lang)
+        bbox = font.getbbox(text)
+        w, h = bbox[2] + 12, bbox[3] + 12
+        layer = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(layer).text((6, 4), text, fill=255, font=font)
+        layer = layer.rotate(
+            self.rng.uniform(-3, 3), resample=Image.Resampling.BICUBIC, expand=True
+        )
+        colour = Image.new("RGB", layer.size, INKS[ink])
+        img.paste(colour, (x, y), layer)
+        lb = layer.point(lambda v: 255 if v > 60 else 0).getbbox() or (0, 0, 0, 0)
+        return {
+            "text": text,
+            "lang": lang,
+            "ink": ink,
+            "origin": "ocr",
+            "box": [x + lb[0], y + lb[1], x + lb[2], y + lb[3]],
+            "pair": None,
+        }
+
+    def marks(self, img: Image.Image, ink: str, cx: int, cy: int) -> None:
+        """Correction marks that are not text: a circle and an arrow."""
+        draw = ImageDraw.Draw(img)
+        r = self.rng.randint(28, 40)
+        ox, oy = cx + self.rng.randint(-40, 40), cy - 180 + self.rng.randint(-20, 20)
+        draw.ellipse([ox - r, oy - r, ox + r, oy + r], outline=INKS[ink], width=3)
+        ax, ay = ox + r + 10, oy
+        draw.line([(ax, ay), (ax + 120, ay - 40)], fill=INKS[ink], width=3)
+        draw.line([(ax, ay), (ax + 16, ay - 14)], fill=INKS[ink], width=3)
+        draw.line([(ax, ay), (ax + 20, ay + 4)], fill=INKS[ink], width=3)
+
+    def sheet(
+        self, code: dict[str, str], noisy: bool
+    ) -> tuple[Image.Image, list[dict[str, object]]]:
+        img = self.paper(noisy)
+        draw = ImageDraw.Draw(img)
+        cx, cy = self.rng.randint(300, 420), self.rng.randint(380, 430)
+        self.construction(draw, cx, cy)
+        self.figure(draw, cx, cy)
+        notes = [self.header(img, code)]
+        ink = self.rng.choice(list(INKS))
+        self.marks(img, ink, cx, cy)
+        kind = self.rng.random()
+        x, y = 600, self.rng.randint(110, 160)
+        if kind < 0.3:  # bilingual pair: Chinese, its Korean translation beneath
+            zh, ko = self.rng.choice(PAIRS)
+            a = self.write_note(img, zh, "zh-Hans", ink, x, y)
+            b = self.write_note(img, ko, "ko", ink, x + self.rng.randint(-8, 8), a["box"][3] + 10)  # type: ignore[index]
+            pair_id = (
+                len([n for ns in self.truth.notes.values() for n in ns if n["pair"] is not None])
+                // 2
+                + 1
+            )
+            a["pair"] = b["pair"] = pair_id
+            notes += [a, b]
+            y = int(b["box"][3]) + 40  # type: ignore[index]
+        for _ in range(self.rng.randint(1, 2)):
+            lang = self.rng.choices(["ko", "zh-Hans", "zh-Hant", "ja"], [4, 3, 2, 1])[0]
+            text = self.rng.choice(PHRASES[lang])
+            note_ink = ink if self.rng.random() < 0.7 else self.rng.choice(list(INKS))
+            if y > 600:
+                break
+            n = self.write_note(img, text, lang, note_ink, x + self.rng.randint(-20, 20), y)
+            notes.append(n)
+            y = int(n["box"][3]) + self.rng.randint(30, 60)  # type: ignore[index]
+        return img, notes
+
+    # ---- files ---------------------------------------------------------------------------
+
+    def work_time(self, day: dt.date) -> dt.datetime:
+        """A time in working hours (09:00-18:00 local, none at lunch 12:00-13:00)."""
+        while True:
+            minutes = self.rng.randint(9 * 60, 18 * 60 - 1)
+            if not 12 * 60 <= minutes < 13 * 60:
+                break
+        return dt.datetime.combine(
+            day, dt.time(minutes // 60, minutes % 60, self.rng.randint(0, 59)), tzinfo=self.tz
+        )
+
+    def code(self, show: str, ep: int, stage: str) -> dict[str, str]:
+        season = SHOWS[show][0]
+        return {
+            "show": show,
+            "season": f"{season:02d}",
+            "ep": f"{ep:02d}",
+            "sc": f"{self.rng.randint(1, 40):03d}",
+            "cut": f"{self.rng.randint(1, 250):03d}",
+            "stage": stage,
+            "version": f"{self.rng.randint(1, 4):02d}",
+        }
+
+    def name(self, code: dict[str, str], ext: str) -> str:
+        return (
+            f"{code['show']}/EP{code['ep']}/{code['stage']}/{code['show']}_S{code['season']}_EP{code['ep']}"
+            f"_SC{code['sc']}_C{code['cut']}_{code['stage']}_v{code['version']}.{ext}"
+        )
+
+    def jpeg(
+        self, img: Image.Image, when: dt.datetime, with_offset: bool
+    ) -> tuple[bytes, dict[str, str]]:
+        exif = Image.Exif()
+        software = self.rng.choice(SOFTWARE)
+        local = when.strftime("%Y:%m:%d %H:%M:%S")
+        created = (when - dt.timedelta(minutes=self.rng.randint(20, 180))).strftime(
+            "%Y:%m:%d %H:%M:%S"
+        )
+        exif[0x0131] = software
+        exif[0x0132] = local
+        ifd = exif.get_ifd(0x8769)
+        ifd[0x9003] = created
+        ifd[0x9004] = created
+        stamps = {
+            "EXIF DateTime": local,
+            "EXIF DateTimeOriginal": created,
+            "EXIF DateTimeDigitized": created,
+        }
+        if with_offset:
+            off = when.strftime("%z")
+            off = f"{off[:3]}:{off[3:]}"
+            ifd[0x9010] = off
+            ifd[0x9011] = off
+            ifd[0x9012] = off
+            stamps["EXIF OffsetTime"] = off
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=70, exif=exif.tobytes(), optimize=True)
+        return buf.getvalue(), stamps
+
+    def png(self, img: Image.Image, when: dt.datetime) -> tuple[bytes, dict[str, str]]:
+        info = PngInfo()
+        utc = when.astimezone(dt.UTC)
+        info.add_text("Software", self.rng.choice(SOFTWARE))
+        info.add_text("Creation Time", when.strftime("%Y:%m:%d %H:%M:%S"))
+        info.add_itxt("Comment", "수정 완료", lang="ko", tkey="Comment")
+        info.add(
+            b"tIME",
+            struct.pack(">HBBBBB", utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second),
+        )
+        buf = io.BytesIO()
+        img.quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            buf, "PNG", pnginfo=info, optimize=True
+        )
+        return buf.getvalue(), {
+            "PNG Creation Time": when.strftime("%Y:%m:%d %H:%M:%S"),
+            "PNG tIME": utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+    def worklog(self, day: dt.date, rows: list[tuple[str, str, str]], when: dt.datetime) -> bytes:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "작업일지"
+        ws.append(["날짜 日期", "담당 担当", "컷 镜头", "공정 工序", "상태 状态"])
+        people = ["김", "이", "박", "王", "李"]
+        for name, stage, note in rows:
+            ws.append([day.isoformat(), self.rng.choice(people), name, stage, note])
+        raw = io.BytesIO()
+        wb.save(raw)
+        return self.rezip(raw.getvalue(), when)
+
+    def rezip(self, data: bytes, when: dt.datetime) -> bytes:
+        """Rewrite an office file's zip with fixed entry times and core properties,
+        so that it is byte-for-byte reproducible."""
+        stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        core = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>studio-pc07</dc:creator>'
+            "<cp:lastModifiedBy>studio-pc07</cp:lastModifiedBy>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
+        )
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                body = core.encode() if info.filename == "docProps/core.xml" else src.read(info)
+                zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(zi, body)
+        return out.getvalue()
+
+    def psd(self, img: Image.Image, note_layer: str, notes: list[dict[str, object]]) -> bytes:
+        """A layered PSD: paper, construction, line art, and a note group named
+        수정 or 修改 holding the correction ink."""
+        from psd_tools import PSDImage
+        from psd_tools.constants import Compression, Tag
+        from psd_tools.psd.descriptor import DescriptorBlock, String
+
+        w, h = img.size
+        psd = PSDImage.new("RGB", (w, h), color=PAPER, compression=Compression.RLE)
+        arr = np.asarray(img)
+        ink_mask = (arr[..., 0].astype(int) - arr[..., 2].astype(int) > 80) | (
+            arr[..., 2].astype(int) - arr[..., 0].astype(int) > 80
+        )
+        blue_line = (abs(arr[..., 0].astype(int) - 150) < 30) & (
+            abs(arr[..., 2].astype(int) - 235) < 25
+        )
+        base = np.array(img)
+        base[ink_mask | blue_line] = PAPER
+        paper = Image.new("RGB", (w, h), PAPER)
+        named(psd.create_pixel_layer(paper, name="paper"), "用紙")
+        construction = np.zeros((h, w, 4), dtype=np.uint8)
+        construction[blue_line] = (*CONSTRUCTION, 255)
+        named(psd.create_pixel_layer(Image.fromarray(construction, "RGBA"), name="d"), "下書き")
+        lineart = np.zeros((h, w, 4), dtype=np.uint8)
+        dark = np.asarray(Image.fromarray(base).convert("L")) < 200
+        lineart[dark] = (*PENCIL, 255)
+        named(psd.create_pixel_layer(Image.fromarray(lineart, "RGBA"), name="l"), "線画")
+        group = named(psd.create_group(name="notes"), note_layer)
+        ink = np.zeros((h, w, 4), dtype=np.uint8)
+        ink[ink_mask, :3] = arr[ink_mask]
+        ink[ink_mask, 3] = 255
+        named(group.create_pixel_layer(Image.fromarray(ink, "RGBA"), name="ink"), "赤ペン")
+        # The same notes typed as text layers (psd-tools cannot make text layers,
+        # so the TySh block is set by hand: a TxLr descriptor holding 'Txt ').
+        for note in [n for n in notes if n["origin"] == "ocr"]:
+            text = str(note["text"])
+            layer = named(group.create_pixel_layer(Image.new("RGBA", (w, h)), name="t"), text)
+            desc = DescriptorBlock(classID=b"TxLr")
+            desc[b"Txt "] = String(text)
+            x0, y0, x1, y1 = note["box"]  # type: ignore[misc]
+            layer._record.tagged_blocks.set_data(
+                Tag.TYPE_TOOL_OBJECT_SETTING,
+                1,
+                (1.0, 0.0, 0.0, 1.0, float(x0), float(y1)),
+                50,
+                desc,
+                1,
+                DescriptorBlock(classID=b"warp"),
+                x0,
+                y0,
+                x1,
+                y1,
+            )
+            notes.append(
+                {
+                    "text": text,
+                    "lang": note["lang"],
+                    "ink": None,
+                    "origin": "text_layer",
+                    "box": None,
+                    "pair": None,
+                }
+            )
+        buf = io.BytesIO()
+        psd.save(buf)
+        return buf.getvalue()
+
+    # ---- archives ------------------------------------------------------------------------
+
+    @staticmethod
+    def zip_info(name: str, when: dt.datetime, extra: str = "ext") -> zipfile.ZipInfo:
+        zi = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        zi.create_system = 3
+        zi.external_attr = 0o100644 << 16
+        seconds = int(when.timestamp())
+        if extra == "ext":  # Info-ZIP extended timestamp: mtime, UTC
+            zi.extra = struct.pack("<HHBi", 0x5455, 5, 1, seconds)
+        elif extra == "ntfs":  # Windows: NTFS FILETIMEs (mtime, atime, ctime), UTC
+            ft = (seconds + 11644473600) * 10_000_000
+            zi.extra = struct.pack("<HHIHHQQQ", 0x000A, 32, 0, 1, 24, ft, ft, ft)
+        return zi
+
+
+def named(layer, name: str):  # type: ignore[no-untyped-def]
+    """psd-tools writes non-Latin names only through the setter (as 'luni')."""
+    layer.name = name
+    return layer
+
+
+def write(root: Path, url: str, data: bytes, when: dt.datetime) -> None:
+    path = root / url
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    ns = int(when.timestamp()) * 1_000_000_000
+    os.utime(path, ns=(ns, ns))
+
+
+def build(out: Path, seed: int, offset: dt.timedelta) -> Truth:
+    s = Sampler(seed, offset)
+    dump = out / "dump"
+    if dump.exists():
+        shutil.rmtree(dump)
+    dump.mkdir(parents=True)
+    truth = s.truth
+    days = [
+        START + dt.timedelta(days=d)
+        for d in range(WEEKS * 7)
+        if (START + dt.timedelta(days=d)).weekday() < 5
+    ]
+
+    def add_member(
+        zf: zipfile.ZipFile,
+        container: str,
+        name: str,
+        data: bytes,
+        when: dt.datetime,
+        extra: str,
+        basis: str,
+        **stamps: str,
+    ) -> None:
+        zf.writestr(s.zip_info(name, when, extra), data)
+        truth.add(f"{container}!/{name}", data, when, basis, **stamps)
+
+    for i, day in enumerate(days):
+        upload = f"uploads/{day.isoformat()}.zip"
+        extra = "ntfs" if i >= 10 else "ext"  # the last week was zipped on Windows
+        basis = "archive_entry.ntfs_mtime" if extra == "ntfs" else "archive_entry.ext_mtime"
+        buf = io.BytesIO()
+        log_rows = []
+        with zipfile.ZipFile(buf, "w") as zf:
+            times = sorted(s.work_time(day) for _ in range(SHEETS_PER_DAY))
+            for j, when in enumerate(times):
+                show = s.rng.choice(["INV", "INV", "KMR"])
+                code = s.code(show, s.rng.choice(SHOWS[show][1]), s.rng.choice(STAGES))
+                as_png = j == SHEETS_PER_DAY - 1 and i % 2 == 0
+                img, notes = s.sheet(code, noisy=not as_png)
+                if as_png:
+                    data, stamps = s.png(img, when)
+                    name = s.name(code, "png")
+                else:
+                    data, stamps = s.jpeg(img, when, with_offset=s.rng.random() < 0.5)
+                    name = s.name(code, "jpg")
+                add_member(zf, upload, name, data, when, extra, basis, **stamps)
+                truth.notes[f"{upload}!/{name}"] = notes
+                log_rows.append(
+                    (
+                        name.rsplit("/", 1)[-1],
+                        code["stage"],
+                        s.rng.choice(["완료", "修改中", "재작업", "完成"]),
+                    )
+                )
+            log_time = dt.datetime.combine(day, dt.time(18, 10), tzinfo=s.tz)
+            log = s.worklog(day, log_rows, log_time)
+            add_member(zf, upload, f"worklog_{day.isoformat()}.xlsx", log, log_time, extra, basis)
+        zip_time = dt.datetime.combine(day, dt.time(18, 30), tzinfo=s.tz)
+        write(dump, upload, buf.getvalue(), zip_time)
+        truth.add(upload, buf.getvalue(), zip_time, "filesystem.mtime")
+
+    # Loose files synced into SHOW/EPxx/STAGE folders: sheets and layered PSDs.
+    for k in range(8):
+        day = days[s.rng.randrange(len(days))]
+        when = s.work_time(day)
+        show = s.rng.choice(list(SHOWS))
+        code = s.code(show, s.rng.choice(SHOWS[show][1]), s.rng.choice(STAGES))
+        img, notes = s.sheet(code, noisy=True)
+        if k < 3:
+            data = s.psd(img, "수정" if k % 2 == 0 else "修改", notes)
+            url = s.name(code, "psd")
+            stamps: dict[str, str] = {}
+        else:
+            data, stamps = s.jpeg(img, when, with_offset=k % 2 == 0)
+            url = s.name(code, "jpg")
+        write(dump, url, data, when)
+        truth.add(url, data, when, "filesystem.mtime", **stamps)
+        truth.notes[url] = notes
+
+    # A resend: a zip holding a tar.gz of another episode's layouts.
+    day = days[9]
+    tar_buf = io.BytesIO()
+    tar_time = dt.datetime.combine(day, dt.time(17, 5), tzinfo=s.tz)
+    members = []
+    with io.BytesIO() as raw:
+        with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tf:
+            for _ in range(3):
+                when = s.work_time(days[8])
+                code = s.code("INV", 6, "LO")
+                img, notes = s.sheet(code, noisy=True)
+                data, stamps = s.jpeg(img, when, with_offset=False)
+                name = s.name(code, "jpg")
+                ti = tarfile.TarInfo(name)
+                ti.size, ti.mtime, ti.mode = len(data), int(when.timestamp()), 0o644
+                ti.uid = ti.gid = 1000
+                ti.uname = ti.gname = "artist"
+                tf.addfile(ti, io.BytesIO(data))
+                members.append((name, data, when, stamps, notes))
+        import gzip
+
+        with gzip.GzipFile(
+            fileobj=tar_buf, mode="wb", mtime=int(tar_time.timestamp()), filename=""
+        ) as gz:
+            gz.write(raw.getvalue())
+    resend = "uploads/2024-04-12_resend.zip"
+    inner = "EP06_LO_resend.tar.gz"
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w") as zf:
+        zf.writestr(s.zip_info(inner, tar_time), tar_buf.getvalue())
+    resend_time = dt.datetime.combine(day, dt.time(17, 20), tzinfo=s.tz)
+    write(dump, resend, zbuf.getvalue(), resend_time)
+    truth.add(resend, zbuf.getvalue(), resend_time, "filesystem.mtime")
+    truth.add(f"{resend}!/{inner}", tar_buf.getvalue(), tar_time, "archive_entry.ext_mtime")
+    for name, data, when, stamps, notes in members:
+        url = f"{resend}!/{inner}!/{name}"
+        truth.add(url, data, when, "archive_entry.tar_mtime", **stamps)
+        truth.notes[url] = notes
+
+    # Corrupt and hostile files.
+    bad_day = days[6]
+    some = s.work_time(bad_day)
+    good_jpeg = next(iter(truth.files))
+    whole = (
+        zipfile.ZipFile(dump / good_jpeg.split("!/")[0]).read(good_jpeg.split("!/")[1])
+        if "!/" in good_jpeg
+        else (dump / good_jpeg).read_bytes()
+    )
+    hostile: list[tuple[str, bytes]] = [
+        ("misc/INV_S03_EP05_SC099_C001_LO_v01_truncated.jpg", whole[: len(whole) // 3]),
+        ("misc/scan_0001.png", bytes(s.np.integers(0, 256, 4096, dtype=np.uint8))),
+        ("misc/empty_note.txt", b""),
+        ("misc/really_a_png.jpg", s.png(Image.new("RGB", (64, 64), PAPER), some)[0]),
+    ]
+    for url, data in hostile:
+        write(dump, url, data, some)
+        truth.add(url, data, some, "filesystem.mtime")
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w") as zf:
+        for name in ("../../../etc/cron.d/evil", "/tmp/absolute_evil.txt"):
+            zf.writestr(
+                s.zip_info(name, some), b"this member tries to escape the extraction folder\n"
+            )
+            truth.add(
+                f"hostile/traversal.zip!/{name}",
+                b"this member tries to escape the extraction folder\n",
+                some,
+                "archive_entry.ext_mtime",
+            )
+    write(dump, "hostile/traversal.zip", zbuf.getvalue(), some)
+    truth.add("hostile/traversal.zip", zbuf.getvalue(), some, "filesystem.mtime")
+    zbuf = io.BytesIO()
+    bomb = bytes(64 * 1024 * 1024)
+    with zipfile.ZipFile(zbuf, "w") as zf:
+        zi = s.zip_info("zeros.bin", some)
+        zf.writestr(zi, bomb, compresslevel=9)
+    write(dump, "hostile/bomb.zip", zbuf.getvalue(), some)
+    truth.add("hostile/bomb.zip", zbuf.getvalue(), some, "filesystem.mtime")
+    truth.files["hostile/bomb.zip!/zeros.bin"] = {
+        "kind": "file",
+        "size": len(bomb),
+        "sha256": None,
+        "time": some.isoformat(),
+        "time_basis": "archive_entry.ext_mtime",
+        "timestamps": {},
+    }
+    link = dump / "hostile/passwd_link"
+    link.symlink_to("../../../../../etc/passwd")
+    ns = int(some.timestamp()) * 1_000_000_000
+    os.utime(link, ns=(ns, ns), follow_symlinks=False)
+    truth.files["hostile/passwd_link"] = {
+        "kind": "symlink",
+        "size": None,
+        "sha256": None,
+        "time": some.isoformat(),
+        "time_basis": "filesystem.mtime",
+        "timestamps": {},
+        "link_target": "../../../../../etc/passwd",
+    }
+    return truth
+
+
+def daily(truth: Truth, offset: dt.timedelta) -> list[dict[str, object]]:
+    """Files and bytes per local day, the regular files only, zeros included."""
+    tz = dt.timezone(offset)
+    per: dict[dt.date, list[int]] = {}
+    for info in truth.files.values():
+        if info["kind"] != "file":
+            continue
+        day = dt.datetime.fromisoformat(str(info["time"])).astimezone(tz).date()
+        acc = per.setdefault(day, [0, 0])
+        acc[0] += 1
+        acc[1] += int(info["size"])  # type: ignore[call-overload]
+    first, last = min(per), max(per)
+    rows = []
+    for n in range((last - first).days + 1):
+        day = first + dt.timedelta(days=n)
+        files, size = per.get(day, [0, 0])
+        rows.append({"period": day.isoformat(), "files": files, "bytes": size})
+    return rows
+
+
+def parse_offset(text: str) -> dt.timedelta:
+    sign = -1 if text.startswith("-") else 1
+    hours, _, minutes = text.lstrip("+-").partition(":")
+    return sign * dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--out", type=Path, default=HERE, help="folder for dump/ and expected/")
+    ap.add_argument("--seed", type=int, default=20240401)
+    ap.add_argument("--offset", default="+09:00", help="UTC offset of the artists' working day")
+    args = ap.parse_args()
+    offset = parse_offset(args.offset)
+    truth = build(args.out, args.seed, offset)
+    expected = args.out / "expected"
+    expected.mkdir(parents=True, exist_ok=True)
+    dump_json = {
+        "seed": args.seed,
+        "offset": args.offset,
+        "files": dict(sorted(truth.files.items())),
+    }
+    (expected / "files.json").write_text(json.dumps(dump_json, indent=1, ensure_ascii=False) + "\n")
+    (expected / "notes.json").write_text(
+        json.dumps(dict(sorted(truth.notes.items())), indent=1, ensure_ascii=False) + "\n"
+    )
+    rows = daily(truth, offset)
+    lines = ["period,files,bytes"] + [f"{r['period']},{r['files']},{r['bytes']}" for r in rows]
+    (expected / "daily.csv").write_text("\n".join(lines) + "\n")
+    total = sum(
+        p.stat().st_size
+        for p in (args.out / "dump").rglob("*")
+        if p.is_file() and not p.is_symlink()
+    )
+    print(f"{len(truth.files)} files ({total} bytes on disk) in {args.out / 'dump'}")
+
+
+if __name__ == "__main__":
+    main()

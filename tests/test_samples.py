@@ -1,0 +1,86 @@
+"""The committed samples are exactly what the generator draws, and a scan of
+them finds every file the generator wrote, with the times it set."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+from pathlib import Path
+
+import forensics
+
+from .conftest import SAMPLES
+
+
+def _tree(root: Path) -> dict[str, bytes | str]:
+    out: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            out[rel] = "-> " + os.readlink(path)
+        elif path.is_file():
+            out[rel] = path.read_bytes()
+    return out
+
+
+def test_regeneration_is_byte_identical(regenerated: Path) -> None:
+    for sub in ("dump", "expected"):
+        fresh, committed = _tree(regenerated / sub), _tree(SAMPLES / sub)
+        assert sorted(fresh) == sorted(committed), sub
+        differ = [name for name in fresh if fresh[name] != committed[name]]
+        assert not differ, f"regenerated {sub} differs from the committed one: {differ}"
+    assert not filecmp.dircmp(regenerated / "dump", SAMPLES / "dump").diff_files
+
+
+def test_dump_is_small_and_varied() -> None:
+    truth = json.loads((SAMPLES / "expected" / "files.json").read_text())["files"]
+    on_disk = sum(p.stat().st_size for p in (SAMPLES / "dump").rglob("*")
+                  if p.is_file() and not p.is_symlink())
+    assert 80 <= len(truth) <= 150
+    assert on_disk < 10 * 1024 * 1024
+    notes = json.loads((SAMPLES / "expected" / "notes.json").read_text())
+    langs = {n["lang"] for ns in notes.values() for n in ns}
+    assert {"ko", "zh-Hans", "zh-Hant", "ja"} <= langs
+    assert any(n["pair"] for ns in notes.values() for n in ns)
+
+
+def test_every_file_has_exactly_one_row(dump_copy: Path, tmp_path: Path) -> None:
+    truth = json.loads((SAMPLES / "expected" / "files.json").read_text())["files"]
+    case = forensics.scan(dump_copy, tmp_path / "case", executor="serial", ocr=False)
+    files = case.files
+    assert files["path"].is_unique
+    assert sorted(files["path"]) == sorted(truth)
+    by_path = files.set_index("path")
+    for url, info in truth.items():
+        row = by_path.loc[url]
+        assert row["kind"] == info["kind"], url
+        if info["sha256"]:
+            assert row["sha256"] == info["sha256"], url
+            assert row["size"] == info["size"], url
+
+
+def test_daily_timeline_matches_expected(dump_copy: Path, tmp_path: Path) -> None:
+    case = forensics.scan(dump_copy, tmp_path / "case", executor="serial", ocr=False)
+    got = case.timeline(freq="D", tz="+09:00").to_csv(index=False)
+    assert got == (SAMPLES / "expected" / "daily.csv").read_text()
+
+
+def test_every_file_time_is_the_one_the_generator_set(dump_copy: Path, tmp_path: Path) -> None:
+    """Each file's best time (its basis too) is the instant the generator wrote."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from forensics.timeline import file_times
+
+    truth = json.loads((SAMPLES / "expected" / "files.json").read_text())["files"]
+    case = forensics.scan(dump_copy, tmp_path / "case", executor="serial", ocr=False)
+    zone = dt.timezone(dt.timedelta(hours=9))
+    times = file_times(case.files, case.events, zone).set_index("path")
+    for url, info in truth.items():
+        if info["kind"] != "file":
+            continue
+        want = dt.datetime.fromisoformat(info["time"]).astimezone(zone).replace(tzinfo=None)
+        assert times.loc[url, "time"] == pd.Timestamp(want), url
+        assert times.loc[url, "basis"] == info["time_basis"], url
