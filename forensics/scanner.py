@@ -26,6 +26,7 @@ def scan(
     scheduler: str | None = None,
     limits: Limits | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    batch_size: int = 200,
 ) -> Case:
     """Scan `source` (a folder, a file or an archive) into the case folder.
 
@@ -34,6 +35,7 @@ def scan(
     with the same source and parameters: files already in the case are not
     read again. `jobs` and `executor` do not change the result, only the
     speed, so they are not part of the parameters that identify a scan.
+    Results are committed every `batch_size` files (or two seconds).
     """
     root = Path(source).resolve()
     if not root.exists() and not root.is_symlink():
@@ -44,7 +46,7 @@ def scan(
         raise ValueError("the case folder must not be inside the evidence")
     params = {"ocr": ocr, "limits": dataclasses.asdict(limits)}
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    writer = CaseWriter(case_dir, str(root), params)
+    writer = CaseWriter(case_dir, str(root), params, batch_size=batch_size)
     done = set(writer.done)
     refs = (ref for ref in iter_refs(root, limits) if ref.url not in done)
     runner = get_executor(executor, jobs, scheduler)

@@ -1,0 +1,110 @@
+"""The case: views, manifest, resume after SIGKILL, observations."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import forensics
+
+from .case_views import assert_same_case
+
+SLOW_SCAN = """
+import sys, time, forensics
+forensics.scan(sys.argv[1], sys.argv[2], executor="serial", ocr=False, batch_size=4,
+               on_result=lambda r: time.sleep(0.05))
+"""
+
+
+def _rows(case: Path) -> int:
+    try:
+        con = sqlite3.connect(f"file:{case / 'case.sqlite'}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT count(*) FROM file_rows").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_resume_after_sigkill_gives_the_same_case(dump_copy: Path, tmp_path: Path) -> None:
+    whole = forensics.scan(dump_copy, tmp_path / "whole", executor="serial", ocr=False)
+    total = len(whole.files)
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_SCAN, str(dump_copy), str(killed)])
+    deadline = time.monotonic() + 120
+    while _rows(killed) < total // 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done_before = _rows(killed)
+    assert 0 < done_before < total, "the scan was not killed halfway"
+    resumed = forensics.scan(dump_copy, killed, executor="serial", ocr=False)
+    assert len(resumed.observations) == 1 and resumed.manifest["resumed"] is True
+    assert resumed.files["path"].is_unique
+    assert_same_case(whole, resumed)
+
+
+def test_views_columns_and_manifest(dump_copy: Path, tmp_path: Path) -> None:
+    case = forensics.scan(dump_copy, tmp_path / "c", executor="serial", ocr=False)
+    assert {"path", "container", "size", "md5", "sha1", "sha256", "mime", "ext_mismatch",
+            "status", "observation"} <= set(case.files.columns)
+    assert {"path", "extractor", "kind", "body"} <= set(case.records.columns)
+    assert {"path", "utc", "local", "offset", "zone_basis", "description",
+            "extractor"} <= set(case.events.columns)
+    assert {"path", "text", "lang", "confidence", "ink", "box", "origin",
+            "pair"} <= set(case.notes.columns)
+    assert {"path", "severity", "extractor", "kind", "message"} <= set(case.problems.columns)
+    assert {"id", "source", "started", "finished", "counts"} <= set(case.observations.columns)
+    con = sqlite3.connect(tmp_path / "c" / "case.sqlite")
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
+    import hashlib
+
+    assert manifest["case_sha256"] == hashlib.sha256(
+        (tmp_path / "c" / "case.sqlite").read_bytes()).hexdigest()
+    assert manifest["extractors"]["archive_entry"] and manifest["counts"]["files"] == len(case.files)
+    # naive DOS times stay naive: no UTC, zone unknown
+    dos = case.events[case.events["field"] == "archive_entry.dos_time"]
+    assert len(dos) and dos["utc"].isna().all() and (dos["zone_basis"] == "unknown").all()
+    body = json.loads(case.records[case.records["kind"] == "archive_entry"]["body"].iloc[0])
+    assert "ext_mtime" in body or "ntfs_mtime" in body
+
+
+def test_rescan_is_a_new_observation(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("keep.txt", "change.txt", "drop.txt"):
+        (src / name).write_text(name)
+    forensics.scan(src, tmp_path / "c", executor="serial", ocr=False)
+    (src / "change.txt").write_text("changed")
+    (src / "drop.txt").unlink()
+    (src / "add.txt").write_text("new")
+    case = forensics.scan(src, tmp_path / "c", executor="serial", ocr=False)
+    status = dict(zip(case.files["path"], case.files["status"], strict=True))
+    assert status == {"add.txt": "new", "change.txt": "changed", "drop.txt": "gone",
+                      "keep.txt": "unchanged"}
+    assert list(case.observations["id"]) == [1, 2]
+
+
+def test_evidence_is_not_modified(dump_copy: Path, tmp_path: Path) -> None:
+    """Not its bytes, and not even its access times (read with O_NOATIME)."""
+
+    def times() -> dict[str, tuple[int, int]]:
+        return {str(p): (p.lstat().st_mtime_ns, p.lstat().st_atime_ns)
+                for p in sorted(dump_copy.rglob("*"))}
+
+    def contents() -> dict[str, bytes]:
+        return {str(p): p.read_bytes() for p in sorted(dump_copy.rglob("*"))
+                if p.is_file() and not p.is_symlink()}
+
+    before_bytes = contents()
+    before_times = times()  # after our own read, which may bump atime
+    forensics.scan(dump_copy, tmp_path / "c", executor="serial", ocr=False)
+    assert times() == before_times
+    assert contents() == before_bytes
