@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -153,31 +154,26 @@ def scan(
     finally:
         if progress is not None:
             progress.stop()
-    counts = opened.observations.iloc[-1]["counts"]
+    counts = opened.manifest["counts"]
     _print_summary(opened, counts)
-    files_with_problems = forensics.open_case(case).manifest["counts"]["files_with_problems"]
-    sys.exit(1 if files_with_problems else 0)
+    sys.exit(1 if counts["files_with_problems"] else 0)
 
 
-def _print_summary(case: forensics.Case, counts_json: str) -> None:
-    import json
-
-    counts = json.loads(counts_json)
+def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
     click.echo(f"case: {case.folder}")
     click.echo(
         f"files: {counts['files']}  bytes: {counts['bytes']}  "
         f"problems: {counts['problems']} in {counts['files_with_problems']} files"
     )
-    status = ", ".join(f"{k} {v}" for k, v in counts["by_status"].items())
-    click.echo(f"status: {status}")
+    click.echo("status: " + ", ".join(f"{k} {v}" for k, v in counts["by_status"].items()))
     click.echo("by type:")
     for mime, n in sorted(counts["by_type"].items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {n:6d}  {mime}")
     if counts["problems"]:
-        kinds = case.problems.groupby(["severity", "kind"]).size()
         click.echo("problems by kind:")
-        for (severity, kind), n in kinds.items():
-            click.echo(f"  {n:6d}  {severity} {kind}")
+        problems = case.problems
+        for row in problems.groupby(["severity", "kind"]).size().reset_index().itertuples():
+            click.echo(f"  {row[3]:6d}  {row.severity} {row.kind}")
 
 
 @main.command()
@@ -242,3 +238,7 @@ def _open(case: Path) -> forensics.Case:
         return forensics.open_case(case)
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
+
+
+if __name__ == "__main__":
+    main()

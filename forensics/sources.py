@@ -235,7 +235,7 @@ def _local_extra(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _read_bounded(
-    stream: IO[bytes], declared_packed: int | None, name: str, walk: _Walk
+    stream: IO[bytes] | io.BufferedIOBase, declared_packed: int | None, name: str, walk: _Walk
 ) -> bytes | None:
     """Read a member, stopping at the member, budget and ratio limits."""
     limits, out, total = walk.limits, [], 0
@@ -449,7 +449,7 @@ def _walk_tar(
             yield from _member_refs(member.name, data, entry, chain, flags, walk)
 
 
-def _decompressor(kind: str, fh: IO[bytes]) -> IO[bytes]:
+def _decompressor(kind: str, fh: IO[bytes]) -> io.BufferedIOBase:
     if kind == "gzip":
         return gzip.GzipFile(fileobj=fh, mode="rb")
     if kind == "bzip2":

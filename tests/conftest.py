@@ -23,8 +23,11 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if missing:
         pytest.skip(f"fonts missing (make setup installs them): {missing}")
     out = tmp_path_factory.mktemp("samples")
-    subprocess.run([sys.executable, str(SAMPLES / "make_samples.py"), "--out", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(SAMPLES / "make_samples.py"), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 

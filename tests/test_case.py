@@ -52,13 +52,25 @@ def test_resume_after_sigkill_gives_the_same_case(dump_copy: Path, tmp_path: Pat
 
 def test_views_columns_and_manifest(dump_copy: Path, tmp_path: Path) -> None:
     case = forensics.scan(dump_copy, tmp_path / "c", executor="serial", ocr=False)
-    assert {"path", "container", "size", "md5", "sha1", "sha256", "mime", "ext_mismatch",
-            "status", "observation"} <= set(case.files.columns)
+    assert {
+        "path",
+        "container",
+        "size",
+        "md5",
+        "sha1",
+        "sha256",
+        "mime",
+        "ext_mismatch",
+        "status",
+        "observation",
+    } <= set(case.files.columns)
     assert {"path", "extractor", "kind", "body"} <= set(case.records.columns)
-    assert {"path", "utc", "local", "offset", "zone_basis", "description",
-            "extractor"} <= set(case.events.columns)
-    assert {"path", "text", "lang", "confidence", "ink", "box", "origin",
-            "pair"} <= set(case.notes.columns)
+    assert {"path", "utc", "local", "offset", "zone_basis", "description", "extractor"} <= set(
+        case.events.columns
+    )
+    assert {"path", "text", "lang", "confidence", "ink", "box", "origin", "pair"} <= set(
+        case.notes.columns
+    )
     assert {"path", "severity", "extractor", "kind", "message"} <= set(case.problems.columns)
     assert {"id", "source", "started", "finished", "counts"} <= set(case.observations.columns)
     con = sqlite3.connect(tmp_path / "c" / "case.sqlite")
@@ -66,9 +78,13 @@ def test_views_columns_and_manifest(dump_copy: Path, tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
     import hashlib
 
-    assert manifest["case_sha256"] == hashlib.sha256(
-        (tmp_path / "c" / "case.sqlite").read_bytes()).hexdigest()
-    assert manifest["extractors"]["archive_entry"] and manifest["counts"]["files"] == len(case.files)
+    assert (
+        manifest["case_sha256"]
+        == hashlib.sha256((tmp_path / "c" / "case.sqlite").read_bytes()).hexdigest()
+    )
+    assert manifest["extractors"]["archive_entry"] and manifest["counts"]["files"] == len(
+        case.files
+    )
     # naive DOS times stay naive: no UTC, zone unknown
     dos = case.events[case.events["field"] == "archive_entry.dos_time"]
     assert len(dos) and dos["utc"].isna().all() and (dos["zone_basis"] == "unknown").all()
@@ -87,8 +103,12 @@ def test_rescan_is_a_new_observation(tmp_path: Path) -> None:
     (src / "add.txt").write_text("new")
     case = forensics.scan(src, tmp_path / "c", executor="serial", ocr=False)
     status = dict(zip(case.files["path"], case.files["status"], strict=True))
-    assert status == {"add.txt": "new", "change.txt": "changed", "drop.txt": "gone",
-                      "keep.txt": "unchanged"}
+    assert status == {
+        "add.txt": "new",
+        "change.txt": "changed",
+        "drop.txt": "gone",
+        "keep.txt": "unchanged",
+    }
     assert list(case.observations["id"]) == [1, 2]
 
 
@@ -96,12 +116,17 @@ def test_evidence_is_not_modified(dump_copy: Path, tmp_path: Path) -> None:
     """Not its bytes, and not even its access times (read with O_NOATIME)."""
 
     def times() -> dict[str, tuple[int, int]]:
-        return {str(p): (p.lstat().st_mtime_ns, p.lstat().st_atime_ns)
-                for p in sorted(dump_copy.rglob("*"))}
+        return {
+            str(p): (p.lstat().st_mtime_ns, p.lstat().st_atime_ns)
+            for p in sorted(dump_copy.rglob("*"))
+        }
 
     def contents() -> dict[str, bytes]:
-        return {str(p): p.read_bytes() for p in sorted(dump_copy.rglob("*"))
-                if p.is_file() and not p.is_symlink()}
+        return {
+            str(p): p.read_bytes()
+            for p in sorted(dump_copy.rglob("*"))
+            if p.is_file() and not p.is_symlink()
+        }
 
     before_bytes = contents()
     before_times = times()  # after our own read, which may bump atime

@@ -58,7 +58,11 @@ class _Crashy(Extractor):
 def test_extractor_failures_are_problems_and_partial_data_is_kept() -> None:
     crash = extract_one(FileRef(url="x", path=None, payload=b"xyz"), (_Crashy(),))
     [problem] = crash.problems
-    assert (problem.severity, problem.extractor, problem.kind) == ("error", "crashy", "ZeroDivisionError")
+    assert (problem.severity, problem.extractor, problem.kind) == (
+        "error",
+        "crashy",
+        "ZeroDivisionError",
+    )
     corrupt = extract_one(FileRef(url="x", path=None, payload=b"Cut"), (_Crashy(),))
     assert corrupt.notes[0].text == "partial"
     assert corrupt.problems[0].kind == "corrupt"

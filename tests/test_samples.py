@@ -35,8 +35,11 @@ def test_regeneration_is_byte_identical(regenerated: Path) -> None:
 
 def test_dump_is_small_and_varied() -> None:
     truth = json.loads((SAMPLES / "expected" / "files.json").read_text())["files"]
-    on_disk = sum(p.stat().st_size for p in (SAMPLES / "dump").rglob("*")
-                  if p.is_file() and not p.is_symlink())
+    on_disk = sum(
+        p.stat().st_size
+        for p in (SAMPLES / "dump").rglob("*")
+        if p.is_file() and not p.is_symlink()
+    )
     assert 80 <= len(truth) <= 150
     assert on_disk < 10 * 1024 * 1024
     notes = json.loads((SAMPLES / "expected" / "notes.json").read_text())

@@ -69,14 +69,23 @@ def test_nested_archives_are_read_in_memory(tmp_path: Path) -> None:
     }
     deep = refs["uploads/2024-04-01.zip!/resend/EP06.tar.gz!/EP06/c2.jpg"]
     assert deep.payload == b"two"
-    assert deep.container == ("uploads/2024-04-01.zip", "uploads/2024-04-01.zip!/resend/EP06.tar.gz")
+    assert deep.container == (
+        "uploads/2024-04-01.zip",
+        "uploads/2024-04-01.zip!/resend/EP06.tar.gz",
+    )
     assert deep.entry is not None and deep.entry.tar_mtime == 1712000000
     assert _snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("mode,compress", [
-    ("w", lambda b: b), ("w", gzip.compress), ("w", bz2.compress), ("w", lzma.compress),
-])
+@pytest.mark.parametrize(
+    "mode,compress",
+    [
+        ("w", lambda b: b),
+        ("w", gzip.compress),
+        ("w", bz2.compress),
+        ("w", lzma.compress),
+    ],
+)
 def test_tar_flavours(tmp_path: Path, mode: str, compress) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "a.tar").write_bytes(compress(_tar({"x.txt": b"hello"}, mode)))
     urls = [r.url for r in iter_refs(tmp_path)]
@@ -103,7 +112,11 @@ def test_traversal_names_are_flagged_and_never_written(tmp_path: Path) -> None:
     before = _snapshot(tmp_path, Path.cwd())
     refs = {r.url: r for r in iter_refs(src)}
     assert _snapshot(tmp_path, Path.cwd()) == before
-    for url in ("evil.zip!/../../escape.txt", "evil.zip!//abs.txt", "evil.tar!/../../../tar_escape.txt"):
+    for url in (
+        "evil.zip!/../../escape.txt",
+        "evil.zip!//abs.txt",
+        "evil.tar!/../../../tar_escape.txt",
+    ):
         assert [p.kind for p in refs[url].flags] == ["suspicious_name"], url
     assert not (tmp_path / "escape.txt").exists() and not Path("/abs.txt").exists()
 
@@ -141,8 +154,9 @@ def test_budget_member_count_and_depth_limits(tmp_path: Path) -> None:
     (tmp_path / "deep.zip").write_bytes(nested)
     shallow = list(iter_refs(tmp_path, Limits(max_depth=3)))
     assert len(shallow) == 4
-    assert any(p.kind == "limit_exceeded" and "nesting" in p.message
-               for r in shallow for p in r.flags)
+    assert any(
+        p.kind == "limit_exceeded" and "nesting" in p.message for r in shallow for p in r.flags
+    )
     assert len(list(iter_refs(tmp_path, Limits(max_depth=10)))) == 7
 
     (tmp_path / "deep.zip").unlink()
@@ -169,7 +183,9 @@ def test_symlinks_are_recorded_not_followed(tmp_path: Path) -> None:
     (src / "passwd").symlink_to("/etc/passwd")
     refs = list(iter_refs(src))
     assert [(r.url, r.kind, r.link_target) for r in refs] == [
-        ("out", "symlink", "/etc"), ("passwd", "symlink", "/etc/passwd")]
+        ("out", "symlink", "/etc"),
+        ("passwd", "symlink", "/etc/passwd"),
+    ]
 
 
 def test_zip_symlink_member(tmp_path: Path) -> None:

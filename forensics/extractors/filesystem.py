@@ -15,7 +15,7 @@ import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from ..records import FileRef, Note, Record, TimeField
 from .base import Extractor, ExtractorDoc
@@ -82,7 +82,7 @@ _AT_SYMLINK_NOFOLLOW = 0x100
 _STATX_BTIME = 0x800
 
 
-def _load_statx():  # type: ignore[no-untyped-def]
+def _load_statx() -> Any:  # a ctypes function pointer, or None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         fn = libc.statx

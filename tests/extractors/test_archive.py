@@ -25,8 +25,11 @@ WHEN = dt.datetime(2024, 4, 3, 1, 2, 3, tzinfo=dt.UTC)
 def test_extended_timestamp_with_atime_and_ctime() -> None:
     t = int(WHEN.timestamp())
     got = parse_extended_timestamp(struct.pack("<Biii", 7, t, t + 60, t + 120))
-    assert got == {"ext_mtime": WHEN, "ext_atime": WHEN + dt.timedelta(minutes=1),
-                   "ext_ctime": WHEN + dt.timedelta(minutes=2)}
+    assert got == {
+        "ext_mtime": WHEN,
+        "ext_atime": WHEN + dt.timedelta(minutes=1),
+        "ext_ctime": WHEN + dt.timedelta(minutes=2),
+    }
     # The central directory's copy: flags announce three, only mtime follows.
     assert parse_extended_timestamp(struct.pack("<Bi", 7, t)) == {"ext_mtime": WHEN}
     assert parse_extended_timestamp(b"") == {}
@@ -42,7 +45,9 @@ def test_ntfs_filetimes_keep_microseconds() -> None:
 def test_zip_member_record_and_events(tmp_path: Path) -> None:
     t = int(WHEN.timestamp())
     info = zipfile.ZipInfo("a.txt", date_time=(2024, 4, 3, 10, 2, 2))
-    info.extra = struct.pack("<HHBi", 0x5455, 5, 1, t) + struct.pack("<HHBBIBI", 0x7875, 11, 1, 4, 1000, 4, 100)
+    info.extra = struct.pack("<HHBi", 0x5455, 5, 1, t) + struct.pack(
+        "<HHBBIBI", 0x7875, 11, 1, 4, 1000, 4, 100
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr(info, b"x")

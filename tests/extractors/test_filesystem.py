@@ -19,11 +19,12 @@ def test_times_mode_and_links(tmp_path: Path) -> None:
     assert isinstance(rec, FilesystemRecord)
     assert rec.mtime == dt.datetime.fromtimestamp(1_712_100_000.25, tz=dt.UTC)
     assert rec.atime == dt.datetime.fromtimestamp(1_712_000_000.5, tz=dt.UTC)
-    assert rec.size == 3 and rec.mode == "-rw-r--r--" or rec.mode.startswith("-rw")
+    assert (rec.size == 3 and rec.mode == "-rw-r--r--") or rec.mode.startswith("-rw")
     link = tmp_path / "l"
     link.symlink_to("/etc/passwd")
-    [lrec] = FilesystemExtractor().extract(FileRef(url="l", path=str(link), kind="symlink"),
-                                           io.BytesIO())
+    [lrec] = FilesystemExtractor().extract(
+        FileRef(url="l", path=str(link), kind="symlink"), io.BytesIO()
+    )
     assert isinstance(lrec, FilesystemRecord)
     assert lrec.link_target == "/etc/passwd" and lrec.mode.startswith("l")
 

@@ -1,0 +1,67 @@
+"""The CLI end to end on the sample dump, as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import SAMPLES
+
+EXE = [sys.executable, "-m", "forensics.cli"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "120"}
+    return subprocess.run(
+        [*EXE, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600
+    )
+
+
+def test_scan_summary_exit_status_and_timeline(dump_copy: Path, tmp_path: Path) -> None:
+    case = tmp_path / "case"
+    res = run("scan", str(dump_copy), "-o", str(case), "--jobs", "2", "--no-ocr")
+    assert res.returncode == 1, res.stderr  # the sample dump holds hostile files
+    assert res.stderr == ""  # no progress bar in a pipe
+    assert "files: 113" in res.stdout
+    assert "image/jpeg" in res.stdout and "limit_exceeded" in res.stdout
+    out = tmp_path / "timeline.csv"
+    tl = run("timeline", str(case), "--freq", "D", "--tz", "+09:00", "-o", str(out))
+    assert tl.returncode == 0, tl.stderr
+    assert out.read_text() == (SAMPLES / "expected" / "daily.csv").read_text()
+    printed = run("timeline", str(case), "--tz", "Asia/Seoul")
+    assert printed.stdout == out.read_text()
+    weekly = run("timeline", str(case), "--freq", "W", "--tz", "+09:00")
+    daily = [line.split(",") for line in out.read_text().splitlines()[1:]]
+    weeks: dict[str, list[int]] = {}
+    for i, (_day, files, size) in enumerate(daily):  # the sample starts on a Monday
+        acc = weeks.setdefault(daily[i - i % 7][0], [0, 0])
+        acc[0] += int(files)
+        acc[1] += int(size)
+    assert weekly.stdout.splitlines()[1:] == [f"{k},{f},{b}" for k, (f, b) in weeks.items()]
+
+
+def test_clean_source_exits_zero(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("hello")
+    res = run("scan", str(src), "-o", str(tmp_path / "case"), "--executor", "serial")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "files: 1" in res.stdout
+
+
+def test_bad_usage_exits_two(tmp_path: Path) -> None:
+    assert run("scan", str(tmp_path / "nowhere"), "-o", str(tmp_path / "c")).returncode == 2
+    assert run("scan", str(tmp_path)).returncode == 2  # no -o
+    assert run("timeline", str(tmp_path)).returncode == 2  # not a case
+    src = tmp_path / "src"
+    src.mkdir()
+    inside = run("scan", str(src), "-o", str(src / "case"))
+    assert inside.returncode == 2 and "inside the evidence" in inside.stderr
+
+
+def test_extractors_lists_the_registry() -> None:
+    res = run("extractors")
+    assert res.returncode == 0
+    assert "filesystem" in res.stdout and "archive_entry" in res.stdout and "0x5455" in res.stdout

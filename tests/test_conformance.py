@@ -1,0 +1,94 @@
+"""Over the whole registry: unique names, docs, a sample each, and random or
+truncated bytes give records, NotMyFormat or CorruptInput, never a crash."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from forensics.errors import CorruptInput, NotMyFormat
+from forensics.extractors import registry
+from forensics.pipeline import extract_one
+from forensics.records import ArchiveEntry, FileRef, Note, Record
+from forensics.sources import iter_refs
+
+from .conftest import ROOT, SAMPLES
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def test_names_unique_and_documented() -> None:
+    names = [ex.name for ex in registry()]
+    assert len(names) == len(set(names))
+    for ex in registry():
+        assert ex.version and ex.doc.summary and ex.doc.reads, ex.name
+        assert ex.record_kinds, ex.name
+        for kind in ex.record_kinds:
+            assert issubclass(kind, Record) and kind.KIND != "record"
+            for field in kind.TIME_FIELDS:
+                assert field in kind.__dataclass_fields__, (kind, field)
+
+
+def test_each_extractor_has_a_test_file_and_reads_a_sample() -> None:
+    produced: set[str] = set()
+    for ref in iter_refs(SAMPLES / "dump"):
+        produced.update(r.extractor for r in extract_one(ref).records)
+    for ex in registry():
+        assert (ROOT / "tests" / "extractors" / f"test_{ex.name.split('_')[0]}.py").exists() or (
+            ROOT / "tests" / "extractors" / f"test_{type(ex).__module__.rsplit('.', 1)[-1]}.py"
+        ).exists(), ex.name
+        assert ex.name in produced, f"no sample exercises {ex.name}"
+
+
+def _entry(data: bytes) -> ArchiveEntry:
+    return ArchiveEntry(
+        format="zip",
+        name="x",
+        size=len(data),
+        dos_time=(1980, 0, 0, 99, 0, 0),
+        central_extra=data,
+        local_extra=data[::-1],
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=2048))
+def test_random_bytes_never_crash_an_extractor(data: bytes) -> None:
+    ref = FileRef(url="x.bin", path=None, container=("a.zip",), payload=data, entry=_entry(data))
+    for ex in registry():
+        if ex.name == "filesystem":
+            continue  # reads the filesystem, not bytes
+        try:
+            items = list(ex.extract(ref, io.BytesIO(data)))
+        except (NotMyFormat, CorruptInput):
+            continue
+        assert all(isinstance(i, Record | Note) for i in items)
+    result = extract_one(ref)
+    assert all(p.severity != "error" for p in result.problems), result.problems
+
+
+@settings(max_examples=60, deadline=None)
+@given(cut=st.integers(min_value=0, max_value=4000))
+def test_truncated_archives_become_problems(cut: int) -> None:
+    whole = (SAMPLES / "dump" / "uploads" / "2024-04-12_resend.zip").read_bytes()
+    cut = cut * len(whole) // 4000
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "cut.zip").write_bytes(whole[:cut])
+        for ref in iter_refs(Path(tmp) / "cut.zip"):
+            extract_one(ref)  # never raises
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="the shared corpus is not here")
+def test_real_corpus_crash_files_give_rows_not_crashes() -> None:
+    count = 0
+    for ref in iter_refs(CORPUS / "pillow"):
+        result = extract_one(ref)
+        assert result.hashes is not None or result.problems, ref.url
+        count += 1
+    assert count > 500

@@ -1,0 +1,94 @@
+"""Events from declared time fields, zones, and the volume per period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from forensics.extractors.archive import ArchiveEntryRecord
+from forensics.timeline import events_for, parse_zone, volume
+
+KST = dt.timezone(dt.timedelta(hours=9))
+
+
+def test_parse_zone() -> None:
+    assert parse_zone("+09:00") == KST
+    assert parse_zone("+0830").utcoffset(None) == dt.timedelta(hours=8, minutes=30)
+    assert parse_zone("-05:00").utcoffset(None) == dt.timedelta(hours=-5)
+    assert parse_zone("UTC") is dt.UTC
+    pyongyang = parse_zone("Asia/Pyongyang")
+    assert dt.datetime(2016, 1, 1, tzinfo=pyongyang).utcoffset() == dt.timedelta(
+        hours=8, minutes=30
+    )
+    with pytest.raises(ValueError):
+        parse_zone("Mars/Olympus")
+    with pytest.raises(ValueError):
+        parse_zone("+15:00")
+
+
+def test_naive_times_stay_naive_unless_a_zone_is_assumed() -> None:
+    rec = ArchiveEntryRecord(
+        extractor="archive_entry",
+        source="zip entry",
+        dos_time=dt.datetime(2024, 4, 1, 10, 0),  # noqa: DTZ001
+        ext_mtime=dt.datetime(2024, 4, 1, 1, 0, 0, 500, tzinfo=dt.UTC),
+    )
+    dos, ext = events_for([rec])
+    assert (dos.utc, dos.offset, dos.zone_basis) == (None, None, "unknown")
+    assert ext.utc == "2024-04-01T01:00:00.000500+00:00" and ext.zone_basis == "utc"
+    assumed, _ = events_for([rec], assume_tz=KST)
+    assert (assumed.utc, assumed.offset, assumed.zone_basis) == (
+        "2024-04-01T01:00:00+00:00",
+        "+09:00",
+        "assumed",
+    )
+    explicit = ArchiveEntryRecord(
+        extractor="x", source="y", tar_mtime=dt.datetime(2024, 4, 1, 10, 0, tzinfo=KST)
+    )
+    [ev] = events_for([explicit])
+    assert ev.local == "2024-04-01T10:00:00" and ev.offset == "+09:00"
+
+
+def test_volume_fills_empty_periods_and_prefers_entry_times() -> None:
+    files = pd.DataFrame(
+        {
+            "path": ["a", "b", "c", "z"],
+            "size": [10, 20, 30, 5],
+            "kind": ["file", "file", "file", "symlink"],
+            "status": ["new"] * 4,
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "path": ["a", "a", "b", "c", "z"],
+            "field": [
+                "filesystem.mtime",
+                "archive_entry.ext_mtime",
+                "archive_entry.dos_time",
+                "filesystem.mtime",
+                "filesystem.mtime",
+            ],
+            "utc": [
+                "2024-05-01T00:00:00+00:00",
+                "2024-04-01T14:59:00+00:00",
+                None,
+                "2024-04-04T15:00:00+00:00",
+                "2024-04-02T00:00:00+00:00",
+            ],
+            "local": ["", "", "2024-04-01T23:00:00", "", ""],
+        }
+    )
+    table = volume(files, events, "D", "+09:00")
+    assert table.to_dict("records") == [
+        {"period": "2024-04-01", "files": 2, "bytes": 30},
+        {"period": "2024-04-02", "files": 0, "bytes": 0},
+        {"period": "2024-04-03", "files": 0, "bytes": 0},
+        {"period": "2024-04-04", "files": 0, "bytes": 0},
+        {"period": "2024-04-05", "files": 1, "bytes": 30},
+    ]
+    hourly = volume(files, events, "H", "UTC")
+    assert hourly["period"].iloc[0] == "2024-04-01 14:00" and hourly["files"].sum() == 3
+    with pytest.raises(ValueError):
+        volume(files, events, "M", "UTC")
