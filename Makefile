@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup system demo test lint bench samples clean
+.PHONY: setup system demo test lint samples clean
 
 setup: system $(STAMP)
 
@@ -27,14 +27,11 @@ demo: samples
 	$(BIN)/forensics timeline demo-case --freq D --tz +09:00
 
 lint: setup
-	$(BIN)/ruff check forensics tests samples bench
+	$(BIN)/ruff check forensics tests samples
 	$(BIN)/mypy
 
 test: setup lint
 	$(BIN)/python -m pytest
-
-bench: setup
-	$(BIN)/python bench/metadata.py
 
 clean:
 	rm -rf demo-case .pytest_cache .mypy_cache .ruff_cache
