@@ -17,6 +17,13 @@ from .sources import Limits
 _LIMITS = Limits()
 
 
+def _limit(flag: str, field: str, kind: click.ParamType, help: str) -> Any:
+    """A --max-* option whose default is the library's `Limits` default."""
+    return click.option(
+        flag, field, type=kind, default=getattr(_LIMITS, field), show_default=True, help=help
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(forensics.__version__, prog_name="forensics")
 def main() -> None:
@@ -54,40 +61,22 @@ def main() -> None:
 )
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --executor dask).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR the notes on images.")
-@click.option(
-    "--max-members",
-    type=click.IntRange(min=1),
-    default=_LIMITS.max_members,
-    show_default=True,
-    help="Members read from one archive.",
-)
-@click.option(
+@_limit("--max-members", "max_members", click.IntRange(min=1), "Members read from one archive.")
+@_limit(
     "--max-total-bytes",
-    type=click.IntRange(min=0),
-    default=_LIMITS.max_total_bytes,
-    show_default=True,
-    help="Inflated bytes read from all archives.",
+    "max_total_bytes",
+    click.IntRange(min=0),
+    "Inflated bytes read from all archives.",
 )
-@click.option(
-    "--max-member-bytes",
-    type=click.IntRange(min=0),
-    default=_LIMITS.max_member_bytes,
-    show_default=True,
-    help="Inflated bytes of one member.",
+@_limit(
+    "--max-member-bytes", "max_member_bytes", click.IntRange(min=0), "Inflated bytes of one member."
 )
-@click.option(
-    "--max-depth",
-    type=click.IntRange(min=0),
-    default=_LIMITS.max_depth,
-    show_default=True,
-    help="Archives inside archives.",
-)
-@click.option(
+@_limit("--max-depth", "max_depth", click.IntRange(min=0), "Archives inside archives.")
+@_limit(
     "--max-ratio",
-    type=click.FloatRange(min=1),
-    default=_LIMITS.max_ratio,
-    show_default=True,
-    help="Compression ratio (inflated / packed) past 1 MiB.",
+    "max_ratio",
+    click.FloatRange(min=1),
+    "Compression ratio (inflated / packed) past 1 MiB.",
 )
 def scan(
     source: Path,

@@ -116,7 +116,9 @@ class FilesystemExtractor(Extractor):
         reads="lstat(2) and statx(2) of loose files; links are described, never followed.",
         references=("POSIX stat(2)", "Linux statx(2)"),
         limits="Birth time only where the kernel and filesystem report it. Archive members "
-        "have no filesystem entry: their times come from the archive_entry extractor.",
+        "have no filesystem entry: their times come from the archive_entry extractor. Files "
+        "are read with O_NOATIME, but reading a symbolic link's target may update the "
+        "link's own atime (readlink has no such flag).",
     )
     record_kinds = (FilesystemRecord,)
     needs_bytes = False
