@@ -8,6 +8,7 @@ killed at any moment leaves whole files behind and resumes after them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -25,7 +26,7 @@ import pandas as pd
 
 from . import __version__
 from .records import FileResult
-from .timeline import events_for, volume
+from .timeline import events_for, localize, parse_zone, volume
 
 CASE_FILE = "case.sqlite"
 MANIFEST = "manifest.json"
@@ -63,7 +64,7 @@ CREATE TABLE IF NOT EXISTS record_rows (
 CREATE TABLE IF NOT EXISTS event_rows (
     file_id INTEGER NOT NULL REFERENCES file_rows(id), seq INTEGER NOT NULL,
     field TEXT NOT NULL, description TEXT NOT NULL, extractor TEXT NOT NULL,
-    local TEXT NOT NULL, "offset" TEXT, utc TEXT, zone_basis TEXT NOT NULL
+    local TEXT NOT NULL, "offset" TEXT, utc TEXT, zone_basis TEXT NOT NULL, flag TEXT
 );
 CREATE TABLE IF NOT EXISTS note_rows (
     file_id INTEGER NOT NULL REFERENCES file_rows(id), seq INTEGER NOT NULL,
@@ -91,7 +92,7 @@ CREATE VIEW IF NOT EXISTS records AS
     FROM record_rows r JOIN latest_files f ON f.id = r.file_id;
 CREATE VIEW IF NOT EXISTS events AS
     SELECT f.path, e.utc, e.local, e."offset", e.zone_basis, e.description, e.extractor,
-           e.field, f.observation
+           e.field, e.flag, f.observation
     FROM event_rows e JOIN latest_files f ON f.id = e.file_id;
 CREATE VIEW IF NOT EXISTS notes AS
     SELECT f.path, n.text, n.lang, n.confidence, n.ink, n.box, n.origin, n.pair, n.source,
@@ -248,21 +249,8 @@ class CaseWriter:
             ],
         )
         self.con.executemany(
-            "INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    fid,
-                    i,
-                    e.field,
-                    e.description,
-                    e.extractor,
-                    e.local,
-                    e.offset,
-                    e.utc,
-                    e.zone_basis,
-                )
-                for i, e in enumerate(events_for(res.records))
-            ],
+            "INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(fid, i, *dataclasses.astuple(e)) for i, e in enumerate(events_for(res.records))],
         )
         self.con.executemany(
             "INSERT INTO note_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -386,8 +374,40 @@ class Case:
         return self._read("records")
 
     @property
+    def assumed_zone(self) -> str | None:
+        """The zone naive times are read in, if the analyst gave one."""
+        con = sqlite3.connect(f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'assume_tz'").fetchone()
+        finally:
+            con.close()
+        return row[0] if row else None
+
+    def assume_tz(self, zone: str | None) -> None:
+        """Read every naive time as wall-clock in `zone` (an offset or an IANA
+        name; None to forget it). Nothing is rescanned: events keep their
+        time as written and are converted when read."""
+        if zone is not None:
+            parse_zone(zone)  # refuse nonsense before storing it
+        con = connect(self.folder)
+        try:
+            if zone is None:
+                con.execute("DELETE FROM meta WHERE key = 'assume_tz'")
+            else:
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('assume_tz', ?)", (zone,))
+        finally:
+            con.close()
+
+    @property
     def events(self) -> pd.DataFrame:
         df = self._read("events")
+        zone = self.assumed_zone
+        if zone is not None:
+            tz = parse_zone(zone)
+            unknown = (df["zone_basis"] == "unknown") & (df["flag"] != "unparsable")
+            for idx in df.index[unknown]:
+                df.at[idx, "utc"], df.at[idx, "offset"] = localize(str(df.at[idx, "local"]), tz)
+                df.at[idx, "zone_basis"] = "assumed"
         df["utc"] = pd.to_datetime(df["utc"], utc=True, format="ISO8601")
         return df
 
@@ -410,8 +430,7 @@ class Case:
 
     def timeline(self, freq: str = "D", tz: str | dt.tzinfo = "UTC") -> pd.DataFrame:
         """Files and bytes per period (see `timeline.volume`)."""
-        events = self._read("events")
-        return volume(self.files, events, freq=freq, tz=tz)
+        return volume(self.files, self.events, freq=freq, tz=tz)
 
     def __repr__(self) -> str:
         return f"Case({str(self.folder)!r})"

@@ -31,6 +31,18 @@ class TimeField:
 
 
 @dataclass(frozen=True)
+class RawTime:
+    """A timestamp as written that is not a valid date-time
+    ("0000:00:00 00:00:00", "2019:13:45 25:00:00", blanks): kept verbatim,
+    never dropped, and flagged on its event."""
+
+    text: str
+
+
+TimeValue = dt.datetime | RawTime
+
+
+@dataclass(frozen=True)
 class ArchiveEntry:
     """What an archive says about one of its members, as read by the source.
 
@@ -116,14 +128,19 @@ class Record:
     extractor: str
     source: str  # what inside the file the record came from ("stat", "zip central directory", ...)
 
-    def times(self) -> list[tuple[str, TimeField, dt.datetime]]:
+    def times(self) -> list[tuple[str, TimeField, TimeValue]]:
         """The record's timestamps that are set, in declaration order."""
         out = []
         for name, spec in self.TIME_FIELDS.items():
             value = getattr(self, name)
             if value is not None:
-                out.append((name, spec, value))
+                out.append((name, self.describe(name, spec), value))
         return out
+
+    def describe(self, name: str, spec: TimeField) -> TimeField:
+        """The field's meaning; records whose fields are named by the data
+        (an XMP property, a PNG text key) override this."""
+        return spec
 
     def body(self) -> dict[str, Any]:
         return {
@@ -182,6 +199,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.hex()
+    if isinstance(value, RawTime):
+        return value.text
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):

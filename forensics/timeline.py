@@ -8,6 +8,7 @@ unless an assumed zone is given.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from .records import Record
+from .records import RawTime, Record, TimeValue
 
 ZoneBasis = str  # explicit | assumed | utc | unknown
 
@@ -30,6 +31,7 @@ class Event:
     offset: str | None  # "+09:00" when known
     utc: str | None  # ISO 8601 with "+00:00", None when the zone is unknown
     zone_basis: ZoneBasis
+    flag: str | None = None  # unparsable, epoch_default, far_future, implausible
 
 
 def parse_zone(text: str) -> dt.tzinfo:
@@ -59,29 +61,50 @@ def format_offset(delta: dt.timedelta | None) -> str | None:
     return f"{sign}{hours:02d}:{mins:02d}"
 
 
+# Values that tools write when they know no better: QuickTime's and the
+# Mac's zero, the Unix epoch, DOS's first day, Windows' FILETIME zero.
+_DEFAULT_INSTANTS = {
+    dt.datetime(1904, 1, 1),  # noqa: DTZ001 - compared as wall-clock
+    dt.datetime(1970, 1, 1),  # noqa: DTZ001
+    dt.datetime(1980, 1, 1),  # noqa: DTZ001
+    dt.datetime(1601, 1, 1),  # noqa: DTZ001
+}
+
+
+def time_flag(value: TimeValue, now: dt.datetime | None = None) -> str | None:
+    """Why a timestamp should not be trusted as is, if it should not."""
+    if isinstance(value, RawTime):
+        return "unparsable"
+    wall = value.replace(tzinfo=None)
+    if wall.replace(microsecond=0) in _DEFAULT_INSTANTS:
+        return "epoch_default"
+    if wall.year < 1900:
+        return "implausible"
+    now = now or dt.datetime.now(dt.UTC)
+    if wall.year > now.year + 1:
+        return "far_future"
+    return None
+
+
 def make_event(
     record: Record,
     name: str,
     description: str,
     utc_by_format: bool,
-    value: dt.datetime,
+    value: TimeValue,
     assume_tz: dt.tzinfo | None = None,
 ) -> Event:
     field = f"{record.KIND}.{name}"
+    flag = time_flag(value)
+    if isinstance(value, RawTime):
+        return Event(field, description, record.extractor, value.text, None, None, "unknown", flag)
     if value.tzinfo is None:
+        local = value.isoformat()
         if assume_tz is None:
-            return Event(
-                field, description, record.extractor, value.isoformat(), None, None, "unknown"
-            )
-        aware = value.replace(tzinfo=assume_tz)
-        return Event(
-            field,
-            description,
-            record.extractor,
-            value.isoformat(),
-            format_offset(aware.utcoffset()),
-            aware.astimezone(dt.UTC).isoformat(),
-            "assumed",
+            return Event(field, description, record.extractor, local, None, None, "unknown", flag)
+        return assume(
+            Event(field, description, record.extractor, local, None, None, "unknown", flag),
+            assume_tz,
         )
     return Event(
         field,
@@ -91,7 +114,23 @@ def make_event(
         format_offset(value.utcoffset()),
         value.astimezone(dt.UTC).isoformat(),
         "utc" if utc_by_format else "explicit",
+        flag,
     )
+
+
+def assume(event: Event, zone: dt.tzinfo) -> Event:
+    """An unknown-zone event read as wall-clock time in `zone` (an IANA zone
+    gives each instant its offset of the day, e.g. Pyongyang's +08:30 years)."""
+    if event.zone_basis not in ("unknown", "assumed") or event.flag == "unparsable":
+        return event
+    utc, offset = localize(event.local, zone)
+    return dataclasses.replace(event, offset=offset, utc=utc, zone_basis="assumed")
+
+
+def localize(local: str, zone: dt.tzinfo) -> tuple[str, str | None]:
+    """(UTC instant, offset) of a wall-clock ISO time read in `zone`."""
+    aware = dt.datetime.fromisoformat(local).replace(tzinfo=zone)
+    return aware.astimezone(dt.UTC).isoformat(), format_offset(aware.utcoffset())
 
 
 def events_for(records: Iterable[Record], assume_tz: dt.tzinfo | None = None) -> list[Event]:
@@ -130,9 +169,11 @@ def file_times(files: pd.DataFrame, events: pd.DataFrame, tz: dt.tzinfo) -> pd.D
     ranked = events[events["field"].isin(FILE_TIME_PRIORITY)].copy()
     ranked["rank"] = ranked["field"].map({f: i for i, f in enumerate(FILE_TIME_PRIORITY)})
     ranked = ranked.sort_values(["path", "rank"]).drop_duplicates("path")
-    wall = []
-    for utc, local in zip(ranked["utc"], ranked["local"], strict=True):
-        if pd.notna(utc):
+    wall: list[object] = []
+    for utc, local, flag in zip(ranked["utc"], ranked["local"], ranked["flag"], strict=True):
+        if flag == "unparsable":
+            wall.append(pd.NaT)
+        elif pd.notna(utc):
             wall.append(pd.Timestamp(utc).tz_convert(tz).tz_localize(None))
         else:
             wall.append(pd.Timestamp(local))

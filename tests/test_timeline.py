@@ -78,6 +78,7 @@ def test_volume_fills_empty_periods_and_prefers_entry_times() -> None:
                 "2024-04-02T00:00:00+00:00",
             ],
             "local": ["", "", "2024-04-01T23:00:00", "", ""],
+            "flag": [None] * 5,
         }
     )
     table = volume(files, events, "D", "+09:00")
