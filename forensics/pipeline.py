@@ -8,6 +8,7 @@ import hashlib
 import io
 import time
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -49,8 +50,10 @@ def _run(
     extractor: Extractor, ref: FileRef, stream: BinaryIO, out: list[Record | Note]
 ) -> Problem | None:
     try:
-        for item in extractor.extract(ref, stream):
-            out.append(item)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # library warnings about bad bytes: problems say it
+            for item in extractor.extract(ref, stream):
+                out.append(item)
     except NotMyFormat:
         return None
     except CorruptInput as exc:

@@ -8,11 +8,31 @@ from importlib.metadata import entry_points
 
 from .archive import ArchiveEntryExtractor
 from .base import Extractor, ExtractorDoc
+from .clip import ClipExtractor
+from .exif import ExifExtractor
 from .filesystem import FilesystemExtractor
+from .iptc import IptcExtractor
+from .office import OfficeExtractor
+from .pdf import PdfExtractor
+from .png import PngExtractor
+from .psd import PsdExtractor
+from .video import VideoExtractor
+from .xmp import XmpExtractor
+from .zipfile_meta import ZipExtractor
 
 BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     FilesystemExtractor,
     ArchiveEntryExtractor,
+    ExifExtractor,
+    XmpExtractor,
+    IptcExtractor,
+    PngExtractor,
+    PsdExtractor,
+    ClipExtractor,
+    PdfExtractor,
+    OfficeExtractor,
+    VideoExtractor,
+    ZipExtractor,
 )
 
 ENTRY_POINT_GROUP = "forensics.extractors"

@@ -1,0 +1,163 @@
+"""Where metadata blocks live inside each carrier format.
+
+Small walkers over JPEG segments, PNG chunks, PSD image resources, TIFF IFD0
+and GIF extensions, shared by the EXIF, XMP and IPTC extractors so that each
+of those reads its block from every carrier. They are written by hand
+because no maintained library exposes raw blocks across all of these:
+Pillow hides most of them behind decoders (and stops at the first error),
+and psd-tools parses the whole layer tree just to reach a resource. Each
+walker reads only headers and the blocks asked for, seeking past pixel data,
+and stops quietly at the first inconsistency: what it returned is all that
+could be trusted.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Iterator
+from typing import BinaryIO
+
+MAX_BLOCK = 64 * 1024 * 1024  # no metadata block is larger; a bigger length is a lie
+
+XMP_JPEG_ID = b"http://ns.adobe.com/xap/1.0/\x00"
+XMP_EXT_JPEG_ID = b"http://ns.adobe.com/xmp/extension/\x00"
+EXIF_JPEG_ID = b"Exif\x00\x00"
+PHOTOSHOP_JPEG_ID = b"Photoshop 3.0\x00"
+
+
+def jpeg_segments(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(marker, payload) of each segment before the image data (SOS)."""
+    stream.seek(0)
+    if stream.read(2) != b"\xff\xd8":
+        return
+    while stream.read(1) == b"\xff":
+        byte = stream.read(1)
+        while byte == b"\xff":  # fill bytes
+            byte = stream.read(1)
+        if not byte or byte[0] in (0xD9, 0xDA):  # end of image, start of scan
+            return
+        marker = byte[0]
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            continue
+        raw = stream.read(2)
+        if len(raw) < 2:
+            return
+        (length,) = struct.unpack(">H", raw)
+        if length < 2:
+            return
+        payload = stream.read(length - 2)
+        yield marker, payload
+        if len(payload) < length - 2:
+            return
+
+
+def png_chunks(stream: BinaryIO, want: set[bytes] | None = None) -> Iterator[tuple[bytes, bytes]]:
+    """(type, data) of each chunk; pixel chunks are skipped unread unless
+    asked for. After IEND, yields (b"<after-IEND>", the trailing bytes) once."""
+    stream.seek(0)
+    if stream.read(8) != b"\x89PNG\r\n\x1a\n":
+        return
+    while True:
+        head = stream.read(8)
+        if len(head) < 8:
+            return
+        length, ctype = struct.unpack(">I4s", head)
+        if length > MAX_BLOCK:
+            return
+        if want is not None and ctype not in want and ctype != b"IEND":
+            stream.seek(length + 4, 1)
+            continue
+        data = stream.read(length)
+        stream.read(4)  # CRC
+        yield ctype, data
+        if ctype == b"IEND":
+            rest = stream.read(MAX_BLOCK)
+            if rest:
+                yield b"<after-IEND>", rest
+            return
+
+
+def psd_resources(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(resource id, data) of each Photoshop image resource of a PSD/PSB."""
+    stream.seek(0)
+    header = stream.read(26)
+    if len(header) < 26 or header[:4] != b"8BPS":
+        return
+    (mode_len,) = struct.unpack(">I", stream.read(4) or b"\0\0\0\0")
+    stream.seek(mode_len, 1)
+    raw = stream.read(4)
+    if len(raw) < 4:
+        return
+    (section,) = struct.unpack(">I", raw)
+    yield from photoshop_resources(stream.read(min(section, MAX_BLOCK)))
+
+
+def photoshop_resources(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """The 8BIM resource blocks of a PSD section or a JPEG APP13 segment."""
+    pos = 0
+    while pos + 12 <= len(data):
+        if data[pos : pos + 4] not in (b"8BIM", b"MeSa", b"PHUT", b"AgHg", b"DCSR"):
+            return
+        (rid,) = struct.unpack_from(">H", data, pos + 4)
+        name_len = data[pos + 6]
+        pos += 6 + ((name_len + 2) & ~1)  # Pascal name padded to even
+        if pos + 4 > len(data):
+            return
+        (size,) = struct.unpack_from(">I", data, pos)
+        pos += 4
+        yield rid, data[pos : pos + size]
+        pos += size + (size & 1)
+
+
+def tiff_ifd0_tag(data: bytes, wanted: int) -> bytes | None:
+    """The raw value of one IFD0 tag of a TIFF (e.g. 700 XMP, 33723 IPTC)."""
+    if data[:4] not in (b"II*\x00", b"MM\x00*"):
+        return None
+    end = "<" if data[:2] == b"II" else ">"
+    (offset,) = struct.unpack_from(end + "I", data, 4)
+    if offset + 2 > len(data):
+        return None
+    (count,) = struct.unpack_from(end + "H", data, offset)
+    sizes = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+    for i in range(min(count, 4096)):
+        entry = offset + 2 + 12 * i
+        if entry + 12 > len(data):
+            return None
+        tag, typ, n = struct.unpack_from(end + "HHI", data, entry)
+        if tag != wanted:
+            continue
+        size = sizes.get(typ, 1) * n
+        if size <= 4:
+            return data[entry + 8 : entry + 8 + size]
+        (where,) = struct.unpack_from(end + "I", data, entry + 8)
+        return data[where : where + size]
+    return None
+
+
+def gif_application_blocks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(application id, data) of GIF application extensions. XMP's id is
+    b"XMP DataXMP" and its data is stored raw (sub-block lengths are part
+    of the text, followed by a 258-byte "magic trailer")."""
+    start = 0
+    while True:
+        pos = data.find(b"\x21\xff\x0b", start)
+        if pos < 0:
+            return
+        app = data[pos + 3 : pos + 14]
+        body_start = pos + 14
+        if app == b"XMP DataXMP":
+            end = data.find(b"\x00", data.find(b"</x:xmpmeta>", body_start))
+            yield app, data[body_start : end if end > 0 else len(data)]
+        else:
+            chunks, p = [], body_start
+            while p < len(data) and data[p] != 0:
+                chunks.append(data[p + 1 : p + 1 + data[p]])
+                p += 1 + data[p]
+            yield app, b"".join(chunks)
+        start = body_start
+
+
+def inflate(data: bytes, limit: int = MAX_BLOCK) -> bytes:
+    """zlib-inflate at most `limit` bytes (a compressed text chunk is no bomb)."""
+    return zlib.decompressobj().decompress(data, limit)
