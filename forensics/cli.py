@@ -61,6 +61,11 @@ def main() -> None:
 )
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --executor dask).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR the notes on images.")
+@click.option(
+    "--assume-tz",
+    default=None,
+    help="Zone of naive times (+09:00, Asia/Pyongyang); changeable later.",
+)
 @_limit("--max-members", "max_members", click.IntRange(min=1), "Members read from one archive.")
 @_limit(
     "--max-total-bytes",
@@ -85,6 +90,7 @@ def scan(
     executor: str,
     scheduler: str | None,
     no_ocr: bool,
+    assume_tz: str | None,
     max_members: int,
     max_total_bytes: int,
     max_member_bytes: int,
@@ -137,6 +143,7 @@ def scan(
             scheduler=scheduler,
             limits=limits,
             on_result=tick,
+            assume_tz=assume_tz,
         )
     except (ValueError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from exc
@@ -203,6 +210,28 @@ def timeline(case: Path, output: Path | None, freq: str, tz: str) -> None:
         click.echo(f"wrote {len(table)} periods to {output}")
     else:
         click.echo(table.to_csv(index=False), nl=False)
+
+
+@main.command("assume-tz")
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("zone", required=False)
+@click.option("--clear", is_flag=True, help="Forget the assumed zone: naive times stay unknown.")
+def assume_tz_command(case: Path, zone: str | None, clear: bool) -> None:
+    """Read the case's naive times (EXIF without OffsetTime, zip DOS times) as
+    wall-clock time in ZONE. Nothing is rescanned; events keep their time as
+    written and show zone_basis 'assumed'.
+
+    \b
+    Example:
+      forensics assume-tz case/ Asia/Pyongyang
+    """
+    if clear == (zone is not None):
+        raise click.UsageError("give a ZONE or --clear")
+    try:
+        _open(case).assume_tz(None if clear else zone)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"naive times in {case} are now read as {zone}" if zone else "assumed zone cleared")
 
 
 @main.command()

@@ -14,6 +14,7 @@ from .extractors import registry
 from .pipeline import extract_one
 from .records import FileResult
 from .sources import Limits, iter_refs
+from .timeline import parse_zone
 
 
 def scan(
@@ -27,6 +28,7 @@ def scan(
     limits: Limits | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     batch_size: int = 200,
+    assume_tz: str | None = None,
 ) -> Case:
     """Scan `source` (a folder, a file or an archive) into the case folder.
 
@@ -36,11 +38,15 @@ def scan(
     read again. `jobs` and `executor` do not change the result, only the
     speed, so they are not part of the parameters that identify a scan.
     Results are committed every `batch_size` files (or two seconds).
+    `assume_tz` (an offset or IANA name) is the zone naive times are read
+    in; it can be changed later with `Case.assume_tz` without rescanning.
     """
     root = Path(source).resolve()
     if not root.exists() and not root.is_symlink():
         raise FileNotFoundError(f"no such source: {source}")
     limits = limits or Limits()
+    if assume_tz is not None:
+        parse_zone(assume_tz)  # refuse a bad zone before reading anything
     case_dir = Path(case).resolve()
     if case_dir == root or root in case_dir.parents:
         raise ValueError("the case folder must not be inside the evidence")
@@ -55,4 +61,7 @@ def scan(
         if on_result is not None:
             on_result(result)
     writer.finish(((ex.name, ex.version) for ex in registry()), started)
-    return Case(case_dir)
+    case_view = Case(case_dir)
+    if assume_tz is not None:
+        case_view.assume_tz(assume_tz)
+    return case_view

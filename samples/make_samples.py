@@ -375,9 +375,69 @@ class Sampler:
             ifd[0x9011] = off
             ifd[0x9012] = off
             stamps["EXIF OffsetTime"] = off
+        extra: dict[str, bytes] = {}
+        if self.rng.random() < 0.4:  # saved from Photoshop: XMP with an edit history
+            created_at = dt.datetime.strptime(created, "%Y:%m:%d %H:%M:%S").replace(
+                tzinfo=when.tzinfo
+            )
+            extra["xmp"] = self.xmp_packet(created_at, when, software)
+            stamps["XMP xmp:CreateDate"] = created_at.isoformat()
+            stamps["XMP xmp:ModifyDate"] = when.isoformat()
+            stamps["XMP history saved"] = when.isoformat()
         buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=70, exif=exif.tobytes(), optimize=True)
-        return buf.getvalue(), stamps
+        img.save(buf, "JPEG", quality=70, exif=exif.tobytes(), optimize=True, **extra)
+        data = buf.getvalue()
+        if self.rng.random() < 0.3:  # an agency's IPTC caption
+            data = data[:2] + self.iptc_segment(when) + data[2:]
+            stamps["IPTC DateCreated"] = when.isoformat()
+        return data, stamps
+
+    def xmp_packet(self, created: dt.datetime, saved: dt.datetime, software: str) -> bytes:
+        doc = "".join(self.rng.choice("0123456789abcdef") for _ in range(32))
+        inst = "".join(self.rng.choice("0123456789abcdef") for _ in range(32))
+        return (
+            '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+            'xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" '
+            'xmlns:stEvt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#" '
+            'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
+            f'xmp:CreatorTool="{software}" xmp:CreateDate="{created.isoformat()}" '
+            f'xmp:ModifyDate="{saved.isoformat()}" xmp:MetadataDate="{saved.isoformat()}" '
+            f'xmpMM:DocumentID="xmp.did:{doc}" xmpMM:InstanceID="xmp.iid:{inst}" '
+            f'xmpMM:OriginalDocumentID="xmp.did:{doc}">'
+            "<xmpMM:History><rdf:Seq>"
+            f'<rdf:li stEvt:action="created" stEvt:instanceID="xmp.iid:{doc}" '
+            f'stEvt:when="{created.isoformat()}" stEvt:softwareAgent="{software}"/>'
+            f'<rdf:li stEvt:action="saved" stEvt:instanceID="xmp.iid:{inst}" '
+            f'stEvt:when="{saved.isoformat()}" stEvt:softwareAgent="{software}" stEvt:changed="/"/>'
+            "</rdf:Seq></xmpMM:History></rdf:Description></rdf:RDF></x:xmpmeta>\n"
+            '<?xpacket end="w"?>'
+        ).encode()
+
+    def iptc_segment(self, when: dt.datetime) -> bytes:
+        def dataset(record: int, number: int, value: bytes) -> bytes:
+            return struct.pack(">BBBH", 0x1C, record, number, len(value)) + value
+
+        off = when.strftime("%z")
+        iim = b"".join(
+            [
+                dataset(1, 90, b"\x1b%G"),
+                dataset(2, 55, when.strftime("%Y%m%d").encode()),
+                dataset(2, 60, (when.strftime("%H%M%S") + off).encode()),
+                dataset(2, 80, self.rng.choice(["김지수", "王芳", "이민호"]).encode()),
+                dataset(2, 120, "수정 부탁드립니다 / 请修改".encode()),
+                dataset(2, 25, b"layout"),
+                dataset(2, 25, b"retake"),
+            ]
+        )
+        if len(iim) % 2:
+            iim += b"\x00"
+        resource = (
+            b"8BIM" + struct.pack(">H", 1028) + b"\x00\x00" + struct.pack(">I", len(iim)) + iim
+        )
+        body = b"Photoshop 3.0\x00" + resource
+        return b"\xff\xed" + struct.pack(">H", len(body) + 2) + body
 
     def png(self, img: Image.Image, when: dt.datetime) -> tuple[bytes, dict[str, str]]:
         info = PngInfo()
@@ -501,6 +561,96 @@ class Sampler:
         psd.save(buf)
         return buf.getvalue()
 
+    def pdf(self, when: dt.datetime, title: str) -> tuple[bytes, dict[str, str]]:
+        """A one-page storyboard export: info dictionary dates and an XMP stream."""
+
+        def pdfdate(t: dt.datetime) -> str:
+            off = t.strftime("%z")
+            return t.strftime("D:%Y%m%d%H%M%S") + f"{off[:3]}'{off[3:]}'"
+
+        created = when - dt.timedelta(hours=self.rng.randint(1, 30))
+        xmp = self.xmp_packet(created, when, "Adobe InDesign 19.0 (Windows)")
+        objects = [
+            b"<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents 4 0 R >>",
+            b"<< /Length 0 >>\nstream\n\nendstream",
+            b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(xmp)
+            + xmp
+            + b"\nendstream",
+            (
+                f"<< /Title ({title}) /Producer (Adobe PDF Library 17.0) /Creator (Adobe InDesign 19.0) "
+                f"/CreationDate ({pdfdate(created)}) /ModDate ({pdfdate(when)}) >>"
+            ).encode(),
+        ]
+        out = bytearray(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for number, body in enumerate(objects, 1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+        for pos in offsets:
+            out += b"%010d 00000 n \n" % pos
+        out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+            len(objects) + 1,
+            xref,
+        )
+        return bytes(out), {
+            "PDF CreationDate": created.isoformat(),
+            "PDF ModDate": when.isoformat(),
+        }
+
+    @staticmethod
+    def mp4(when: dt.datetime) -> tuple[bytes, dict[str, str]]:
+        """An animatic's container: ftyp, moov with mvhd, one track (tkhd, mdhd)."""
+
+        def box(kind: bytes, body: bytes) -> bytes:
+            return struct.pack(">I4s", 8 + len(body), kind) + body
+
+        secs = int(
+            (when.astimezone(dt.UTC) - dt.datetime(1904, 1, 1, tzinfo=dt.UTC)).total_seconds()
+        )
+        mvhd = box(b"mvhd", struct.pack(">BxxxIIII", 0, secs, secs, 600, 7200) + bytes(80))
+        tkhd = box(b"tkhd", struct.pack(">BxxxIIIII", 0, secs, secs, 1, 0, 7200) + bytes(60))
+        mdhd = box(b"mdhd", struct.pack(">BxxxIIII", 0, secs, secs, 24, 288) + bytes(4))
+        moov = box(b"moov", mvhd + box(b"trak", tkhd + box(b"mdia", mdhd)))
+        data = box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + moov + box(b"mdat", bytes(64))
+        utc = when.astimezone(dt.UTC).isoformat()
+        return data, {"QuickTime CreateDate": utc, "QuickTime ModifyDate": utc}
+
+    def clip(self, img: Image.Image, layers: list[str]) -> bytes:
+        """A CLIP STUDIO file: CSFCHUNK with a SQLite chunk (canvas, layers, preview)."""
+        import sqlite3
+
+        preview = io.BytesIO()
+        img.resize((200, 141)).quantize(32).save(preview, "PNG")
+        con = sqlite3.connect(":memory:")
+        con.executescript(
+            "CREATE TABLE Canvas (MainId INTEGER PRIMARY KEY, CanvasWidth REAL, CanvasHeight REAL,"
+            " CanvasResolution REAL);"
+            "CREATE TABLE Layer (MainId INTEGER PRIMARY KEY, LayerName TEXT, LayerType INTEGER);"
+            "CREATE TABLE CanvasPreview (MainId INTEGER PRIMARY KEY, ImageWidth INTEGER,"
+            " ImageHeight INTEGER, ImageData BLOB);"
+        )
+        con.execute("INSERT INTO Canvas VALUES (1, ?, ?, 350)", img.size)
+        con.executemany("INSERT INTO Layer VALUES (?, ?, 1)", list(enumerate(layers, 1)))
+        con.execute("INSERT INTO CanvasPreview VALUES (1, 200, 141, ?)", (preview.getvalue(),))
+        con.commit()
+        db = con.serialize()
+        con.close()
+
+        def chunk(name: bytes, body: bytes) -> bytes:
+            return name + struct.pack(">Q", len(body)) + body
+
+        body = (
+            chunk(b"CHNKHead", bytes(40))
+            + chunk(b"CHNKExta", b"")
+            + chunk(b"CHNKSQLi", db)
+            + chunk(b"CHNKFoot", b"")
+        )
+        return b"CSFCHUNK" + struct.pack(">QQ", 24 + len(body), 24) + body
+
     # ---- archives ------------------------------------------------------------------------
 
     @staticmethod
@@ -610,6 +760,42 @@ def build(out: Path, seed: int, offset: dt.timedelta) -> Truth:
         write(dump, url, data, when)
         truth.add(url, data, when, "filesystem.mtime", **stamps)
         truth.notes[url] = notes
+
+    # Production files beside the sheets: a storyboard PDF, an animatic, a
+    # CLIP STUDIO file, and an XMP sidecar.
+    day = days[3]
+    when = s.work_time(day)
+    data, stamps = s.pdf(when, "INV S03 EP05 storyboard")
+    write(dump, "INV/EP05/storyboard/INV_S03_EP05_storyboard_v03.pdf", data, when)
+    truth.add(
+        "INV/EP05/storyboard/INV_S03_EP05_storyboard_v03.pdf",
+        data,
+        when,
+        "filesystem.mtime",
+        **stamps,
+    )
+    when = s.work_time(days[7])
+    data, stamps = s.mp4(when)
+    write(dump, "INV/EP05/animatic/INV_S03_EP05_animatic_v02.mp4", data, when)
+    truth.add(
+        "INV/EP05/animatic/INV_S03_EP05_animatic_v02.mp4", data, when, "filesystem.mtime", **stamps
+    )
+    when = s.work_time(days[11])
+    code = s.code("INV", 5, "KEY")
+    img, _notes = s.sheet(code, noisy=False)
+    data = s.clip(img, ["用紙", "線画", "수정", "影指定"])
+    url = s.name(code, "clip")
+    write(dump, url, data, when)
+    truth.add(url, data, when, "filesystem.mtime")
+    truth.notes[url] = [
+        {"text": t, "lang": lang, "ink": None, "origin": "layer_name", "box": None, "pair": None}
+        for t, lang in (("用紙", "ja"), ("線画", "ja"), ("수정", "ko"), ("影指定", "ja"))
+    ]
+    when = s.work_time(days[12])
+    sidecar = s.xmp_packet(when - dt.timedelta(hours=2), when, "Adobe Bridge 2024")
+    url = s.name(s.code("KMR", 12, "LO"), "xmp")
+    write(dump, url, sidecar, when)
+    truth.add(url, sidecar, when, "filesystem.mtime", **{"XMP xmp:ModifyDate": when.isoformat()})
 
     # A resend: a zip holding a tar.gz of another episode's layouts.
     day = days[9]

@@ -135,3 +135,39 @@ def test_evidence_is_not_modified(dump_copy: Path, tmp_path: Path) -> None:
     forensics.scan(dump_copy, tmp_path / "c", executor="serial", ocr=False)
     assert times() == before_times
     assert contents() == before_bytes
+
+
+def test_assumed_zone_is_applied_on_read_and_can_change(dump_copy: Path, tmp_path: Path) -> None:
+    case = forensics.scan(
+        dump_copy, tmp_path / "c", executor="serial", ocr=False, assume_tz="+09:00"
+    )
+    ev = case.events
+    dos = ev[ev["field"] == "archive_entry.dos_time"]
+    assert (dos["zone_basis"] == "assumed").all() and (dos["offset"] == "+09:00").all()
+    ext = ev[ev["field"] == "archive_entry.ext_mtime"].set_index("path")["utc"]
+    # the artists' DOS wall clock read in +09:00 is the UTC instant of 0x5455, to 2 s
+    for path, utc in dos.set_index("path")["utc"].items():
+        if path in ext.index:
+            assert abs((utc - ext[path]).total_seconds()) < 2
+    explicit = ev[ev["zone_basis"] == "explicit"]
+    # EXIF OffsetTime and XMP carry +09:00; OOXML writes its dates in UTC ("Z")
+    assert set(explicit["offset"]) == {"+09:00", "+00:00"}
+    case.assume_tz(None)
+    assert (case.events.query("field == 'archive_entry.dos_time'")["zone_basis"] == "unknown").all()
+
+
+def test_pyongyang_history_in_assumed_zone(tmp_path: Path) -> None:
+    import zipfile
+
+    src = tmp_path / "src"
+    src.mkdir()
+    with zipfile.ZipFile(src / "a.zip", "w") as zf:
+        zf.writestr(zipfile.ZipInfo("2016.txt", (2016, 6, 1, 12, 0, 0)), "x")
+        zf.writestr(zipfile.ZipInfo("2019.txt", (2019, 6, 1, 12, 0, 0)), "y")
+    case = forensics.scan(
+        src, tmp_path / "c", executor="serial", ocr=False, assume_tz="Asia/Pyongyang"
+    )
+    dos = case.events.query("field == 'archive_entry.dos_time'").set_index("path")
+    assert dos.loc["a.zip!/2016.txt", "offset"] == "+08:30"
+    assert dos.loc["a.zip!/2019.txt", "offset"] == "+09:00"
+    assert str(dos.loc["a.zip!/2016.txt", "utc"]) == "2016-06-01 03:30:00+00:00"

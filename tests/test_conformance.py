@@ -105,3 +105,45 @@ def test_real_corpus_crash_files_give_rows_not_crashes() -> None:
         assert result.hashes is not None or result.problems, ref.url
         count += 1
     assert count > 500
+
+
+def _seeds() -> list[bytes]:
+    """One real sample of each format, as the seeds that mutations start from."""
+    from .extractors.util import TRUTH, sample_bytes
+
+    wanted = (".jpg", ".png", ".psd", ".pdf", ".mp4", ".clip", ".xlsx", ".xmp", ".zip", ".tar.gz")
+    seeds = []
+    for suffix in wanted:
+        url = next(
+            u
+            for u in sorted(TRUTH)
+            if u.endswith(suffix) and "hostile" not in u and "misc" not in u
+        )
+        seeds.append(sample_bytes(url))
+    return seeds
+
+
+SEEDS = _seeds()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.sampled_from(range(len(SEEDS))),
+    cut=st.floats(0, 1),
+    flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=4),
+)
+def test_truncated_and_mutated_real_files_never_crash(
+    seed: int, cut: float, flips: list[tuple[float, int]]
+) -> None:
+    data = bytearray(SEEDS[seed][: max(1, int(len(SEEDS[seed]) * cut))])
+    for where, value in flips:
+        data[min(int(where * len(data)), len(data) - 1)] = value
+    ref = FileRef(url="x", path=None, payload=bytes(data))
+    for ex in registry():
+        if ex.name in ("filesystem", "archive_entry"):
+            continue
+        try:
+            items = list(ex.extract(ref, io.BytesIO(bytes(data))))
+        except (NotMyFormat, CorruptInput):
+            continue
+        assert all(isinstance(i, Record | Note) for i in items)

@@ -84,7 +84,10 @@ def psd_resources(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     header = stream.read(26)
     if len(header) < 26 or header[:4] != b"8BPS":
         return
-    (mode_len,) = struct.unpack(">I", stream.read(4) or b"\0\0\0\0")
+    raw = stream.read(4)
+    if len(raw) < 4:
+        return
+    (mode_len,) = struct.unpack(">I", raw)
     stream.seek(mode_len, 1)
     raw = stream.read(4)
     if len(raw) < 4:
@@ -112,7 +115,7 @@ def photoshop_resources(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 def tiff_ifd0_tag(data: bytes, wanted: int) -> bytes | None:
     """The raw value of one IFD0 tag of a TIFF (e.g. 700 XMP, 33723 IPTC)."""
-    if data[:4] not in (b"II*\x00", b"MM\x00*"):
+    if data[:4] not in (b"II*\x00", b"MM\x00*") or len(data) < 8:
         return None
     end = "<" if data[:2] == b"II" else ">"
     (offset,) = struct.unpack_from(end + "I", data, 4)
@@ -131,7 +134,7 @@ def tiff_ifd0_tag(data: bytes, wanted: int) -> bytes | None:
         if size <= 4:
             return data[entry + 8 : entry + 8 + size]
         (where,) = struct.unpack_from(end + "I", data, entry + 8)
-        return data[where : where + size]
+        return data[where : where + size] or None
     return None
 
 

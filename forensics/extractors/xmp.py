@@ -357,7 +357,11 @@ class XmpExtractor(Extractor):
         head = stream.read(16)
         any_found = False
         problems = []
-        for where, packet in list(find_packets(stream, head)):
+        try:
+            packets = list(find_packets(stream, head))
+        except Exception as exc:  # a carrier too broken to find its packets in
+            raise CorruptInput(f"could not look for XMP: {type(exc).__name__}: {exc}") from exc
+        for where, packet in packets:
             try:
                 records = records_from_packet(packet.strip(b"\x00 \r\n\t"), where, self.name)
             except CorruptInput as exc:
