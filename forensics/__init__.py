@@ -1,15 +1,34 @@
 """forensics: who drew these files, where and when.
 
-The public API; the CLI, the report and the notebooks use only this."""
+The public API; the CLI, the report and the notebooks use only this. Names
+are imported on first use, so that worker processes, which need only the
+pipeline, do not pay for pandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .case import Case, open_case
-from .errors import CorruptInput, ForensicsError, LimitExceeded, NotMyFormat
-from .pipeline import extract_one
-from .records import FileRef, FileResult, Note, Problem, Record
-from .scanner import scan
-from .sources import Limits, iter_refs
+_EXPORTS = {
+    "Case": "case",
+    "open_case": "case",
+    "CorruptInput": "errors",
+    "ForensicsError": "errors",
+    "LimitExceeded": "errors",
+    "NotMyFormat": "errors",
+    "extract_one": "pipeline",
+    "FileRef": "records",
+    "FileResult": "records",
+    "Note": "records",
+    "Problem": "records",
+    "Record": "records",
+    "scan": "scanner",
+    "Limits": "sources",
+    "iter_refs": "sources",
+}
 
 __all__ = [
     "Case",
@@ -29,3 +48,20 @@ __all__ = [
     "open_case",
     "scan",
 ]
+
+if TYPE_CHECKING:
+    from .case import Case, open_case
+    from .errors import CorruptInput, ForensicsError, LimitExceeded, NotMyFormat
+    from .pipeline import extract_one
+    from .records import FileRef, FileResult, Note, Problem, Record
+    from .scanner import scan
+    from .sources import Limits, iter_refs
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'forensics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

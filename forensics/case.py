@@ -8,7 +8,6 @@ killed at any moment leaves whole files behind and resumes after them.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -20,13 +19,14 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .records import FileResult
 from .timeline import events_for, localize, parse_zone, volume
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
+    import pandas as pd  # workers never need it, and it costs a third of a second
 
 CASE_FILE = "case.sqlite"
 MANIFEST = "manifest.json"
@@ -250,7 +250,7 @@ class CaseWriter:
         )
         self.con.executemany(
             "INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(fid, i, *dataclasses.astuple(e)) for i, e in enumerate(events_for(res.records))],
+            [(fid, i, *e.row()) for i, e in enumerate(events_for(res.records))],
         )
         self.con.executemany(
             "INSERT INTO note_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -312,6 +312,11 @@ class CaseWriter:
             (self.observation,),
         ).fetchall()
         present = [r for r in rows if r[1] != "gone"]
+        kinds = self.con.execute(
+            "SELECT p.severity || ' ' || p.kind, count(*) FROM problem_rows p JOIN file_rows f"
+            " ON f.id = p.file_id WHERE f.observation = ? GROUP BY 1 ORDER BY 1",
+            (self.observation,),
+        ).fetchall()
         return {
             "files": len(present),
             "bytes": sum(r[2] for r in present),
@@ -319,6 +324,7 @@ class CaseWriter:
             "problems": sum(r[3] for r in present),
             "by_type": dict(sorted(Counter(r[0] for r in present).items())),
             "by_status": dict(sorted(Counter(r[1] for r in rows).items())),
+            "problems_by_kind": dict(kinds),
         }
 
     def _write_manifest(
@@ -356,6 +362,8 @@ class Case:
             raise FileNotFoundError(f"no case at {self.folder} (missing {CASE_FILE})")
 
     def _read(self, view: str) -> pd.DataFrame:
+        import pandas as pd
+
         uri = f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro"
         con = sqlite3.connect(uri, uri=True)
         try:
@@ -408,6 +416,8 @@ class Case:
             for idx in df.index[unknown]:
                 df.at[idx, "utc"], df.at[idx, "offset"] = localize(str(df.at[idx, "local"]), tz)
                 df.at[idx, "zone_basis"] = "assumed"
+        import pandas as pd
+
         df["utc"] = pd.to_datetime(df["utc"], utc=True, format="ISO8601")
         return df
 

@@ -143,11 +143,7 @@ class Record:
         return spec
 
     def body(self) -> dict[str, Any]:
-        return {
-            f.name: _jsonable(getattr(self, f.name))
-            for f in dataclasses.fields(self)
-            if f.name not in ("extractor", "source")
-        }
+        return {name: _jsonable(getattr(self, name)) for name in _body_fields(type(self))}
 
     def body_json(self) -> str:
         return json.dumps(self.body(), ensure_ascii=False, sort_keys=True)
@@ -194,7 +190,21 @@ class FileResult:
     seconds: float = 0.0
 
 
+_BODY_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _body_fields(cls: type) -> tuple[str, ...]:
+    """A record kind's body fields, computed once per kind."""
+    if cls not in _BODY_FIELDS:
+        _BODY_FIELDS[cls] = tuple(
+            f.name for f in dataclasses.fields(cls) if f.name not in ("extractor", "source")
+        )
+    return _BODY_FIELDS[cls]
+
+
 def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, bytes):

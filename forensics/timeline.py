@@ -13,11 +13,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from .records import RawTime, Record, TimeValue
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
+    import pandas as pd  # workers never need it, and it costs a third of a second
 
 ZoneBasis = str  # explicit | assumed | utc | unknown
 
@@ -32,6 +34,19 @@ class Event:
     utc: str | None  # ISO 8601 with "+00:00", None when the zone is unknown
     zone_basis: ZoneBasis
     flag: str | None = None  # unparsable, epoch_default, far_future, implausible
+
+    def row(self) -> tuple[str, str, str, str, str | None, str | None, str, str | None]:
+        """The values in column order (dataclasses.astuple deep-copies: slow)."""
+        return (
+            self.field,
+            self.description,
+            self.extractor,
+            self.local,
+            self.offset,
+            self.utc,
+            self.zone_basis,
+            self.flag,
+        )
 
 
 def parse_zone(text: str) -> dt.tzinfo:
@@ -165,6 +180,8 @@ def file_times(files: pd.DataFrame, events: pd.DataFrame, tz: dt.tzinfo) -> pd.D
     the analyst who asks for the timeline in +09:00 is saying the naive times
     are that zone's too. Columns: path, size, time (naive wall-clock in tz),
     basis (the event field used)."""
+    import pandas as pd
+
     regular = files[(files["kind"] == "file") & (files["status"] != "gone")][["path", "size"]]
     ranked = events[events["field"].isin(FILE_TIME_PRIORITY)].copy()
     ranked["rank"] = ranked["field"].map({f: i for i, f in enumerate(FILE_TIME_PRIORITY)})
@@ -187,6 +204,8 @@ def volume(
 ) -> pd.DataFrame:
     """Files and bytes per period, every period between the first and the
     last present (zeros included, so that charts do not lie)."""
+    import pandas as pd
+
     zone = parse_zone(tz) if isinstance(tz, str) else tz
     if freq.upper() not in FREQS:
         raise ValueError(f"frequency must be one of {', '.join(FREQS)}, not {freq!r}")

@@ -682,7 +682,8 @@ def write(root: Path, url: str, data: bytes, when: dt.datetime) -> None:
     os.utime(path, ns=(ns, ns))
 
 
-def build(out: Path, seed: int, offset: dt.timedelta) -> Truth:
+def build(out: Path, seed: int, offset: dt.timedelta, weeks: int = WEEKS,
+          sheets_per_day: int = SHEETS_PER_DAY) -> Truth:
     s = Sampler(seed, offset)
     dump = out / "dump"
     if dump.exists():
@@ -691,7 +692,7 @@ def build(out: Path, seed: int, offset: dt.timedelta) -> Truth:
     truth = s.truth
     days = [
         START + dt.timedelta(days=d)
-        for d in range(WEEKS * 7)
+        for d in range(weeks * 7)
         if (START + dt.timedelta(days=d)).weekday() < 5
     ]
 
@@ -715,11 +716,11 @@ def build(out: Path, seed: int, offset: dt.timedelta) -> Truth:
         buf = io.BytesIO()
         log_rows = []
         with zipfile.ZipFile(buf, "w") as zf:
-            times = sorted(s.work_time(day) for _ in range(SHEETS_PER_DAY))
+            times = sorted(s.work_time(day) for _ in range(sheets_per_day))
             for j, when in enumerate(times):
                 show = s.rng.choice(["INV", "INV", "KMR"])
                 code = s.code(show, s.rng.choice(SHOWS[show][1]), s.rng.choice(STAGES))
-                as_png = j == SHEETS_PER_DAY - 1 and i % 2 == 0
+                as_png = j == sheets_per_day - 1 and i % 2 == 0
                 img, notes = s.sheet(code, noisy=not as_png)
                 if as_png:
                     data, stamps = s.png(img, when)
@@ -932,9 +933,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE, help="folder for dump/ and expected/")
     ap.add_argument("--seed", type=int, default=20240401)
     ap.add_argument("--offset", default="+09:00", help="UTC offset of the artists' working day")
+    ap.add_argument("--weeks", type=int, default=WEEKS, help="working weeks of uploads")
+    ap.add_argument("--sheets-per-day", type=int, default=SHEETS_PER_DAY)
     args = ap.parse_args()
     offset = parse_offset(args.offset)
-    truth = build(args.out, args.seed, offset)
+    truth = build(args.out, args.seed, offset, args.weeks, args.sheets_per_day)
     expected = args.out / "expected"
     expected.mkdir(parents=True, exist_ok=True)
     dump_json = {

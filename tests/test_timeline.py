@@ -93,3 +93,18 @@ def test_volume_fills_empty_periods_and_prefers_entry_times() -> None:
     assert hourly["period"].iloc[0] == "2024-04-01 14:00" and hourly["files"].sum() == 3
     with pytest.raises(ValueError):
         volume(files, events, "M", "UTC")
+
+
+def test_untrustworthy_times_are_flagged_not_dropped() -> None:
+    from forensics.records import RawTime
+    from forensics.timeline import time_flag
+
+    assert time_flag(RawTime("0000:00:00 00:00:00")) == "unparsable"
+    assert time_flag(dt.datetime(1904, 1, 1, tzinfo=dt.UTC)) == "epoch_default"
+    assert time_flag(dt.datetime(1970, 1, 1)) == "epoch_default"  # noqa: DTZ001
+    assert time_flag(dt.datetime(2999, 1, 1)) == "far_future"  # noqa: DTZ001
+    assert time_flag(dt.datetime(1850, 1, 1)) == "implausible"  # noqa: DTZ001
+    assert time_flag(dt.datetime(2024, 4, 1, 10, 0, 0, 123456)) is None  # noqa: DTZ001
+    rec = ArchiveEntryRecord(extractor="x", source="y", tar_mtime=RawTime("garbage"))  # type: ignore[arg-type]
+    [ev] = events_for([rec])
+    assert (ev.local, ev.utc, ev.flag) == ("garbage", None, "unparsable")
