@@ -53,12 +53,13 @@ def _bounded(
 
 def _batches(refs: Iterable[FileRef], size: int, max_bytes: int) -> Iterator[list[FileRef]]:
     """Refs in small groups: one round trip to a worker per group, not per
-    file (most files take well under a millisecond to extract)."""
+    file (most files take well under a millisecond to extract); a big file
+    closes its group, so that big files spread over the workers."""
     batch: list[FileRef] = []
     held = 0
     for ref in refs:
         batch.append(ref)
-        held += len(ref.payload or b"")
+        held += len(ref.payload) if ref.payload is not None else (ref.size or 0)
         if len(batch) >= size or held >= max_bytes:
             yield batch
             batch, held = [], 0

@@ -27,7 +27,7 @@ from .blocks import EXIF_JPEG_ID, jpeg_segments, png_chunks, psd_resources
 from .dates import parse_exif_datetime
 
 logging.getLogger("exifread").setLevel(logging.CRITICAL)
-logging.getLogger("PIL").setLevel(logging.ERROR)  # its warnings about bad bytes go to problems
+logging.getLogger("PIL").setLevel(logging.CRITICAL)  # what it logs about bad bytes: problems
 
 EXIF_MIMES = {
     "image/jpeg",

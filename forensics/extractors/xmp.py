@@ -64,6 +64,7 @@ _DATE_VALUE = re.compile(r"^\s*\d{4}[-:]\d{2}[-:]\d{2}")
 _PACKET = re.compile(rb"<x(?:ap)?:x[am]pmeta[\s>].*?</x(?:ap)?:x[am]pmeta>", re.S)
 _RDF_ONLY = re.compile(rb"<rdf:RDF[\s>].*?</rdf:RDF>", re.S)
 SCAN_BYTES = 32 * 1024 * 1024
+UNKNOWN_SCAN_BYTES = 256 * 1024  # bytes of no known carrier: only their start is searched
 # Types that may carry XMP (archives and office files do not, at top level).
 _CARRIERS = (
     "image/",
@@ -303,6 +304,16 @@ def _scanned(data: bytes) -> Iterator[tuple[str, bytes]]:
         yield "embedded packet", match.group(0)
 
 
+def _known_carrier(head: bytes) -> bool:
+    """ISO base media (HEIC, AVIF, MP4, MOV), RIFF (WebP, AVI), CLIP, or text."""
+    return (
+        head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free")
+        or head[:4] == b"RIFF"
+        or head.startswith(b"CSFCHUNK")
+        or head.lstrip()[:1] == b"<"
+    )
+
+
 def find_packets(stream: BinaryIO, head: bytes) -> Iterator[tuple[str, bytes]]:
     """(where, packet bytes) of every XMP packet in the file."""
     if head.startswith(b"\xff\xd8"):
@@ -328,7 +339,7 @@ def find_packets(stream: BinaryIO, head: bytes) -> Iterator[tuple[str, bytes]]:
         yield from _pdf_packets(stream)
     else:
         stream.seek(0)
-        data = stream.read(SCAN_BYTES)
+        data = stream.read(SCAN_BYTES if _known_carrier(head) else UNKNOWN_SCAN_BYTES)
         found = list(_scanned(data))
         if not found and data.lstrip().startswith((b"<?xpacket", b"<rdf:RDF", b"<?xml")):
             found = [("sidecar", m.group(0)) for m in _RDF_ONLY.finditer(data)]
