@@ -79,9 +79,21 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="forensics-bench-"))
     loose = work / "loose"
     if not loose.exists():
-        subprocess.run([sys.executable, str(ROOT / "samples" / "make_samples.py"), "--out",
-                        str(work / "gen"), "--seed", str(args.seed), "--weeks", str(args.weeks),
-                        "--sheets-per-day", str(args.sheets_per_day)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "samples" / "make_samples.py"),
+                "--out",
+                str(work / "gen"),
+                "--seed",
+                str(args.seed),
+                "--weeks",
+                str(args.weeks),
+                "--sheets-per-day",
+                str(args.sheets_per_day),
+            ],
+            check=True,
+        )
         unpack(work / "gen" / "dump", loose)
     files = [p for p in loose.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
