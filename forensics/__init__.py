@@ -28,6 +28,9 @@ _EXPORTS = {
     "scan": "scanner",
     "Limits": "sources",
     "iter_refs": "sources",
+    "read_annotations": "annotations",
+    "detect_language": "language",
+    "LanguageGuess": "language",
 }
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "FileRef",
     "FileResult",
     "ForensicsError",
+    "LanguageGuess",
     "LimitExceeded",
     "Limits",
     "NotMyFormat",
@@ -43,15 +47,19 @@ __all__ = [
     "Problem",
     "Record",
     "__version__",
+    "detect_language",
     "extract_one",
     "iter_refs",
     "open_case",
+    "read_annotations",
     "scan",
 ]
 
 if TYPE_CHECKING:
+    from .annotations import read_annotations
     from .case import Case, open_case
     from .errors import CorruptInput, ForensicsError, LimitExceeded, NotMyFormat
+    from .language import LanguageGuess, detect_language
     from .pipeline import extract_one
     from .records import FileRef, FileResult, Note, Problem, Record
     from .scanner import scan

@@ -62,6 +62,12 @@ def main() -> None:
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --executor dask).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR the notes on images.")
 @click.option(
+    "--palette",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="TOML file of correction inks (default: red and blue).",
+)
+@click.option(
     "--assume-tz",
     default=None,
     help="Zone of naive times (+09:00, Asia/Pyongyang); changeable later.",
@@ -90,6 +96,7 @@ def scan(
     executor: str,
     scheduler: str | None,
     no_ocr: bool,
+    palette: str | None,
     assume_tz: str | None,
     max_members: int,
     max_total_bytes: int,
@@ -144,6 +151,7 @@ def scan(
             limits=limits,
             on_result=tick,
             assume_tz=assume_tz,
+            palette=palette,
         )
     except (ValueError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from exc

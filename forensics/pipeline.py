@@ -4,6 +4,7 @@ never raises."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import time
@@ -14,6 +15,7 @@ from typing import BinaryIO
 
 from .errors import CorruptInput, LimitExceeded, NotMyFormat
 from .extractors import Extractor, registry
+from .language import detect_language
 from .records import FileRef, FileResult, Hashes, Note, Problem, Record
 from .sniff import extension_mismatch, sniff
 from .sources import open_readonly
@@ -124,6 +126,15 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
                 _run_applicable(ex, ref, found.mime, head, stream, found)
 
 
+def _with_language(note: Note) -> Note:
+    """Every note gets its language, whatever extractor found it."""
+    if note.lang != "und" or not note.text:
+        return note
+    guess = detect_language(note.text)
+    confidence = note.confidence if note.confidence is not None else guess.confidence
+    return dataclasses.replace(note, lang=guess.lang, confidence=confidence)
+
+
 def extract_one(ref: FileRef, extractors: tuple[Extractor, ...] | None = None) -> FileResult:
     """Hash, sniff and run every applicable extractor over one ref. Never
     raises: whatever goes wrong is a `Problem` in the result."""
@@ -140,7 +151,7 @@ def extract_one(ref: FileRef, extractors: tuple[Extractor, ...] | None = None) -
         ext_mismatch=found.mismatch,
         size=found.size if found.size is not None else ref.size,
         records=tuple(i for i in found.items if isinstance(i, Record)),
-        notes=tuple(i for i in found.items if isinstance(i, Note)),
+        notes=tuple(_with_language(i) for i in found.items if isinstance(i, Note)),
         problems=tuple(found.problems),
         seconds=time.perf_counter() - start,
     )

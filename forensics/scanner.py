@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from .case import Case, CaseWriter
 from .executors import get_executor
 from .extractors import registry
+from .extractors.base import ScanOptions
 from .pipeline import extract_one
 from .records import FileResult
 from .sources import Limits, iter_refs
@@ -29,6 +31,7 @@ def scan(
     on_result: Callable[[FileResult], None] | None = None,
     batch_size: int = 200,
     assume_tz: str | None = None,
+    palette: str | None = None,
 ) -> Case:
     """Scan `source` (a folder, a file or an archive) into the case folder.
 
@@ -50,17 +53,20 @@ def scan(
     case_dir = Path(case).resolve()
     if case_dir == root or root in case_dir.parents:
         raise ValueError("the case folder must not be inside the evidence")
-    params = {"ocr": ocr, "limits": dataclasses.asdict(limits)}
+    params = {"ocr": ocr, "palette": palette, "limits": dataclasses.asdict(limits)}
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     writer = CaseWriter(case_dir, str(root), params, batch_size=batch_size)
     done = set(writer.done)
     refs = (ref for ref in iter_refs(root, limits) if ref.url not in done)
+    options = ScanOptions(ocr=ocr, cache_dir=str(case_dir / "cache"), palette=palette)
+    extractors = tuple(c for ex in registry() if (c := ex.configure(options)) is not None)
+    worker = functools.partial(extract_one, extractors=extractors)
     runner = get_executor(executor, jobs, scheduler)
-    for result in runner.map(extract_one, refs):
+    for result in runner.map(worker, refs):
         writer.add(result)
         if on_result is not None:
             on_result(result)
-    writer.finish(((ex.name, ex.version) for ex in registry()), started)
+    writer.finish(((ex.name, ex.version) for ex in extractors), started)
     case_view = Case(case_dir)
     if assume_tz is not None:
         case_view.assume_tz(assume_tz)

@@ -148,6 +148,7 @@ class Sampler:
         self.tz = dt.timezone(offset)
         self.truth = Truth()
         self.fonts: dict[str, ImageFont.FreeTypeFont] = {}
+        self.ink_layer = Image.new("L", SHEET_SIZE, 0)
 
     # ---- drawing -------------------------------------------------------------------------
 
@@ -262,6 +263,7 @@ class Sampler:
         )
         colour = Image.new("RGB", layer.size, INKS[ink])
         img.paste(colour, (x, y), layer)
+        self.ink_layer.paste(255, (x, y), layer)
         lb = layer.point(lambda v: 255 if v > 60 else 0).getbbox() or (0, 0, 0, 0)
         return {
             "text": text,
@@ -277,16 +279,18 @@ class Sampler:
         draw = ImageDraw.Draw(img)
         r = self.rng.randint(28, 40)
         ox, oy = cx + self.rng.randint(-40, 40), cy - 180 + self.rng.randint(-20, 20)
-        draw.ellipse([ox - r, oy - r, ox + r, oy + r], outline=INKS[ink], width=3)
         ax, ay = ox + r + 10, oy
-        draw.line([(ax, ay), (ax + 120, ay - 40)], fill=INKS[ink], width=3)
-        draw.line([(ax, ay), (ax + 16, ay - 14)], fill=INKS[ink], width=3)
-        draw.line([(ax, ay), (ax + 20, ay + 4)], fill=INKS[ink], width=3)
+        for target, colour in ((draw, INKS[ink]), (ImageDraw.Draw(self.ink_layer), 255)):
+            target.ellipse([ox - r, oy - r, ox + r, oy + r], outline=colour, width=3)
+            target.line([(ax, ay), (ax + 120, ay - 40)], fill=colour, width=3)
+            target.line([(ax, ay), (ax + 16, ay - 14)], fill=colour, width=3)
+            target.line([(ax, ay), (ax + 20, ay + 4)], fill=colour, width=3)
 
     def sheet(
         self, code: dict[str, str], noisy: bool
     ) -> tuple[Image.Image, list[dict[str, object]]]:
         img = self.paper(noisy)
+        self.ink_layer = Image.new("L", img.size, 0)  # where the correction ink went: the truth
         draw = ImageDraw.Draw(img)
         cx, cy = self.rng.randint(300, 420), self.rng.randint(380, 430)
         self.construction(draw, cx, cy)
@@ -785,7 +789,7 @@ def build(out: Path, seed: int, offset: dt.timedelta, weeks: int = WEEKS,
     code = s.code("INV", 5, "KEY")
     img, _notes = s.sheet(code, noisy=False)
     data = s.clip(img, ["用紙", "線画", "수정", "影指定"])
-    url = s.name(code, "clip")
+    url = s.name(code, "clip").replace("/KEY/", "/KEY/作監修正/")  # studios name folders in CJK
     write(dump, url, data, when)
     truth.add(url, data, when, "filesystem.mtime")
     truth.notes[url] = [

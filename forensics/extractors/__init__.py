@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from importlib.metadata import entry_points
 
+from .annotations import AnnotationsExtractor
 from .archive import ArchiveEntryExtractor
 from .base import Extractor, ExtractorDoc
 from .clip import ClipExtractor
@@ -13,6 +14,7 @@ from .exif import ExifExtractor
 from .filesystem import FilesystemExtractor
 from .iptc import IptcExtractor
 from .office import OfficeExtractor
+from .paths import PathWordsExtractor
 from .pdf import PdfExtractor
 from .png import PngExtractor
 from .psd import PsdExtractor
@@ -33,6 +35,8 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     OfficeExtractor,
     VideoExtractor,
     ZipExtractor,
+    PathWordsExtractor,
+    AnnotationsExtractor,
 )
 
 ENTRY_POINT_GROUP = "forensics.extractors"

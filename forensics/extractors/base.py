@@ -20,6 +20,17 @@ class ExtractorDoc:
     limits: str = ""
 
 
+@dataclass(frozen=True)
+class ScanOptions:
+    """What a scan tells its extractors: whether to OCR, where the case keeps
+    its caches, and the time allowed for one file's notes."""
+
+    ocr: bool = True
+    cache_dir: str | None = None
+    ocr_seconds: float = 120.0
+    palette: str | None = None
+
+
 class Extractor:
     """Subclasses set `name`, `version`, `doc` and the record kinds they yield.
 
@@ -34,6 +45,11 @@ class Extractor:
     doc: ClassVar[ExtractorDoc]
     record_kinds: ClassVar[tuple[type[Record], ...]] = ()
     needs_bytes: ClassVar[bool] = True
+
+    def configure(self, options: ScanOptions) -> Extractor | None:
+        """This extractor as a scan with these options runs it: itself (the
+        default), a configured copy, or None when the scan turns it off."""
+        return self
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         raise NotImplementedError

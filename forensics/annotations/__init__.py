@@ -1,0 +1,106 @@
+"""Reading the notes written on sketches: ink separation, OCR and pairs.
+
+`read_annotations(path_or_image)` is the public entry point; `analyse`
+also returns how much of the sheet each ink covers."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ..records import Note
+from .ink import Ink, coverage, ink_masks, load_palette
+from .ocr import Line, cut_line, line_boxes, printed_lines, read_lines, read_printed
+from .pairing import link_pairs
+
+MAX_PIXELS = 60_000_000  # a sheet scanned at 600 dpi is ~35 Mpx; beyond is a bomb
+TIME_LIMIT = 120.0
+
+
+@dataclass(frozen=True)
+class SheetReading:
+    notes: tuple[Note, ...]
+    coverage: dict[str, float]
+    lines: int
+    seconds: float
+
+
+def _load(source: str | os.PathLike[str] | bytes | Image.Image) -> np.ndarray:
+    if isinstance(source, Image.Image):
+        img = source
+    elif isinstance(source, bytes):
+        img = Image.open(io.BytesIO(source))
+    else:
+        img = Image.open(Path(source))
+    if img.width * img.height > MAX_PIXELS:
+        raise ValueError(f"{img.width}x{img.height} pixels: over the {MAX_PIXELS} pixel limit")
+    return np.asarray(img.convert("RGB"))
+
+
+def analyse(
+    source: str | os.PathLike[str] | bytes | Image.Image,
+    palette: tuple[Ink, ...] | None = None,
+    time_limit: float = TIME_LIMIT,
+    printed: bool = True,
+) -> SheetReading:
+    """Ink coverage, and every note in the inks (and printed text), with pairs."""
+    start = time.monotonic()
+    deadline = start + time_limit
+    rgb = _load(source)
+    inks = palette or load_palette()
+    masks = ink_masks(rgb, inks)
+    lines: list[Line] = []
+    for ink in inks:
+        for box in line_boxes(masks[ink.name]):
+            lines.append(Line(box, ink.name, cut_line(rgb, box, ink)))
+    notes: list[Note] = []
+    for line, reading in zip(lines, read_lines(lines, deadline), strict=True):
+        if reading is not None:
+            notes.append(
+                Note(
+                    text=reading.text,
+                    lang=reading.lang,
+                    confidence=reading.confidence,
+                    ink=line.ink,
+                    box=line.box,
+                    origin="ocr",
+                    source=f"tesseract {reading.model}",
+                )
+            )
+    if printed:
+        plines = printed_lines(rgb)
+        for line, reading in zip(plines, read_printed(plines, deadline), strict=True):
+            if reading is not None:
+                notes.append(
+                    Note(
+                        text=reading.text,
+                        lang=reading.lang,
+                        confidence=reading.confidence,
+                        ink="black",
+                        box=line.box,
+                        origin="printed",
+                        source="tesseract eng",
+                    )
+                )
+    notes.sort(key=lambda n: ((n.box or (0, 0, 0, 0))[1], (n.box or (0, 0, 0, 0))[0]))
+    return SheetReading(
+        tuple(link_pairs(notes)), coverage(masks), len(lines), round(time.monotonic() - start, 3)
+    )
+
+
+def read_annotations(
+    source: str | os.PathLike[str] | bytes | Image.Image,
+    palette: tuple[Ink, ...] | None = None,
+    time_limit: float = TIME_LIMIT,
+) -> list[Note]:
+    """Every note written on a sheet: its text, language, ink, box and pair."""
+    return list(analyse(source, palette, time_limit).notes)
+
+
+__all__ = ["SheetReading", "analyse", "load_palette", "read_annotations"]

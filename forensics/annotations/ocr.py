@@ -1,0 +1,258 @@
+"""Text lines in the correction ink, read with the right Tesseract model.
+
+1. Lines: connected components of the ink masks, without the strokes that
+   are not writing (a component longer than `MAX_GLYPH` pixels and sparse:
+   arrows, circles, underlines), grouped into lines by a wide, short
+   dilation.
+2. Each line is cut from the ink's own strength (so pencil and construction
+   lines under it vanish), deskewed by the rotation that gives the sharpest
+   row profile, scaled to a fixed height and padded.
+3. Each of the CJK models reads all the lines of a sheet in one Tesseract
+   run (a list of images, one page each, page segmentation 7: one line),
+   so a sheet costs four model loads, not four per line. Per line, the
+   reading with the best character-weighted confidence wins, helped when
+   its text is in the model's own language; Simplified and Traditional
+   Chinese models both read shared characters, and the Traditional one
+   "converts" Simplified glyphs with confidence, so the Simplified reading
+   gets a small head start (measured on the samples).
+
+Printed black text (a cut header, a title block) is read the same way from
+the near-black pixels, with the English model, as origin `printed`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from ..language import detect_language
+from .ink import Ink, hue_chroma, in_hue
+
+MODELS = {"kor": "ko", "chi_sim": "zh-Hans", "chi_tra": "zh-Hant", "jpn": "ja"}
+SIMPLIFIED_HEAD_START = 5.0
+LANGUAGE_BONUS = 10.0
+MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
+MAX_GLYPH = 60  # pixels: a sparse component longer than this is a stroke, not writing
+LINE_HEIGHT = 56  # pixels a line is scaled to before reading
+PAD = 20
+
+
+@dataclass(frozen=True)
+class Line:
+    box: tuple[int, int, int, int]
+    ink: str
+    image: Image.Image  # black text on white, ready for Tesseract
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    lang: str
+    confidence: float
+    model: str
+
+
+def _components(mask: np.ndarray) -> np.ndarray:
+    """The mask without strokes that are not writing, and without specks."""
+    from scipy import ndimage
+
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    keep = np.zeros(count + 1, bool)
+    for i, region in enumerate(ndimage.find_objects(labels), 1):
+        if region is None:
+            continue
+        h = region[0].stop - region[0].start
+        w = region[1].stop - region[1].start
+        if h * w < 6:
+            continue
+        if max(h, w) > MAX_GLYPH and (labels[region] == i).sum() / (h * w) < 0.2:
+            continue
+        keep[i] = True
+    return keep[labels]
+
+
+def line_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom) of the text lines in one ink's mask."""
+    from scipy import ndimage
+
+    clean = _components(mask)
+    grown = ndimage.binary_dilation(clean, structure=np.ones((5, 41), bool))
+    labels, _count = ndimage.label(grown)
+    boxes = []
+    for i, region in enumerate(ndimage.find_objects(labels), 1):
+        if region is None:
+            continue
+        ys, xs = np.nonzero(clean[region] & (labels[region] == i))
+        if len(ys) == 0:
+            continue
+        box = (
+            int(region[1].start + xs.min()),
+            int(region[0].start + ys.min()),
+            int(region[1].start + xs.max() + 1),
+            int(region[0].start + ys.max() + 1),
+        )
+        if box[3] - box[1] >= 15 and box[2] - box[0] >= 15:
+            boxes.append(box)
+    return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def strength(rgb: np.ndarray, ink: Ink) -> np.ndarray:
+    """Ink strength scaled so that the ink's minimum chroma is about 70."""
+    hue, chroma = hue_chroma(rgb)
+    return np.where(in_hue(hue, ink.hue), chroma * (70.0 / ink.min_chroma), 0.0)
+
+
+def _deskew(img: Image.Image) -> Image.Image:
+    best, score = 0.0, -1.0
+    for angle in np.arange(-4.0, 4.5, 0.5):
+        rows = (
+            np.asarray(
+                img.rotate(
+                    float(angle), resample=Image.Resampling.BICUBIC, fillcolor=255, expand=True
+                )
+            )
+            < 128
+        ).sum(axis=1)
+        s = float((rows.astype(np.int64) ** 2).sum())
+        if s > score:
+            best, score = float(angle), s
+    return img.rotate(best, resample=Image.Resampling.BICUBIC, fillcolor=255, expand=True)
+
+
+def cut_line(rgb: np.ndarray, box: tuple[int, int, int, int], ink: Ink) -> Image.Image:
+    """The line as black writing on white, graded by ink strength, deskewed,
+    scaled to LINE_HEIGHT and padded."""
+    x0, y0, x1, y1 = box
+    margin = max(10, (y1 - y0) // 2)
+    top, left = max(0, y0 - margin), max(0, x0 - margin)
+    part = strength(rgb[top : y1 + margin, left : x1 + margin], ink)
+    grey = np.clip(255 - (part - 10) * 255 / 110, 0, 255).astype(np.uint8)
+    img = _deskew(Image.fromarray(grey))
+    factor = LINE_HEIGHT / max(img.height, 1)
+    img = img.resize((max(1, round(img.width * factor)), LINE_HEIGHT), Image.Resampling.LANCZOS)
+    return ImageOps.expand(img, PAD, fill=255)
+
+
+def printed_lines(rgb: np.ndarray) -> list[Line]:
+    """Near-black printed text (headers, title blocks): pencil is greyer."""
+    grey = rgb.min(axis=2)
+    _hue, chroma = hue_chroma(rgb)
+    mask = (grey < 60) & (chroma < 30)
+    lines = []
+    for box in line_boxes(mask):
+        x0, y0, x1, y1 = box
+        if x1 - x0 < 3 * (y1 - y0):  # printed lines are long; lone marks are drawing
+            continue
+        part = rgb[max(0, y0 - 4) : y1 + 4, max(0, x0 - 4) : x1 + 4].min(axis=2)
+        img = Image.fromarray(part)
+        factor = 40 / max(img.height, 1)
+        img = img.resize((max(1, round(img.width * factor)), 40), Image.Resampling.LANCZOS)
+        lines.append(Line(box, "black", ImageOps.expand(img, PAD, fill=255)))
+    return lines
+
+
+def tesseract_pages(
+    images: list[Image.Image], model: str, timeout: float
+) -> dict[int, list[tuple[str, float]]]:
+    """(word, confidence) per image, reading them all in one Tesseract run."""
+    if not images:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="forensics-ocr-") as tmp:
+        paths = []
+        for i, image in enumerate(images):
+            path = os.path.join(tmp, f"{i:04d}.png")
+            image.save(path)
+            paths.append(path)
+        listing = os.path.join(tmp, "lines.txt")
+        with open(listing, "w") as fh:
+            fh.write("\n".join(paths) + "\n")
+        result = subprocess.run(
+            ["tesseract", listing, "stdout", "-l", model, "--psm", "7", "tsv"],
+            capture_output=True,
+            text=True,
+            timeout=max(timeout, 1.0),
+            check=False,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        )
+    pages: dict[int, list[tuple[str, float]]] = {}
+    for row in csv.reader(io.StringIO(result.stdout), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if len(row) < 12 or row[0] != "5" or not row[11].strip():
+            continue
+        pages.setdefault(int(row[1]) - 1, []).append((row[11], float(row[10])))
+    return pages
+
+
+def _join(words: list[tuple[str, float]], model: str) -> str:
+    sep = " " if model in ("kor", "eng") else ""
+    return sep.join(w for w, _ in words).strip()
+
+
+def _weighted(words: list[tuple[str, float]]) -> float:
+    chars = sum(len(w) for w, _ in words)
+    return sum(c * len(w) for w, c in words) / chars if chars else 0.0
+
+
+def _language(model: str, detected: str) -> str:
+    """The model that read a line best knows its script; between the two
+    Chinese models, the characters read decide Simplified or Traditional."""
+    lang = MODELS[model]
+    if lang.startswith("zh") and detected.startswith("zh"):
+        return detected
+    return lang
+
+
+def choose(candidates: dict[str, list[tuple[str, float]]]) -> Reading | None:
+    """The best reading of one line among the models' readings."""
+    best: tuple[float, Reading] | None = None
+    for model, words in candidates.items():
+        if not words:
+            continue
+        text = _join(words, model)
+        guess = detect_language(text)
+        conf = _weighted(words)
+        score = conf + (LANGUAGE_BONUS if guess.lang == MODELS.get(model) else 0.0)
+        if model == "chi_sim":
+            score += SIMPLIFIED_HEAD_START
+        if best is None or score > best[0]:
+            best = (score, Reading(text, _language(model, guess.lang), round(conf, 1), model))
+    if best is None or best[1].confidence < MIN_CONFIDENCE or not best[1].text:
+        return None
+    return best[1]
+
+
+def read_lines(lines: list[Line], deadline: float) -> list[Reading | None]:
+    """Readings for ink lines (all CJK models) in order."""
+    images = [line.image for line in lines]
+    pages = {}
+    for model in MODELS:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("OCR time limit reached")
+        pages[model] = tesseract_pages(images, model, left)
+    return [choose({m: pages[m].get(i, []) for m in MODELS}) for i in range(len(lines))]
+
+
+def read_printed(lines: list[Line], deadline: float) -> list[Reading | None]:
+    left = deadline - time.monotonic()
+    if left <= 0 or not lines:
+        return [None] * len(lines)
+    pages = tesseract_pages([line.image for line in lines], "eng", left)
+    out: list[Reading | None] = []
+    for i in range(len(lines)):
+        words = pages.get(i, [])
+        text = _join(words, "eng")
+        conf = _weighted(words)
+        out.append(
+            Reading(text, detect_language(text).lang, round(conf, 1), "eng")
+            if text and conf >= MIN_CONFIDENCE
+            else None
+        )
+    return out

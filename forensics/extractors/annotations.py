@@ -1,0 +1,141 @@
+"""Notes written on sketch images, read by forensics.annotations: OCR of the
+correction ink (and of printed headers), each note's language, box and ink,
+Chinese-Korean pairs, and how much of the sheet each ink covers.
+
+Results are cached by the file's SHA-256 in the case folder (one JSON file
+per image, written atomically by whichever worker read it), so a rescan of
+the same source does not OCR again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, ClassVar
+
+from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..records import FileRef, Note, Record
+from .base import Extractor, ExtractorDoc, ScanOptions
+
+IMAGE_MIMES = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif")
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AnnotationRecord(Record):
+    KIND: ClassVar[str] = "annotations"
+
+    ink_coverage: dict[str, float] = field(default_factory=dict)
+    lines: int = 0
+    notes: int = 0
+    pairs: int = 0
+    seconds: float = 0.0
+    cached: bool = False
+
+
+class AnnotationsExtractor(Extractor):
+    name = "annotations"
+    version = "1.0"
+    doc = ExtractorDoc(
+        summary="Notes on sketches: correction ink separated by colour, text lines found and "
+        "read with the Tesseract model of their script, language of each note, Chinese "
+        "notes paired with their Korean translation, ink coverage of the sheet.",
+        reads="JPEG, PNG, TIFF, WebP, BMP and GIF images (first frame).",
+        references=("Tesseract 5 (LSTM models kor, chi_sim, chi_tra, jpn, eng)",),
+        limits="Horizontal writing; vertical lines are read as horizontal ones. A sheet "
+        "over 60 Mpx is refused; reading stops at the time limit.",
+    )
+    record_kinds = (AnnotationRecord,)
+
+    def __init__(
+        self, cache_dir: str | None = None, time_limit: float = 120.0, palette: str | None = None
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.time_limit = time_limit
+        self.palette = palette
+
+    def configure(self, options: ScanOptions) -> Extractor | None:
+        if not options.ocr:
+            return None
+        cache = os.path.join(options.cache_dir, "ocr") if options.cache_dir else None
+        return AnnotationsExtractor(cache, options.ocr_seconds, options.palette)
+
+    def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
+        return mime in IMAGE_MIMES
+
+    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+        from ..annotations import analyse, load_palette
+
+        stream.seek(0)
+        data = stream.read()
+        key = hashlib.sha256(data).hexdigest()
+        cached = self._cached(key)
+        if cached is not None:
+            record, notes = cached
+            yield dataclasses.replace(record, cached=True)
+            yield from notes
+            return
+        try:
+            sheet = analyse(
+                data, load_palette(self.palette) if self.palette else None, self.time_limit
+            )
+        except TimeoutError as exc:
+            raise LimitExceeded(f"OCR stopped after {self.time_limit:g} s") from exc
+        except (OSError, ValueError) as exc:
+            if "cannot identify image" in str(exc):
+                raise NotMyFormat(str(exc)) from exc
+            raise CorruptInput(f"image unreadable: {exc}") from exc
+        record = AnnotationRecord(
+            extractor=self.name,
+            source="ink and printed text",
+            ink_coverage=sheet.coverage,
+            lines=sheet.lines,
+            notes=len(sheet.notes),
+            pairs=len({n.pair for n in sheet.notes if n.pair}),
+            seconds=sheet.seconds,
+        )
+        self._store(key, record, sheet.notes)
+        yield record
+        yield from sheet.notes
+
+    def _path(self, key: str) -> Path | None:
+        if not self.cache_dir:
+            return None
+        return Path(self.cache_dir) / key[:2] / f"{key}.json"
+
+    def _cached(self, key: str) -> tuple[AnnotationRecord, list[Note]] | None:
+        path = self._path(key)
+        if path is None or not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text())
+            if data.get("version") != CACHE_VERSION:
+                return None
+            record = AnnotationRecord(**data["record"])
+            notes = [
+                Note(**{**n, "box": tuple(n["box"]) if n["box"] else None}) for n in data["notes"]
+            ]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # a damaged cache entry is read again from the image
+        return record, notes
+
+    def _store(self, key: str, record: AnnotationRecord, notes: tuple[Note, ...]) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload: dict[str, Any] = {
+            "version": CACHE_VERSION,
+            "record": dataclasses.asdict(record),
+            "notes": [dataclasses.asdict(n) for n in notes],
+        }
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w") as fh:
+            json.dump(payload, fh, ensure_ascii=False)
+        os.replace(tmp, path)

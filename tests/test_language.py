@@ -1,0 +1,49 @@
+"""Language of short notes: the hard cases of the issue, and the rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from forensics.language import detect_language, han_langs
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("背景", "zh-Hans"),  # shared by all three: Simplified, the commoner, with low confidence
+        ("色指定", "ja"),  # Japanese production word
+        ("目線修正", "ja"),  # 線 rules out Simplified, 目線 is Japanese
+        ("顏色修改", "zh-Hant"),  # 顏 is Traditional
+        ("表情を修正", "ja"),
+        ("눈 크기 수정", "ko"),
+        ("眼睛再大一点", "zh-Hans"),
+        ("眼睛再大一點", "zh-Hant"),
+        ("頭髮線條整理", "zh-Hant"),
+        ("髪の流れに注意", "ja"),
+        ("動画", "ja"),  # 動 is not Simplified, 画 is not Traditional
+        ("作監チェック", "ja"),
+        ("这里画错了", "zh-Hans"),
+        ("Fix the eyes, please", "en"),
+        ("Corriger les yeux et la bouche", "fr"),
+        ("LO", "en"),
+        ("", "und"),
+        ("!!! 123", "und"),
+        ("C003", "und"),
+    ],
+)
+def test_hard_cases(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+def test_deterministic_and_never_raises() -> None:
+    texts = ["Das ist ein kurzer Satz", "背景", "\x00\ud800", "🎨" * 5]
+    first = [detect_language(t) for t in texts]
+    assert first == [detect_language(t) for t in texts]
+    assert detect_language(None).lang == "und"  # type: ignore[arg-type]
+
+
+def test_scripts_and_character_sets() -> None:
+    guess = detect_language("중국어 中文 mixed")
+    assert dict(guess.scripts) == {"Hangul": 3, "Han": 2, "Latin": 5}
+    assert han_langs("图") == {"zh-Hans"} and han_langs("圖") == {"zh-Hant", "ja"}  # JIS has 圖
+    assert han_langs("図") == {"ja"} and han_langs("色") == {"zh-Hans", "zh-Hant", "ja"}
