@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, production, revisions, zones
 from .records import FileResult
-from .timeline import events_for, localize, parse_zone, volume
+from .timeline import events_for, file_times, localize, parse_zone, volume
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
     import pandas as pd  # workers never need it, and it costs a third of a second
@@ -373,9 +373,21 @@ class Case:
 
     @property
     def files(self) -> pd.DataFrame:
+        """One row per file, with the production fields its path gives
+        (show, season, episode, scene, cut, stage, version, take, correction)."""
         df = self._read("files")
         df["ext_mismatch"] = df["ext_mismatch"].astype(bool)
+        patterns = self._patterns()
+        parsed = [production.parse(path, patterns) for path in df["path"]]
+        for field in production.FIELDS:
+            df[field] = [p[field] for p in parsed]
+        df["drawing_key"] = [production.drawing_key(p) for p in parsed]
         return df
+
+    def _patterns(self) -> production.Patterns:
+        """The case's own production.toml when the analyst put one there."""
+        own = self.folder / "production.toml"
+        return production.load_patterns(own) if own.exists() else production.default_patterns()
 
     @property
     def records(self) -> pd.DataFrame:
@@ -438,9 +450,117 @@ class Case:
         path = self.folder / MANIFEST
         return json.loads(path.read_text()) if path.exists() else {}
 
-    def timeline(self, freq: str = "D", tz: str | dt.tzinfo = "UTC") -> pd.DataFrame:
-        """Files and bytes per period (see `timeline.volume`)."""
-        return volume(self.files, self.events, freq=freq, tz=tz)
+    def observed_times(self) -> pd.DataFrame:
+        """path, utc: when a scan first saw each current file as it is now
+        (the start of the observation where it was new or last changed)."""
+        import pandas as pd
+
+        con = sqlite3.connect(f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro", uri=True)
+        try:
+            rows = pd.read_sql_query(
+                "SELECT f.path, max(o.started) AS utc FROM file_rows f JOIN observations o"
+                " ON o.id = f.observation WHERE f.status IN ('new', 'changed')"
+                " GROUP BY f.path",
+                con,
+            )
+        finally:
+            con.close()
+        rows["utc"] = pd.to_datetime(rows["utc"], utc=True, format="ISO8601")
+        return rows
+
+    def file_times(self, tz: str | dt.tzinfo = "UTC", time_basis: str = "best") -> pd.DataFrame:
+        """One time per file by the README's rule (see timeline.file_times)."""
+        zone = parse_zone(tz) if isinstance(tz, str) else tz
+        observed = self.observed_times() if time_basis == "observed" else None
+        return file_times(self.files, self.events, zone, time_basis, observed)
+
+    def drawings(self, time_basis: str = "best") -> pd.DataFrame:
+        """Per file: its drawing (same code without version, or same pixels),
+        version_index (0 = first seen) and is_revision."""
+        files = self.files
+        times = self.file_times("UTC", time_basis)[["path", "time"]]
+        records = self.records
+        hashes = records[records["kind"] == "perceptual_hash"]
+        phash = {
+            p: json.loads(b)["phash"] for p, b in zip(hashes["path"], hashes["body"], strict=True)
+        }
+        table = files[files["kind"] == "file"][["path", "drawing_key", "version"]].merge(
+            times, on="path", how="left"
+        )
+        table["phash"] = table["path"].map(phash)
+        return revisions.assign(table)
+
+    def revisions(self, time_basis: str = "best") -> pd.DataFrame:
+        """Per drawing: files, versions, first and last seen, days between."""
+        return revisions.summary(self.drawings(time_basis))
+
+    def timeline(
+        self,
+        freq: str = "D",
+        by: tuple[str, ...] | list[str] = (),
+        tz: str | dt.tzinfo = "UTC",
+        time_basis: str = "best",
+    ) -> pd.DataFrame:
+        """Change volume per period (see timeline.volume): files, bytes,
+        new_drawings, revisions, notes by language, ink coverage."""
+        files = self.files.merge(
+            self.drawings(time_basis)[["path", "is_revision"]], on="path", how="left"
+        )
+        notes = self.notes[["path", "lang"]]
+        if len(notes):
+            main = notes.groupby("path")["lang"].agg(lambda s: s.value_counts().index[0])
+            files["lang"] = files["path"].map(main)
+        else:
+            files["lang"] = None
+        records = self.records
+        ann = records[records["kind"] == "annotations"]
+        coverage = ann.assign(
+            ink_coverage=[sum(json.loads(b)["ink_coverage"].values()) for b in ann["body"]]
+        )[["path", "ink_coverage"]]
+        observed = self.observed_times() if time_basis == "observed" else None
+        return volume(
+            files,
+            self.events,
+            freq=freq,
+            tz=tz,
+            by=tuple(by),
+            time_basis=time_basis,
+            notes=notes,
+            coverage=coverage,
+            observed=observed,
+        )
+
+    def changes(self, since: int | None = None) -> pd.DataFrame:
+        """What each observation found new, changed or gone (after `since`)."""
+        import pandas as pd
+
+        con = sqlite3.connect(f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro", uri=True)
+        try:
+            df = pd.read_sql_query(
+                "SELECT f.observation, o.started, f.path, f.status, f.size, f.sha256, f.mime"
+                " FROM file_rows f JOIN observations o ON o.id = f.observation"
+                " WHERE f.status != 'unchanged' AND f.observation > ?"
+                " ORDER BY f.observation, f.path",
+                con,
+                params=(since or 0,),
+            )
+        finally:
+            con.close()
+        return df
+
+    def activity(self, tz: str | dt.tzinfo = "UTC", time_basis: str = "best") -> pd.DataFrame:
+        """Files by hour of day (rows) and weekday (columns) in `tz`."""
+        zone = parse_zone(tz) if isinstance(tz, str) else tz
+        return zones.activity_matrix(self._instants(time_basis), zone)
+
+    def _instants(self, time_basis: str = "best") -> list[dt.datetime]:
+        times = self.file_times("UTC", time_basis)["time"].dropna()
+        return [t.to_pydatetime().replace(tzinfo=dt.UTC) for t in times]
+
+    def zones(self) -> pd.DataFrame:
+        """Candidate UTC offsets of the people behind the files, best first,
+        with their score, evidence and matching zone names (zones.py)."""
+        return zones.infer(self.events, self._instants())
 
     def __repr__(self) -> str:
         return f"Case({str(self.folder)!r})"

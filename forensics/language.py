@@ -243,6 +243,8 @@ def _detect(text: str) -> LanguageGuess:
             lang, conf = _han_only(text, han)
             return LanguageGuess(lang, conf, scripts)
     latin = counts.get("Latin", 0)
+    if text.isascii() and not re.search(r"\s", text.strip()) and re.search(r"[\d_]", text):
+        return LanguageGuess("und", 0.0, scripts)  # a code or a file name, not words
     if 2 <= latin < SHORT_LATIN and text.isascii():
         # Too short for letter statistics: in production notes, plain ASCII
         # words this short are English (LO, BG, OK, "fix", "retake").

@@ -157,71 +157,175 @@ def events_for(records: Iterable[Record], assume_tz: dt.tzinfo | None = None) ->
     ]
 
 
-# Which event dates a file, best first: a UTC time written by the archiver
-# beats the archiver's naive DOS time, which beats the filesystem's mtime
-# (on a server copy, the mtime is often the upload time, not the work time).
-FILE_TIME_PRIORITY = (
+# The fields that say when a file's content was last made, and the rule
+# that picks one per file (README, "The timeline"): an explicit offset beats
+# a time the format defines as UTC, which beats an assumed or unknown zone;
+# the filesystem mtime comes last (on a server copy it is the upload time),
+# and an archive member's own entry time beats the archive's mtime (a
+# member has no filesystem time at all).
+EMBEDDED_FIELDS = (
+    "exif.date_time",
+    "xmp.modify_date",
+    "png.modified",
+    "pdf.mod_date",
+    "office.modified",
+    "video.modified",
+    "iptc.date_time_created",
+)
+ENTRY_FIELDS = (
     "archive_entry.ext_mtime",
     "archive_entry.ntfs_mtime",
     "archive_entry.tar_mtime",
     "archive_entry.gzip_mtime",
     "archive_entry.dos_time",
-    "filesystem.mtime",
 )
+FILESYSTEM_FIELDS = ("filesystem.mtime",)
+TIME_BASES = ("best", "mtime", "embedded", "observed")
+_ZONE_RANK = {"explicit": 0, "utc": 1, "assumed": 2, "unknown": 3}
 
 # Period frequencies: hours, days, weeks starting on Monday.
 FREQS = {"H": "h", "D": "D", "W": "W-SUN"}
 
 
-def file_times(files: pd.DataFrame, events: pd.DataFrame, tz: dt.tzinfo) -> pd.DataFrame:
-    """One time per regular file, by FILE_TIME_PRIORITY, as wall-clock in `tz`.
+def _candidates(events: pd.DataFrame, basis: str) -> pd.DataFrame:
+    fields = {
+        "best": EMBEDDED_FIELDS + ENTRY_FIELDS + FILESYSTEM_FIELDS,
+        "mtime": ENTRY_FIELDS + FILESYSTEM_FIELDS,
+        "embedded": EMBEDDED_FIELDS,
+    }[basis]
+    ranked = events[events["field"].isin(fields) & (events["flag"] != "unparsable")].copy()
+    order = {f: i for i, f in enumerate(fields)}
+    ranked["rank_zone"] = ranked["zone_basis"].map(_ZONE_RANK).fillna(3)
+    ranked.loc[ranked["field"].isin(FILESYSTEM_FIELDS), "rank_zone"] = 9
+    if basis == "mtime":
+        ranked["rank_zone"] = 0
+    ranked["rank_field"] = ranked["field"].map(order)
+    return ranked.sort_values(["path", "rank_zone", "rank_field"]).drop_duplicates("path")
 
-    A naive time (zone unknown, none assumed) is read as wall-clock in `tz`:
-    the analyst who asks for the timeline in +09:00 is saying the naive times
+
+def file_times(
+    files: pd.DataFrame,
+    events: pd.DataFrame,
+    tz: dt.tzinfo,
+    basis: str = "best",
+    observed: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One time per regular file, by the rule above, as wall-clock in `tz`.
+
+    `basis` is best, mtime (filesystem and archive entry times only),
+    embedded (times written inside the file only) or observed (when a scan
+    first saw the file as it is: `observed` gives path and utc). A naive
+    time (zone unknown, none assumed) is read as wall-clock in `tz`: the
+    analyst who asks for the timeline in +09:00 is saying the naive times
     are that zone's too. Columns: path, size, time (naive wall-clock in tz),
     basis (the event field used)."""
     import pandas as pd
 
+    if basis not in TIME_BASES:
+        raise ValueError(f"time basis must be one of {', '.join(TIME_BASES)}, not {basis!r}")
     regular = files[(files["kind"] == "file") & (files["status"] != "gone")][["path", "size"]]
-    ranked = events[events["field"].isin(FILE_TIME_PRIORITY)].copy()
-    ranked["rank"] = ranked["field"].map({f: i for i, f in enumerate(FILE_TIME_PRIORITY)})
-    ranked = ranked.sort_values(["path", "rank"]).drop_duplicates("path")
+    if basis == "observed":
+        chosen = (
+            observed if observed is not None else pd.DataFrame({"path": [], "utc": []})
+        ).assign(field="observation", local="", flag=None)
+    else:
+        chosen = _candidates(events, basis)
     wall: list[object] = []
-    for utc, local, flag in zip(ranked["utc"], ranked["local"], ranked["flag"], strict=True):
-        if flag == "unparsable":
-            wall.append(pd.NaT)
-        elif pd.notna(utc):
+    for utc, local in zip(chosen["utc"], chosen["local"], strict=True):
+        if pd.notna(utc):
             wall.append(pd.Timestamp(utc).tz_convert(tz).tz_localize(None))
         else:
             wall.append(pd.Timestamp(local))
-    ranked["time"] = pd.Series(wall, index=ranked.index, dtype="datetime64[us]")
-    out = regular.merge(ranked[["path", "time", "field"]], on="path", how="left")
+    chosen = chosen.assign(time=pd.Series(wall, index=chosen.index, dtype="datetime64[us]"))
+    out = regular.merge(chosen[["path", "time", "field"]], on="path", how="left")
     return out.rename(columns={"field": "basis"})
 
 
 def volume(
-    files: pd.DataFrame, events: pd.DataFrame, freq: str = "D", tz: str | dt.tzinfo = "UTC"
+    files: pd.DataFrame,
+    events: pd.DataFrame,
+    freq: str = "D",
+    tz: str | dt.tzinfo = "UTC",
+    by: tuple[str, ...] = (),
+    time_basis: str = "best",
+    notes: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
+    observed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Files and bytes per period, every period between the first and the
-    last present (zeros included, so that charts do not lie)."""
+    """Change volume per period (and per `by` group): files, bytes,
+    new_drawings, revisions, notes and notes by language, mean ink coverage.
+    Every period between the first and the last present appears, zeros
+    included, so that charts do not lie.
+
+    `files` may carry production columns (show, stage...), `is_revision`
+    (False for a drawing's first version) and `lang` (the file's main note
+    language) for grouping; `notes` has path and lang; `coverage` has path
+    and ink_coverage."""
     import pandas as pd
 
     zone = parse_zone(tz) if isinstance(tz, str) else tz
     if freq.upper() not in FREQS:
         raise ValueError(f"frequency must be one of {', '.join(FREQS)}, not {freq!r}")
     pfreq = FREQS[freq.upper()]
-    times = file_times(files, events, zone).dropna(subset=["time"])
+    times = file_times(files, events, zone, time_basis, observed).dropna(subset=["time"])
+    extra = [c for c in ("is_revision", *by) if c in files.columns and c not in times.columns]
+    times = times.merge(files[["path", *extra]], on="path", how="left")
+    for column in by:
+        if column not in times.columns:
+            raise ValueError(f"cannot group by {column!r}: not a column of the files view")
+        times[column] = times[column].fillna("")
+    if "is_revision" not in times.columns:
+        times["is_revision"] = False
+    times["is_revision"] = times["is_revision"].fillna(False).astype(bool)
+    times["period"] = times["time"].dt.to_period(pfreq)
+    note_langs: list[str] = []
+    if notes is not None and len(notes):
+        counts = notes.groupby(["path", "lang"]).size().unstack(fill_value=0)
+        note_langs = sorted(counts.columns)
+        counts.columns = [f"notes_{c}" for c in counts.columns]
+        counts["notes"] = counts.sum(axis=1)
+        times = times.merge(counts, left_on="path", right_index=True, how="left")
+    else:
+        times["notes"] = 0
+    if coverage is not None and len(coverage):
+        times = times.merge(coverage[["path", "ink_coverage"]], on="path", how="left")
+    else:
+        times["ink_coverage"] = float("nan")
+    note_cols = ["notes", *[f"notes_{lang}" for lang in note_langs]]
+    times[note_cols] = times[note_cols].fillna(0)
+    keys = ["period", *by]
+    columns = [
+        "period",
+        *by,
+        "files",
+        "bytes",
+        "new_drawings",
+        "revisions",
+        *note_cols,
+        "ink_coverage",
+    ]
     if times.empty:
-        return pd.DataFrame({"period": [], "files": [], "bytes": []})
-    periods = times["time"].dt.to_period(pfreq)
-    grouped = times.groupby(periods).agg(files=("path", "count"), bytes=("size", "sum"))
-    full = pd.period_range(grouped.index.min(), grouped.index.max(), freq=pfreq)
-    grouped = grouped.reindex(full, fill_value=0)
-    fmt = "%Y-%m-%d %H:00" if pfreq == "h" else "%Y-%m-%d"
-    return pd.DataFrame(
-        {
-            "period": [p.start_time.strftime(fmt) for p in grouped.index],
-            "files": grouped["files"].astype("int64").to_numpy(),
-            "bytes": grouped["bytes"].fillna(0).astype("int64").to_numpy(),
-        }
+        return pd.DataFrame({c: [] for c in columns})
+    grouped = times.groupby(keys, dropna=False).agg(
+        files=("path", "count"),
+        bytes=("size", "sum"),
+        revisions=("is_revision", "sum"),
+        ink_coverage=("ink_coverage", "mean"),
+        **{c: (c, "sum") for c in note_cols},
     )
+    grouped["new_drawings"] = grouped["files"] - grouped["revisions"]
+    full = pd.period_range(times["period"].min(), times["period"].max(), freq=pfreq)
+    index: pd.Index
+    if by:
+        groups = sorted(set(times[list(by)].itertuples(index=False, name=None)))
+        index = pd.MultiIndex.from_tuples([(p, *g) for p in full for g in groups], names=keys)
+    else:
+        index = pd.Index(full, name="period")
+    grouped = grouped.reindex(index)
+    counts_cols = ["files", "bytes", "new_drawings", "revisions", *note_cols]
+    grouped[counts_cols] = grouped[counts_cols].fillna(0).astype("int64")
+    grouped["ink_coverage"] = grouped["ink_coverage"].fillna(0.0).round(6)
+    out = grouped.reset_index()
+    fmt = "%Y-%m-%d %H:00" if pfreq == "h" else "%Y-%m-%d"
+    out["period"] = [p.start_time.strftime(fmt) for p in out["period"]]
+    return out[columns]

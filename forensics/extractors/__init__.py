@@ -16,6 +16,7 @@ from .iptc import IptcExtractor
 from .office import OfficeExtractor
 from .paths import PathWordsExtractor
 from .pdf import PdfExtractor
+from .perceptual import PerceptualHashExtractor
 from .png import PngExtractor
 from .psd import PsdExtractor
 from .video import VideoExtractor
@@ -36,6 +37,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     VideoExtractor,
     ZipExtractor,
     PathWordsExtractor,
+    PerceptualHashExtractor,
     AnnotationsExtractor,
 )
 

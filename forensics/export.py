@@ -1,0 +1,174 @@
+"""Exports of a case for other tools: CSV and Parquet of every view,
+Timesketch CSV and JSONL, a Sleuth Kit bodyfile, JSON lines of events.
+
+Timesketch reads a CSV time without an offset as UTC and a JSONL one in the
+server's zone, so `datetime` always carries its offset here. Events whose
+zone is unknown (and no zone assumed) have no instant: they are left out of
+the Timesketch files and counted in the return value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .case import Case
+
+FORMATS = ("csv", "parquet", "timesketch", "timesketch-jsonl", "bodyfile", "jsonl")
+VIEWS = ("files", "records", "events", "notes", "problems", "observations")
+
+
+def export(case: Case, fmt: str, path: str | Path) -> dict[str, int]:
+    """Write the case in `fmt` at `path` (a folder for csv and parquet);
+    returns counts of what was written and left out."""
+    target = Path(path)
+    if fmt in ("csv", "parquet"):
+        return _tables(case, fmt, target)
+    if fmt in ("timesketch", "timesketch-jsonl"):
+        return _timesketch(case, target, jsonl=fmt == "timesketch-jsonl")
+    if fmt == "bodyfile":
+        return _bodyfile(case, target)
+    if fmt == "jsonl":
+        return _jsonl(case, target)
+    raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+
+
+def _tables(case: Case, fmt: str, folder: Path) -> dict[str, int]:
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for view in VIEWS:
+        df = getattr(case, view)
+        for column in df.columns:  # lists and dicts (production fields are plain)
+            if df[column].dtype == object:
+                df[column] = df[column].map(
+                    lambda v: (
+                        json.dumps(v, ensure_ascii=False)
+                        if isinstance(v, list | dict | tuple)
+                        else v
+                    )
+                )
+        if fmt == "csv":
+            df.to_csv(folder / f"{view}.csv", index=False)
+        else:
+            df.to_parquet(folder / f"{view}.parquet", index=False)
+        counts[view] = len(df)
+    return counts
+
+
+def _timesketch_rows(case: Case) -> tuple[list[dict[str, object]], int]:
+    events = case.events
+    sha = dict(zip(case.files["path"], case.files["sha256"], strict=True))
+    rows, skipped = [], 0
+    ev: dict[Any, Any]
+    for ev in events.to_dict("records"):
+        if ev["utc"] is None or str(ev["utc"]) == "NaT":
+            skipped += 1
+            continue
+        rows.append(
+            {
+                "message": f"{ev['description']}: {ev['path']}",
+                "datetime": ev["utc"].isoformat(),
+                "timestamp_desc": ev["description"],
+                "path": ev["path"],
+                "sha256": sha.get(ev["path"]),
+                **{
+                    k: ev[k]
+                    for k in ("extractor", "field", "local", "offset", "zone_basis", "flag")
+                },
+            }
+        )
+    return rows, skipped
+
+
+def _timesketch(case: Case, target: Path, jsonl: bool) -> dict[str, int]:
+    import pandas as pd
+
+    rows, skipped = _timesketch_rows(case)
+    if jsonl:
+        with open(target, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    else:
+        pd.DataFrame(
+            rows,
+            columns=[
+                "message",
+                "datetime",
+                "timestamp_desc",
+                "path",
+                "sha256",
+                "extractor",
+                "field",
+                "local",
+                "offset",
+                "zone_basis",
+                "flag",
+            ],
+        ).to_csv(target, index=False)
+    return {"events": len(rows), "without_instant": skipped}
+
+
+def _escape(name: str) -> str:
+    """mactime decodes %XX: escape % first, then the field separator."""
+    return name.replace("%", "%25").replace("|", "%7C").replace("\n", "%0A")
+
+
+def _epoch(value: str | None) -> int:
+    if not value:
+        return 0
+    return int(dt.datetime.fromisoformat(value).timestamp())
+
+
+def _bodyfile(case: Case, target: Path) -> dict[str, int]:
+    """MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime"""
+    files = case.files
+    records = case.records
+    body: dict[str, dict[str, object]] = {}
+    for path, kind, text in zip(records["path"], records["kind"], records["body"], strict=True):
+        if kind in ("filesystem", "archive_entry"):
+            body.setdefault(path, {})[kind] = json.loads(text)
+    lines = 0
+    with open(target, "w", encoding="utf-8") as fh:
+        row: dict[Any, Any]
+        for row in files.to_dict("records"):
+            if row["status"] == "gone":
+                continue
+            meta = body.get(row["path"], {})
+            fs = meta.get("filesystem") or {}
+            entry = meta.get("archive_entry") or {}
+            assert isinstance(fs, dict) and isinstance(entry, dict)
+            mtime = (
+                fs.get("mtime")
+                or entry.get("ext_mtime")
+                or entry.get("ntfs_mtime")
+                or entry.get("tar_mtime")
+            )
+            fields = [
+                row["md5"] if isinstance(row["md5"], str) else "0",
+                _escape(row["path"]),
+                str(fs.get("inode") or 0),
+                str(fs.get("mode") or entry.get("mode") or "-"),
+                str(fs.get("uid") or 0),
+                str(fs.get("gid") or 0),
+                str(int(row["size"])) if row["size"] == row["size"] and row["size"] else "0",
+                str(_epoch(fs.get("atime") or entry.get("ext_atime") or entry.get("ntfs_atime"))),
+                str(_epoch(mtime)),
+                str(_epoch(fs.get("ctime") or entry.get("ext_ctime"))),
+                str(_epoch(fs.get("birthtime") or entry.get("ntfs_ctime"))),
+            ]
+            fh.write("|".join(fields) + "\n")
+            lines += 1
+    return {"lines": lines}
+
+
+def _jsonl(case: Case, target: Path) -> dict[str, int]:
+    events = case.events
+    with open(target, "w", encoding="utf-8") as fh:
+        for ev in events.to_dict("records"):
+            utc = ev["utc"]
+            ev["utc"] = None if str(utc) == "NaT" else utc.isoformat()
+            fh.write(json.dumps(ev, ensure_ascii=False, default=str) + "\n")
+    return {"events": len(events)}

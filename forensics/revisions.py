@@ -1,0 +1,83 @@
+"""Drawings and their revisions: which files are versions of one drawing.
+
+Files with the same production code without its version (production.py)
+are one drawing; files whose names say too little are grouped by nearly
+identical pixels (perceptual hashes within `PHASH_DISTANCE` bits). Within a
+drawing, versions are ordered by time; the first is new work, the others
+are rework."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PHASH_DISTANCE = 6  # of 64 bits: a re-export or a light correction, not another drawing
+MAX_UNNAMED = 20_000  # pairwise comparison beyond this would be slow; the rest stay single
+
+
+def _hamming(a: str, b: str) -> int:
+    return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
+def assign(files: pd.DataFrame) -> pd.DataFrame:
+    """files (path, drawing_key, phash, time) -> the same with drawing,
+    version_index (0 for the first) and is_revision."""
+    import pandas as pd
+
+    out = files.copy()
+    drawing = out["drawing_key"].astype(object)
+    unnamed = out[drawing.isna() & out["phash"].notna()].sort_values("time", kind="stable")
+    clusters: list[tuple[str, str]] = []  # (representative phash, drawing id)
+    for idx, phash in list(zip(unnamed.index, unnamed["phash"], strict=True))[:MAX_UNNAMED]:
+        for rep, ident in clusters:
+            if _hamming(rep, phash) <= PHASH_DISTANCE:
+                drawing[idx] = ident
+                break
+        else:
+            ident = f"pixels:{phash}"
+            clusters.append((phash, ident))
+            drawing[idx] = ident
+    out["drawing"] = drawing.where(drawing.notna(), "file:" + out["path"])
+    out = out.sort_values(["drawing", "time", "path"], kind="stable", na_position="last")
+    out["version_index"] = out.groupby("drawing").cumcount()
+    out["is_revision"] = out["version_index"] > 0
+    return (
+        out.sort_values("path").reset_index(drop=True)
+        if len(out)
+        else out.assign(drawing=pd.Series(dtype=object))
+    )
+
+
+def summary(assigned: pd.DataFrame) -> pd.DataFrame:
+    """Per drawing: files, first and last seen, versions, mean days between."""
+    import pandas as pd
+
+    rows = []
+    for drawing, group in assigned.groupby("drawing", sort=True):
+        times = group["time"].dropna().sort_values()
+        gaps = times.diff().dropna().dt.total_seconds() / 86400
+        rows.append(
+            {
+                "drawing": drawing,
+                "files": len(group),
+                "versions": ", ".join(str(v) for v in sorted(group["version"].dropna().unique())),
+                "first_seen": times.iloc[0] if len(times) else pd.NaT,
+                "last_seen": times.iloc[-1] if len(times) else pd.NaT,
+                "days_between": round(float(gaps.mean()), 2) if len(gaps) else None,
+                "paths": list(group.sort_values("time")["path"]),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "drawing",
+            "files",
+            "versions",
+            "first_seen",
+            "last_seen",
+            "days_between",
+            "paths",
+        ],
+    )

@@ -1,0 +1,228 @@
+"""The UTC offset of the people behind the files, from three kinds of
+evidence, each counted:
+
+(a) explicit offsets in the data (EXIF OffsetTime, XMP, PDF, IPTC dates);
+(b) naive times reconciled with UTC times of the same file (a zip entry's
+    DOS time against its 0x5455 time, EXIF DateTime against the file's
+    mtime or PNG tIME): their difference is the writer's offset;
+(c) the activity pattern: the offset under which the hours and weekdays of
+    the files' times look most like a working week (work in the day, a
+    lunch dip, quiet nights and weekends).
+
+Zone names follow history: Pyongyang kept UTC+08:30 from 2015-08-15 to
+2018-05-04 and UTC+09:00 otherwise, which zoneinfo knows; a candidate lists
+the zones whose offset on the files' dates is the candidate's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from .timeline import format_offset
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+NAIVE_FIELDS = (
+    "exif.date_time",
+    "exif.date_time_original",
+    "archive_entry.dos_time",
+    "png_text.when",
+    "xmp.modify_date",
+    "pdf.mod_date",
+)
+UTC_FIELDS = (
+    "archive_entry.ext_mtime",
+    "archive_entry.ntfs_mtime",
+    "png.modified",
+    "filesystem.mtime",
+    "archive_entry.tar_mtime",
+    "video.modified",
+)
+# Office and XMP writers normalise to UTC ("Z"): an explicit +00:00 says little.
+UTC_NORMALISED_WEIGHT = 0.25
+ZONES = (
+    "Asia/Pyongyang",
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Manila",
+    "Asia/Bangkok",
+    "Asia/Kolkata",
+    "Asia/Dubai",
+    "Europe/Moscow",
+    "Europe/Berlin",
+    "Europe/London",
+    "UTC",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+WEIGHTS = {"explicit": 3.0, "reconciled": 3.0, "pattern": 1.0}
+
+
+def candidate_offsets() -> list[int]:
+    """Minutes east of UTC: every half hour from -12:00 to +14:00, and +05:45."""
+    return sorted({m for m in range(-12 * 60, 14 * 60 + 1, 30)} | {345, 525, 765})
+
+
+def explicit_counts(events: pd.DataFrame) -> Counter[int]:
+    out: Counter[int] = Counter()
+    rows = events[(events["zone_basis"] == "explicit") & events["offset"].notna()]
+    for offset, field in zip(rows["offset"], rows["field"], strict=True):
+        minutes = _minutes(offset)
+        if minutes is None:
+            continue
+        normalised = minutes == 0 and field.startswith(("office.", "xmp"))
+        out[minutes] += UTC_NORMALISED_WEIGHT if normalised else 1  # type: ignore[assignment]
+    return out
+
+
+def _minutes(offset: str) -> int | None:
+    try:
+        sign = -1 if offset.startswith("-") else 1
+        hours, minutes = offset.lstrip("+-").split(":")
+        return sign * (int(hours) * 60 + int(minutes))
+    except ValueError:
+        return None
+
+
+def reconciled_counts(events: pd.DataFrame) -> Counter[int]:
+    """One vote per file: the offset its naive and UTC times agree on."""
+    import pandas as pd
+
+    naive = events[
+        events["field"].isin(NAIVE_FIELDS)
+        & (events["zone_basis"] != "explicit")
+        & (events["flag"] != "unparsable")
+    ]
+    utc = events[events["field"].isin(UTC_FIELDS) & events["utc"].notna()]
+    out: Counter[int] = Counter()
+    utc_by_path: dict[str, list[pd.Timestamp]] = {}
+    for path, value in zip(utc["path"], utc["utc"], strict=True):
+        utc_by_path.setdefault(path, []).append(pd.Timestamp(value).tz_convert(None))
+    for path, group in naive.groupby("path"):
+        path = str(path)
+        votes: Counter[int] = Counter()
+        for local in group["local"]:
+            wall = pd.Timestamp(str(local)[:19])
+            for instant in utc_by_path.get(path, []):
+                seconds = (wall - instant).total_seconds()
+                quarter = round(seconds / 900)
+                if abs(seconds) <= 14 * 3600 and abs(seconds - quarter * 900) <= 3:
+                    votes[quarter * 15] += 1
+        if votes:
+            out[votes.most_common(1)[0][0]] += 1
+    return out
+
+
+def _template(weekday: int, hour: int) -> float:
+    """An office week: mornings and afternoons, a lunch dip, quiet evenings,
+    nights and weekends."""
+    if weekday >= 5:
+        return 0.05
+    if 9 <= hour < 12 or 13 <= hour < 18:
+        return 1.0
+    if hour == 12:
+        return 0.3
+    if hour in (8, 18, 19):
+        return 0.3
+    return 0.0
+
+
+_TEMPLATE = [_template(d, h) for d in range(7) for h in range(24)]
+
+
+def pattern_score(instants: list[dt.datetime], minutes: int) -> float:
+    """Correlation (-1..1) between the week of activity shifted to this
+    offset and an office week: a one-hour shift already costs."""
+    if len(instants) < 2:
+        return 0.0
+    counts = [0] * 168
+    for t in instants:
+        local = t + dt.timedelta(minutes=minutes)
+        counts[local.weekday() * 24 + local.hour] += 1
+    n = 168
+    mean_c, mean_t = sum(counts) / n, sum(_TEMPLATE) / n
+    cov = sum((c - mean_c) * (t - mean_t) for c, t in zip(counts, _TEMPLATE, strict=True))
+    var_c = sum((c - mean_c) ** 2 for c in counts)
+    var_t = sum((t - mean_t) ** 2 for t in _TEMPLATE)
+    return cov / (var_c * var_t) ** 0.5 if var_c and var_t else 0.0
+
+
+def zone_names(minutes: int, when: dt.datetime) -> list[str]:
+    """IANA zones whose offset at `when` is this many minutes."""
+    out = []
+    for name in ZONES:
+        offset = when.astimezone(ZoneInfo(name)).utcoffset()
+        if offset is not None and int(offset.total_seconds() // 60) == minutes:
+            out.append(name)
+    return out
+
+
+def infer(events: pd.DataFrame, instants: list[dt.datetime]) -> pd.DataFrame:
+    """Candidates best first: offset ("+09:00"), score, evidence (counts per
+    kind), zones (IANA names with that offset on the files' dates)."""
+    import pandas as pd
+
+    explicit = explicit_counts(events)
+    reconciled = reconciled_counts(events)
+    offsets = candidate_offsets()
+    patterns = {m: pattern_score(instants, m) for m in offsets}
+    low, high = min(patterns.values()), max(patterns.values())
+    span = (high - low) or 1.0
+    total_e, total_r = sum(explicit.values()), sum(reconciled.values())
+    when = sorted(instants)[len(instants) // 2] if instants else dt.datetime.now(dt.UTC)
+    rows: list[dict[str, Any]] = []
+    for m in sorted(set(offsets) | set(explicit) | set(reconciled)):
+        share_e = explicit[m] / total_e if total_e else 0.0
+        share_r = reconciled[m] / total_r if total_r else 0.0
+        share_p = (patterns.get(m, pattern_score(instants, m)) - low) / span
+        score = (
+            WEIGHTS["explicit"] * share_e
+            + WEIGHTS["reconciled"] * share_r
+            + WEIGHTS["pattern"] * share_p
+        ) / sum(WEIGHTS.values())
+        rows.append(
+            {
+                "offset": format_offset(dt.timedelta(minutes=m)),
+                "score": round(score, 4),
+                "evidence": {
+                    "explicit": round(float(explicit[m]), 2),
+                    "reconciled": reconciled[m],
+                    "pattern": round(patterns.get(m, 0.0), 4),
+                    "explicit_total": round(float(total_e), 2),
+                    "reconciled_total": total_r,
+                    "files_in_pattern": len(instants),
+                },
+                "zones": zone_names(m, when),
+            }
+        )
+    table = pd.DataFrame(rows).sort_values(["score", "offset"], ascending=[False, True])
+    return table.reset_index(drop=True)
+
+
+def activity_matrix(instants: list[dt.datetime], zone: dt.tzinfo) -> pd.DataFrame:
+    """Hour of day (rows 0-23) by weekday (Mon..Sun) counts in `zone`."""
+    import pandas as pd
+
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    counts: Counter[tuple[int, int]] = Counter()
+    for t in instants:
+        local = t.astimezone(zone)
+        counts[(local.hour, local.weekday())] += 1
+    return pd.DataFrame(
+        [[counts[(h, d)] for d in range(7)] for h in range(24)],
+        index=pd.RangeIndex(24, name="hour"),
+        columns=days,
+    )
