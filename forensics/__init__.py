@@ -31,6 +31,7 @@ _EXPORTS = {
     "read_annotations": "annotations",
     "detect_language": "language",
     "LanguageGuess": "language",
+    "export_case": "export",
 }
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Record",
     "__version__",
     "detect_language",
+    "export_case",
     "extract_one",
     "iter_refs",
     "open_case",
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from .annotations import read_annotations
     from .case import Case, open_case
     from .errors import CorruptInput, ForensicsError, LimitExceeded, NotMyFormat
+    from .export import export_case
     from .language import LanguageGuess, detect_language
     from .pipeline import extract_one
     from .records import FileRef, FileResult, Note, Problem, Record

@@ -554,8 +554,10 @@ class Case:
         return zones.activity_matrix(self._instants(time_basis), zone)
 
     def _instants(self, time_basis: str = "best") -> list[dt.datetime]:
-        times = self.file_times("UTC", time_basis)["time"].dropna()
-        return [t.to_pydatetime().replace(tzinfo=dt.UTC) for t in times]
+        """The files' times that are instants: naive times without an assumed
+        zone say nothing about hours of the day, so they are left out."""
+        times = self.file_times("UTC", time_basis)["instant"].dropna()
+        return [t.to_pydatetime() for t in times]
 
     def zones(self) -> pd.DataFrame:
         """Candidate UTC offsets of the people behind the files, best first,

@@ -195,28 +195,113 @@ def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
     show_default=True,
     help="Period: hour, day, or week (from Monday).",
 )
+@click.option("--by", default="", help="Group by files columns, comma-separated: show,stage,lang.")
 @click.option(
     "--tz",
     default="UTC",
     show_default=True,
-    help="Zone of the periods: +09:00, Asia/Pyongyang, UTC.",
+    help="Zone of the periods: +09:00, Asia/Pyongyang, UTC, or auto (best zone found).",
 )
-def timeline(case: Path, output: Path | None, freq: str, tz: str) -> None:
-    """Files and bytes per period, from each file's best time.
+@click.option(
+    "--time-basis",
+    type=click.Choice(["best", "mtime", "embedded", "observed"]),
+    default="best",
+    show_default=True,
+    help="Which time dates a file (README).",
+)
+def timeline(case: Path, output: Path | None, freq: str, by: str, tz: str, time_basis: str) -> None:
+    """Change volume per period: files, bytes, new drawings, revisions, notes
+    by language, ink coverage; empty periods as zeros.
 
     \b
     Example:
-      forensics timeline case/ --freq D --tz +09:00 -o timeline.csv
+      forensics timeline case/ --freq D --by show,stage --tz auto -o timeline.csv
     """
+    opened = _open(case)
+    if tz == "auto":
+        candidates = opened.zones()
+        tz = str(candidates.iloc[0]["offset"]) if len(candidates) else "UTC"
+        click.echo(f"time zone: {tz} (best candidate of `forensics zones`)", err=True)
+    groups = tuple(g.strip() for g in by.split(",") if g.strip())
     try:
-        table = _open(case).timeline(freq=freq, tz=tz)
+        table = opened.timeline(freq=freq, by=groups, tz=tz, time_basis=time_basis)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     if output:
         table.to_csv(output, index=False)
-        click.echo(f"wrote {len(table)} periods to {output}")
+        click.echo(f"wrote {len(table)} rows to {output}")
     else:
         click.echo(table.to_csv(index=False), nl=False)
+
+
+@main.command()
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--since", type=int, default=None, help="Only observations after this id.")
+def changes(case: Path, since: int | None) -> None:
+    """What each scan of the source found new, changed or gone.
+
+    \b
+    Example:
+      forensics changes case/ --since 1
+    """
+    table = _open(case).changes(since)
+    click.echo(table.to_csv(index=False), nl=False)
+
+
+@main.command()
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Candidates as JSON, best first.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True)
+def zones(case: Path, as_json: bool, top: int) -> None:
+    """Candidate UTC offsets of the people behind the files, best first, with
+    the evidence for each.
+
+    \b
+    Example:
+      forensics zones case/ --json
+    """
+    import json
+
+    table = _open(case).zones().head(top)
+    rows = table.to_dict("records")
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        ev = row["evidence"]
+        click.echo(
+            f"{row['offset']}  score {row['score']:.3f}  explicit {ev['explicit']:g}/"
+            f"{ev['explicit_total']:g}  reconciled {ev['reconciled']}/"
+            f"{ev['reconciled_total']}  pattern {ev['pattern']:.2f}  "
+            f"{', '.join(row['zones'])}"
+        )
+
+
+@main.command()
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["csv", "parquet", "timesketch", "timesketch-jsonl", "bodyfile", "jsonl"]),
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File (or folder for csv and parquet).",
+)
+def export(case: Path, fmt: str, output: Path) -> None:
+    """Export the case for other tools: csv or parquet of every view (a
+    folder), Timesketch CSV or JSONL, Sleuth Kit bodyfile, events as JSONL.
+
+    \b
+    Example:
+      forensics export case/ --format timesketch -o case.timesketch.csv
+    """
+    counts = forensics.export_case(_open(case), fmt, output)
+    click.echo(", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> {output}")
 
 
 @main.command("assume-tz")

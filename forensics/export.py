@@ -36,6 +36,9 @@ def export(case: Case, fmt: str, path: str | Path) -> dict[str, int]:
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
 
+export_case = export  # the public name: `forensics.export` is this module
+
+
 def _tables(case: Case, fmt: str, folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
@@ -70,7 +73,9 @@ def _timesketch_rows(case: Case) -> tuple[list[dict[str, object]], int]:
         rows.append(
             {
                 "message": f"{ev['description']}: {ev['path']}",
-                "datetime": ev["utc"].isoformat(),
+                "datetime": ev["utc"].isoformat(
+                    timespec="microseconds"
+                ),  # one format: pandas infers it
                 "timestamp_desc": ev["description"],
                 "path": ev["path"],
                 "sha256": sha.get(ev["path"]),

@@ -164,13 +164,8 @@ def events_for(records: Iterable[Record], assume_tz: dt.tzinfo | None = None) ->
 # and an archive member's own entry time beats the archive's mtime (a
 # member has no filesystem time at all).
 EMBEDDED_FIELDS = (
-    "exif.date_time",
-    "xmp.modify_date",
-    "png.modified",
-    "pdf.mod_date",
-    "office.modified",
-    "video.modified",
-    "iptc.date_time_created",
+    "exif.date_time", "pdf.mod_date", "png.modified", "office.modified", "video.modified",
+    "xmp.modify_date", "iptc.date_time_created",
 )
 ENTRY_FIELDS = (
     "archive_entry.ext_mtime",
@@ -218,7 +213,7 @@ def file_times(
     time (zone unknown, none assumed) is read as wall-clock in `tz`: the
     analyst who asks for the timeline in +09:00 is saying the naive times
     are that zone's too. Columns: path, size, time (naive wall-clock in tz),
-    basis (the event field used)."""
+    basis (the event field used), instant (UTC, NaT when the zone is unknown)."""
     import pandas as pd
 
     if basis not in TIME_BASES:
@@ -236,8 +231,11 @@ def file_times(
             wall.append(pd.Timestamp(utc).tz_convert(tz).tz_localize(None))
         else:
             wall.append(pd.Timestamp(local))
-    chosen = chosen.assign(time=pd.Series(wall, index=chosen.index, dtype="datetime64[us]"))
-    out = regular.merge(chosen[["path", "time", "field"]], on="path", how="left")
+    chosen = chosen.assign(
+        time=pd.Series(wall, index=chosen.index, dtype="datetime64[us]"),
+        instant=pd.to_datetime(chosen["utc"], utc=True),
+    )
+    out = regular.merge(chosen[["path", "time", "field", "instant"]], on="path", how="left")
     return out.rename(columns={"field": "basis"})
 
 

@@ -76,15 +76,19 @@ def candidate_offsets() -> list[int]:
     return sorted({m for m in range(-12 * 60, 14 * 60 + 1, 30)} | {345, 525, 765})
 
 
-def explicit_counts(events: pd.DataFrame) -> Counter[int]:
+def explicit_counts(
+    events: pd.DataFrame, dates: dict[int, list[dt.datetime]] | None = None
+) -> Counter[int]:
     out: Counter[int] = Counter()
     rows = events[(events["zone_basis"] == "explicit") & events["offset"].notna()]
-    for offset, field in zip(rows["offset"], rows["field"], strict=True):
+    for offset, field, utc in zip(rows["offset"], rows["field"], rows["utc"], strict=True):
         minutes = _minutes(offset)
         if minutes is None:
             continue
         normalised = minutes == 0 and field.startswith(("office.", "xmp"))
         out[minutes] += UTC_NORMALISED_WEIGHT if normalised else 1  # type: ignore[assignment]
+        if dates is not None and str(utc) != "NaT":
+            dates.setdefault(minutes, []).append(utc.to_pydatetime())
     return out
 
 
@@ -97,7 +101,9 @@ def _minutes(offset: str) -> int | None:
         return None
 
 
-def reconciled_counts(events: pd.DataFrame) -> Counter[int]:
+def reconciled_counts(
+    events: pd.DataFrame, dates: dict[int, list[dt.datetime]] | None = None
+) -> Counter[int]:
     """One vote per file: the offset its naive and UTC times agree on."""
     import pandas as pd
 
@@ -122,7 +128,12 @@ def reconciled_counts(events: pd.DataFrame) -> Counter[int]:
                 if abs(seconds) <= 14 * 3600 and abs(seconds - quarter * 900) <= 3:
                     votes[quarter * 15] += 1
         if votes:
-            out[votes.most_common(1)[0][0]] += 1
+            best = votes.most_common(1)[0][0]
+            out[best] += 1
+            if dates is not None and utc_by_path.get(path):
+                dates.setdefault(best, []).append(
+                    utc_by_path[path][0].to_pydatetime().replace(tzinfo=dt.UTC)
+                )
     return out
 
 
@@ -160,6 +171,12 @@ def pattern_score(instants: list[dt.datetime], minutes: int) -> float:
     return cov / (var_c * var_t) ** 0.5 if var_c and var_t else 0.0
 
 
+def _median(values: list[dt.datetime] | None) -> dt.datetime | None:
+    """The middle date of the evidence for one offset: zones are named by
+    their offset at the time the evidence was written."""
+    return sorted(values)[len(values) // 2] if values else None
+
+
 def zone_names(minutes: int, when: dt.datetime) -> list[str]:
     """IANA zones whose offset at `when` is this many minutes."""
     out = []
@@ -175,8 +192,9 @@ def infer(events: pd.DataFrame, instants: list[dt.datetime]) -> pd.DataFrame:
     kind), zones (IANA names with that offset on the files' dates)."""
     import pandas as pd
 
-    explicit = explicit_counts(events)
-    reconciled = reconciled_counts(events)
+    dates: dict[int, list[dt.datetime]] = {}
+    explicit = explicit_counts(events, dates)
+    reconciled = reconciled_counts(events, dates)
     offsets = candidate_offsets()
     patterns = {m: pattern_score(instants, m) for m in offsets}
     low, high = min(patterns.values()), max(patterns.values())
@@ -205,7 +223,7 @@ def infer(events: pd.DataFrame, instants: list[dt.datetime]) -> pd.DataFrame:
                     "reconciled_total": total_r,
                     "files_in_pattern": len(instants),
                 },
-                "zones": zone_names(m, when),
+                "zones": zone_names(m, _median(dates.get(m)) or when),
             }
         )
     table = pd.DataFrame(rows).sort_values(["score", "offset"], ascending=[False, True])

@@ -686,8 +686,13 @@ def write(root: Path, url: str, data: bytes, when: dt.datetime) -> None:
     os.utime(path, ns=(ns, ns))
 
 
-def build(out: Path, seed: int, offset: dt.timedelta, weeks: int = WEEKS,
-          sheets_per_day: int = SHEETS_PER_DAY) -> Truth:
+def build(
+    out: Path,
+    seed: int,
+    offset: dt.timedelta,
+    weeks: int = WEEKS,
+    sheets_per_day: int = SHEETS_PER_DAY,
+) -> Truth:
     s = Sampler(seed, offset)
     dump = out / "dump"
     if dump.exists():
@@ -856,9 +861,17 @@ def build(out: Path, seed: int, offset: dt.timedelta, weeks: int = WEEKS,
         ("misc/empty_note.txt", b""),
         ("misc/really_a_png.jpg", s.png(Image.new("RGB", (64, 64), PAPER), some)[0]),
     ]
+    source = truth.files[good_jpeg]
     for url, data in hostile:
         write(dump, url, data, some)
         truth.add(url, data, some, "filesystem.mtime")
+    # The truncated copy keeps its source's EXIF: by the timeline's rule that
+    # embedded time, not the copy's mtime, dates it.
+    cut = truth.files[hostile[0][0]]
+    cut["time"], cut["timestamps"] = source["time"], dict(source["timestamps"])  # type: ignore[call-overload]
+    truth.files[hostile[3][0]]["timestamps"] = {
+        "PNG tIME": some.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    }
     zbuf = io.BytesIO()
     with zipfile.ZipFile(zbuf, "w") as zf:
         for name in ("../../../etc/cron.d/evil", "/tmp/absolute_evil.txt"):
@@ -904,6 +917,32 @@ def build(out: Path, seed: int, offset: dt.timedelta, weeks: int = WEEKS,
     return truth
 
 
+def expected_basis(url: str, info: dict[str, object]) -> str:
+    """Which event the timeline should date the file by (README's rule: an
+    explicit offset first, then times the format defines as UTC, then naive
+    times, the filesystem mtime last; embedded fields in a fixed order)."""
+    stamps = info["timestamps"]
+    assert isinstance(stamps, dict)
+    recorded = str(info["time_basis"])
+    explicit = [
+        ("exif.date_time", "EXIF OffsetTime" in stamps),
+        ("pdf.mod_date", "PDF ModDate" in stamps),
+        ("office.modified", url.endswith(".xlsx")),
+        ("xmp.modify_date", "XMP xmp:ModifyDate" in stamps),
+        ("iptc.date_time_created", "IPTC DateCreated" in stamps),
+    ]
+    utc = [
+        ("png.modified", "PNG tIME" in stamps),
+        ("video.modified", "QuickTime ModifyDate" in stamps),
+        (recorded, recorded.startswith("archive_entry.") and recorded != "archive_entry.dos_time"),
+    ]
+    naive = [("exif.date_time", "EXIF DateTime" in stamps)]
+    for name, present in explicit + utc + naive:
+        if present:
+            return name
+    return recorded
+
+
 def daily(truth: Truth, offset: dt.timedelta) -> list[dict[str, object]]:
     """Files and bytes per local day, the regular files only, zeros included."""
     tz = dt.timezone(offset)
@@ -944,6 +983,9 @@ def main() -> None:
     truth = build(args.out, args.seed, offset, args.weeks, args.sheets_per_day)
     expected = args.out / "expected"
     expected.mkdir(parents=True, exist_ok=True)
+    for url, info in truth.files.items():
+        if info["kind"] == "file":
+            info["time_basis"] = expected_basis(url, info)
     dump_json = {
         "seed": args.seed,
         "offset": args.offset,

@@ -171,3 +171,22 @@ def test_pyongyang_history_in_assumed_zone(tmp_path: Path) -> None:
     assert dos.loc["a.zip!/2016.txt", "offset"] == "+08:30"
     assert dos.loc["a.zip!/2019.txt", "offset"] == "+09:00"
     assert str(dos.loc["a.zip!/2016.txt", "utc"]) == "2016-06-01 03:30:00+00:00"
+
+
+def test_changes_and_observed_time_basis(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("one")
+    forensics.scan(src, tmp_path / "c", executor="serial", ocr=False)
+    (src / "a.txt").write_text("two")
+    (src / "b.txt").write_text("new")
+    case = forensics.scan(src, tmp_path / "c", executor="serial", ocr=False)
+    changes = case.changes(since=1)
+    assert sorted(zip(changes["path"], changes["status"], strict=True)) == [
+        ("a.txt", "changed"),
+        ("b.txt", "new"),
+    ]
+    observed = case.timeline(freq="D", tz="UTC", time_basis="observed")
+    assert observed["files"].sum() == 2
+    started = case.observations.iloc[-1]["started"][:10]
+    assert observed.iloc[-1]["period"] == started

@@ -31,17 +31,26 @@ def test_scan_summary_exit_status_and_timeline(dump_copy: Path, tmp_path: Path) 
     out = tmp_path / "timeline.csv"
     tl = run("timeline", str(case), "--freq", "D", "--tz", "+09:00", "-o", str(out))
     assert tl.returncode == 0, tl.stderr
-    assert out.read_text() == (SAMPLES / "expected" / "daily.csv").read_text()
+    first3 = [",".join(line.split(",")[:3]) for line in out.read_text().splitlines()]
+    assert "\n".join(first3) + "\n" == (SAMPLES / "expected" / "daily.csv").read_text()
     printed = run("timeline", str(case), "--tz", "Asia/Seoul")
     assert printed.stdout == out.read_text()
+    auto = run("timeline", str(case), "--tz", "auto")
+    assert auto.stdout == out.read_text() and "+09:00" in auto.stderr
     weekly = run("timeline", str(case), "--freq", "W", "--tz", "+09:00")
-    daily = [line.split(",") for line in out.read_text().splitlines()[1:]]
+    daily = [line.split(",")[:3] for line in out.read_text().splitlines()[1:]]
     weeks: dict[str, list[int]] = {}
     for i, (_day, files, size) in enumerate(daily):  # the sample starts on a Monday
         acc = weeks.setdefault(daily[i - i % 7][0], [0, 0])
         acc[0] += int(files)
         acc[1] += int(size)
-    assert weekly.stdout.splitlines()[1:] == [f"{k},{f},{b}" for k, (f, b) in weeks.items()]
+    got = [",".join(line.split(",")[:3]) for line in weekly.stdout.splitlines()[1:]]
+    assert got == [f"{k},{f},{b}" for k, (f, b) in weeks.items()]
+    zones = run("zones", str(case), "--json")
+    assert json.loads(zones.stdout)[0]["offset"] == "+09:00"
+    body = tmp_path / "body.txt"
+    assert run("export", str(case), "--format", "bodyfile", "-o", str(body)).returncode == 0
+    assert all(line.count("|") == 10 for line in body.read_text().splitlines())
 
 
 def test_clean_source_exits_zero(tmp_path: Path) -> None:
@@ -83,5 +92,5 @@ def test_assume_tz_command(tmp_path: Path) -> None:
     res = run("assume-tz", str(case), "+09:00")
     assert res.returncode == 0, res.stderr
     utc_day = run("timeline", str(case), "--tz", "UTC").stdout.splitlines()
-    assert "2024-04-01,1,1" in utc_day[1:]  # the member read as 23:30 +09:00 is 14:30 UTC
+    assert any(line.startswith("2024-04-01,1,1,") for line in utc_day[1:])  # 23:30 +09 = 14:30 UTC
     assert run("assume-tz", str(case), "--clear").returncode == 0

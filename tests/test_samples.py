@@ -65,7 +65,7 @@ def test_every_file_has_exactly_one_row(dump_copy: Path, tmp_path: Path) -> None
 
 def test_daily_timeline_matches_expected(dump_copy: Path, tmp_path: Path) -> None:
     case = forensics.scan(dump_copy, tmp_path / "case", executor="serial", ocr=False)
-    got = case.timeline(freq="D", tz="+09:00").to_csv(index=False)
+    got = case.timeline(freq="D", tz="+09:00")[["period", "files", "bytes"]].to_csv(index=False)
     assert got == (SAMPLES / "expected" / "daily.csv").read_text()
 
 

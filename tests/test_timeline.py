@@ -79,9 +79,10 @@ def test_volume_fills_empty_periods_and_prefers_entry_times() -> None:
             ],
             "local": ["", "", "2024-04-01T23:00:00", "", ""],
             "flag": [None] * 5,
+            "zone_basis": ["utc", "utc", "unknown", "utc", "utc"],
         }
     )
-    table = volume(files, events, "D", "+09:00")
+    table = volume(files, events, "D", "+09:00")[["period", "files", "bytes"]]
     assert table.to_dict("records") == [
         {"period": "2024-04-01", "files": 2, "bytes": 30},
         {"period": "2024-04-02", "files": 0, "bytes": 0},

@@ -22,7 +22,9 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def test_samples_match_the_generator() -> None:
-    for url in samples_with("PNG tIME"):
+    for url in [
+        u for u in samples_with("PNG tIME") if "PNG Creation Time" in TRUTH[u]["timestamps"]
+    ]:
         records = extract(EX, sample_bytes(url))
         [png] = [r for r in records if isinstance(r, PngRecord)]
         assert png.modified == dt.datetime.fromisoformat(TRUTH[url]["timestamps"]["PNG tIME"])
