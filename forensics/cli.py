@@ -60,7 +60,9 @@ def main() -> None:
     show_default=True,
 )
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --executor dask).")
-@click.option("--no-ocr", is_flag=True, help="Do not OCR the notes on images.")
+@click.option(
+    "--no-ocr", is_flag=True, help="Metadata only: no OCR of notes, no perceptual hashes of pixels."
+)
 @click.option(
     "--palette",
     type=click.Path(exists=True, dir_okay=False),

@@ -164,8 +164,13 @@ def events_for(records: Iterable[Record], assume_tz: dt.tzinfo | None = None) ->
 # and an archive member's own entry time beats the archive's mtime (a
 # member has no filesystem time at all).
 EMBEDDED_FIELDS = (
-    "exif.date_time", "pdf.mod_date", "png.modified", "office.modified", "video.modified",
-    "xmp.modify_date", "iptc.date_time_created",
+    "exif.date_time",
+    "pdf.mod_date",
+    "png.modified",
+    "office.modified",
+    "video.modified",
+    "xmp.modify_date",
+    "iptc.date_time_created",
 )
 ENTRY_FIELDS = (
     "archive_entry.ext_mtime",

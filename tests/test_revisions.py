@@ -42,7 +42,8 @@ def test_versions_by_code_and_by_pixels(tmp_path: Path) -> None:
     _write(src, "scans/unnamed_a.png", _sheet(7), 1)
     _write(src, "scans/unnamed_b.png", _sheet(7, extra=True), 3)  # same drawing, touched up
     _write(src, "scans/other.png", _sheet(9), 4)
-    case = forensics.scan(src, tmp_path / "case", executor="serial", ocr=False)
+    # pixels are hashed by a full scan (--no-ocr is metadata only)
+    case = forensics.scan(src, tmp_path / "case", executor="serial", ocr=True)
     drawings = case.drawings().set_index("path")
     coded = drawings.loc[drawings.index.str.startswith("INV/")]
     assert coded["drawing"].nunique() == 1

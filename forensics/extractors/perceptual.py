@@ -10,7 +10,7 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput
 from ..records import FileRef, Note, Record
-from .base import Extractor, ExtractorDoc
+from .base import Extractor, ExtractorDoc, ScanOptions
 
 IMAGE_MIMES = (
     "image/jpeg",
@@ -41,9 +41,15 @@ class PerceptualHashExtractor(Extractor):
         summary="pHash and dHash (64 bits) of an image's pixels, for grouping revisions.",
         reads="The decoded first frame (PSD: its composite, via Pillow where it can).",
         references=("imagehash (J. Buchner)", "Zauner 2010, pHash"),
-        limits=f"Images over {MAX_PIXELS} pixels are not decoded.",
+        limits=f"Images over {MAX_PIXELS} pixels are not decoded. Skipped by --no-ocr (the "
+        "metadata-only scan): revisions of unnamed files then cannot be grouped by pixels.",
     )
     record_kinds = (PerceptualHashRecord,)
+
+    def configure(self, options: ScanOptions) -> Extractor | None:
+        # Decoding pixels is what makes a scan slow; `--no-ocr` is the
+        # metadata-only scan, so it skips this as it skips OCR.
+        return self if options.ocr else None
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return mime in IMAGE_MIMES
