@@ -16,7 +16,7 @@ from PIL import Image
 
 from ..records import Note
 from .ink import Ink, coverage, ink_masks, load_palette
-from .ocr import Line, cut_line, line_boxes, printed_lines, read_lines, read_printed
+from .ocr import Line, cut_line, line_boxes, printed_lines, read_lines, read_printed, strength
 from .pairing import link_pairs
 
 MAX_PIXELS = 60_000_000  # a sheet scanned at 600 dpi is ~35 Mpx; beyond is a bomb
@@ -57,7 +57,10 @@ def analyse(
     masks = ink_masks(rgb, inks)
     lines: list[Line] = []
     for ink in inks:
-        for box in line_boxes(masks[ink.name]):
+        # lines are found on a laxer mask than the coverage one: thin pen
+        # strokes lose chroma at their edges, and the long strokes a lax mask
+        # lets in (construction lines) are dropped as non-writing anyway
+        for box in line_boxes(strength(rgb, ink) >= 0.6 * 70):
             lines.append(Line(box, ink.name, cut_line(rgb, box, ink)))
     notes: list[Note] = []
     for line, reading in zip(lines, read_lines(lines, deadline), strict=True):

@@ -33,12 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageOps
 
-from ..language import detect_language
+from ..language import detect_language, script_of
 from .ink import Ink, hue_chroma, in_hue
 
 MODELS = {"kor": "ko", "chi_sim": "zh-Hans", "chi_tra": "zh-Hant", "jpn": "ja"}
 SIMPLIFIED_HEAD_START = 5.0
 LANGUAGE_BONUS = 10.0
+KANA_BONUS = 8.0
 MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
 MAX_GLYPH = 60  # pixels: a sparse component longer than this is a stroke, not writing
 LINE_HEIGHT = 56  # pixels a line is scaled to before reading
@@ -221,6 +222,8 @@ def choose(candidates: dict[str, list[tuple[str, float]]]) -> Reading | None:
         score = conf + (LANGUAGE_BONUS if guess.lang == MODELS.get(model) else 0.0)
         if model == "chi_sim":
             score += SIMPLIFIED_HEAD_START
+        if model == "jpn" and any(script_of(ch) == "Kana" for ch in text):
+            score += KANA_BONUS  # kana only come from the Japanese model's reading
         if best is None or score > best[0]:
             best = (score, Reading(text, _language(model, guess.lang), round(conf, 1), model))
     if best is None or best[1].confidence < MIN_CONFIDENCE or not best[1].text:
