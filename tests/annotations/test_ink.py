@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from forensics.annotations.ink import Ink, coverage, ink_masks, load_palette
 
-from ..conftest import FONTS, ROOT, SAMPLES
+from ..conftest import FONTS, SAMPLES
 
 sys.path.insert(0, str(SAMPLES))
 
 
 @pytest.fixture(scope="module")
 def sheets() -> list[tuple[np.ndarray, np.ndarray]]:
-    if any(not __import__("os").path.exists(f) for f in FONTS):
+    if any(not Path(f).exists() for f in FONTS):
         pytest.skip("fonts missing")
     from make_samples import Sampler
 
@@ -44,7 +45,9 @@ def test_masks_overlap_the_true_ink(sheets: list[tuple[np.ndarray, np.ndarray]])
         assert false_ink.sum() <= 0.01 * truth.sum()  # pencil and construction lines stay out
 
 
-def test_coverage_and_palette_file(tmp_path, sheets) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_and_palette_file(
+    tmp_path: Path, sheets: list[tuple[np.ndarray, np.ndarray]]
+) -> None:
     rgb, truth = sheets[0]
     cov = coverage(ink_masks(rgb, load_palette()))
     assert set(cov) == {"blue", "red"}
@@ -54,4 +57,3 @@ def test_coverage_and_palette_file(tmp_path, sheets) -> None:  # type: ignore[no
     custom.write_text("[ink.green]\nhue = [80, 160]\nmin_chroma = 70\n")
     assert load_palette(custom) == (Ink("green", (80.0, 160.0), 70),)
     assert {i.name for i in load_palette(all_inks=True)} >= {"pink", "yellow", "orange", "green"}
-    assert ROOT.exists()
