@@ -67,6 +67,16 @@ def _batches(refs: Iterable[FileRef], size: int, max_bytes: int) -> Iterator[lis
         yield batch
 
 
+def _quiet_stderr() -> None:
+    """Worker start-up: C decoders (libtiff, libjpeg) print their complaints
+    about bad bytes straight to file descriptor 2, thousands of lines on a
+    hostile dump. What matters is already in each file's problems, so the
+    workers' stderr goes to /dev/null (the main process keeps its own)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def _run_batch(fn: Worker, batch: list[FileRef]) -> list[FileResult]:
     return [fn(ref) for ref in batch]
 
@@ -88,7 +98,9 @@ class ProcessExecutor:
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
         if "forkserver" in methods:
             ctx.set_forkserver_preload(["forensics.pipeline"])
-        with cf.ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx) as pool:
+        with cf.ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=ctx, initializer=_quiet_stderr
+        ) as pool:
             pending: set[cf.Future[list[FileResult]]] = set()
             for batch in _batches(refs, self.batch_size, self.batch_bytes):
                 pending.add(pool.submit(_run_batch, fn, batch))

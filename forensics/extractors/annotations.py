@@ -70,6 +70,8 @@ class AnnotationsExtractor(Extractor):
         return mime in IMAGE_MIMES
 
     def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+        from PIL import Image
+
         from ..annotations import analyse, load_palette
 
         stream.seek(0)
@@ -87,7 +89,9 @@ class AnnotationsExtractor(Extractor):
             )
         except TimeoutError as exc:
             raise LimitExceeded(f"OCR stopped after {self.time_limit:g} s") from exc
-        except (OSError, ValueError) as exc:
+        except Image.DecompressionBombError as exc:
+            raise LimitExceeded(f"not decoded: {exc}") from exc
+        except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises SyntaxError on bad files
             if "cannot identify image" in str(exc):
                 raise NotMyFormat(str(exc)) from exc
             raise CorruptInput(f"image unreadable: {exc}") from exc

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
-from ..errors import CorruptInput
+from ..errors import CorruptInput, LimitExceeded
 from ..records import FileRef, Note, Record
 from .base import Extractor, ExtractorDoc, ScanOptions
 
@@ -74,5 +74,7 @@ class PerceptualHashExtractor(Extractor):
                     width=width,
                     height=height,
                 )
-        except (OSError, ValueError, SyntaxError) as exc:
+        except Image.DecompressionBombError as exc:
+            raise LimitExceeded(f"not decoded: {exc}") from exc
+        except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises SyntaxError on bad files
             raise CorruptInput(f"pixels not decodable: {exc}") from exc
