@@ -27,7 +27,7 @@ demo: samples
 	$(BIN)/forensics timeline demo-case --freq D --tz +09:00
 
 lint: setup
-	$(BIN)/ruff check forensics tests samples bench
+	$(BIN)/ruff check forensics tests samples bench scripts
 	$(BIN)/mypy
 
 test: setup lint

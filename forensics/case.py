@@ -567,6 +567,41 @@ class Case:
     def __repr__(self) -> str:
         return f"Case({str(self.folder)!r})"
 
+    def _repr_html_(self) -> str:
+        """A short summary for notebooks: source, scans, files, problems, notes."""
+        import html
+
+        files, notes = self.files, self.notes
+        observations = self.observations
+        present = files[files["status"] != "gone"]
+        rows = [
+            ("case", str(self.folder)),
+            ("source", ", ".join(sorted(set(observations["source"])))),
+            (
+                "observations",
+                f"{len(observations)} (last {observations['started'].iloc[-1]})"
+                if len(observations)
+                else "0",
+            ),
+            ("files", f"{len(present)} ({int(present['size'].fillna(0).sum()):,} bytes)"),
+            (
+                "by type",
+                ", ".join(f"{t} {n}" for t, n in present["mime"].value_counts().head(6).items()),
+            ),
+            ("problems", str(len(self.problems))),
+            (
+                "notes",
+                ", ".join(f"{lang} {n}" for lang, n in notes["lang"].value_counts().items())
+                or "none",
+            ),
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table>{body}</table>"
+
 
 def open_case(folder: str | os.PathLike[str]) -> Case:
     return Case(folder)

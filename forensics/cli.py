@@ -24,9 +24,28 @@ def _limit(flag: str, field: str, kind: click.ParamType, help: str) -> Any:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """Errors as one clear line (exit 1), not a traceback, unless --debug.
+    Usage errors stay click's (exit 2)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(
+                f"error: {type(exc).__name__}: {exc} (--debug shows the traceback)", err=True
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(forensics.__version__, prog_name="forensics")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+def main(debug: bool) -> None:
     """Who drew these files, where and when: scan a dump into a case, then
     read its timeline.
 

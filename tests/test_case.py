@@ -190,3 +190,13 @@ def test_changes_and_observed_time_basis(tmp_path: Path) -> None:
     assert observed["files"].sum() == 2
     started = case.observations.iloc[-1]["started"][:10]
     assert observed.iloc[-1]["period"] == started
+
+
+def test_notebook_summary(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a<b>.txt").write_text("x")
+    case = forensics.scan(src, tmp_path / "c", executor="serial", ocr=False)
+    html = case._repr_html_()
+    assert html.startswith("<table>") and "files</th><td style='text-align:left'>1 (" in html
+    assert "a<b>" not in html  # names are escaped
