@@ -193,10 +193,10 @@ def test_changes_and_observed_time_basis(tmp_path: Path) -> None:
 
 
 def test_notebook_summary(tmp_path: Path) -> None:
-    src = tmp_path / "src"
+    src = tmp_path / "dump<1>"
     src.mkdir()
-    (src / "a<b>.txt").write_text("x")
+    (src / "a.txt").write_text("x")
     case = forensics.scan(src, tmp_path / "c", executor="serial", ocr=False)
     html = case._repr_html_()
     assert html.startswith("<table>") and "files</th><td style='text-align:left'>1 (" in html
-    assert "a<b>" not in html  # names are escaped
+    assert "dump&lt;1&gt;" in html and "dump<1>" not in html  # the source is escaped
