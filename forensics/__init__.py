@@ -32,6 +32,7 @@ _EXPORTS = {
     "detect_language": "language",
     "LanguageGuess": "language",
     "export_case": "export",
+    "write_report": "report",
 }
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "open_case",
     "read_annotations",
     "scan",
+    "write_report",
 ]
 
 if TYPE_CHECKING:
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
     from .language import LanguageGuess, detect_language
     from .pipeline import extract_one
     from .records import FileRef, FileResult, Note, Problem, Record
+    from .report import write_report
     from .scanner import scan
     from .sources import Limits, iter_refs
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, production, revisions, zones
 from .records import FileResult
+from .sources import iter_refs, open_readonly
 from .timeline import events_for, file_times, localize, parse_zone, volume
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
@@ -566,6 +567,26 @@ class Case:
 
     def __repr__(self) -> str:
         return f"Case({str(self.folder)!r})"
+
+    def read_bytes(self, path: str) -> bytes:
+        """A file's bytes, read again from the source (read-only; archive
+        members are found by walking their top-level archive in memory)."""
+        files = self.files
+        row = files[files["path"] == path]
+        if row.empty:
+            raise KeyError(path)
+        observations = self.observations.set_index("id")
+        root = Path(str(observations.loc[int(row["observation"].iloc[0]), "source"]))
+        top, _, _member = path.partition("!/")
+        base = root if root.is_file() else root / top
+        if "!/" not in path:
+            with open_readonly(str(base)) as fh:
+                return fh.read()
+        want = f"{base.name}!/{path.split('!/', 1)[1]}"
+        for ref in iter_refs(base):
+            if ref.url == want and ref.payload is not None:
+                return ref.payload
+        raise KeyError(f"{path}: not readable from the source any more")
 
     def _repr_html_(self) -> str:
         """A short summary for notebooks: source, scans, files, problems, notes."""

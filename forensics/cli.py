@@ -325,6 +325,22 @@ def export(case: Path, fmt: str, output: Path) -> None:
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> {output}")
 
 
+@main.command()
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def report(case: Path, output: Path) -> None:
+    """One self-contained HTML report (works offline, prints): overview,
+    charts, most-corrected sheets with their notes, revisions, problems,
+    custody manifest.
+
+    \b
+    Example:
+      forensics report case/ -o report.html
+    """
+    path = forensics.write_report(_open(case), output)
+    click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
 @main.command("assume-tz")
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("zone", required=False)

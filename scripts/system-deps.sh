@@ -3,7 +3,7 @@
 # Idempotent; never fails the build: without root or apt it says what to install.
 set -u
 PKGS="tesseract-ocr tesseract-ocr-kor tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn
-fonts-nanum fonts-nanum-extra fonts-arphic-ukai fonts-noto-cjk libimage-exiftool-perl libmagic1"
+fonts-nanum fonts-nanum-extra fonts-arphic-ukai fonts-noto-cjk libimage-exiftool-perl libmagic1 chromium"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -17,7 +17,16 @@ def test_cli_reference_is_current() -> None:
     )
     assert result.returncode == 0, result.stderr
     readme = (ROOT / "README.md").read_text()
-    for command in ("scan", "timeline", "changes", "zones", "export", "assume-tz", "extractors"):
+    for command in (
+        "scan",
+        "timeline",
+        "changes",
+        "zones",
+        "export",
+        "report",
+        "assume-tz",
+        "extractors",
+    ):
         assert f"### `forensics {command}`" in readme
         assert "Example:" in readme.split(f"### `forensics {command}`")[1].split("### ")[0]
 

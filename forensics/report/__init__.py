@@ -1,0 +1,205 @@
+"""The offline HTML report: one file, no network (charts are inline SVG,
+thumbnails inline PNG), readable on a laptop and printable.
+
+Built only from the public Case API."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .charts import bar_chart, heatmap
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;
+text-align:left;vertical-align:top}th{background:#f4f4f4}.num{text-align:right}
+.gallery{display:flex;flex-wrap:wrap;gap:1em}.sheet{border:1px solid #ccc;padding:.5em;width:340px}
+.sheet img{width:100%}.small{color:#666;font-size:.9em}
+@media print{.sheet{break-inside:avoid}h2{break-after:avoid}}
+"""
+
+
+def _table(rows: list[dict[Any, Any]], columns: list[str]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(r.get(c, '')))}</td>" for c in columns) + "</tr>"
+        for r in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _thumbnail(data: bytes, notes: list[dict[str, Any]], width: int = 480) -> str:
+    from PIL import Image, ImageDraw
+
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    scale = width / img.width
+    img = img.resize((width, max(1, round(img.height * scale))))
+    draw = ImageDraw.Draw(img)
+    for note in notes:
+        box = note.get("box")
+        if box:
+            x0, y0, x1, y1 = (round(v * scale) for v in box)
+            draw.rectangle([x0 - 2, y0 - 2, x1 + 2, y1 + 2], outline=(0, 160, 0), width=2)
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def build(case: Case, gallery: int = 12) -> str:
+    """The report as one HTML string."""
+    manifest = case.manifest
+    files = case.files
+    present = files[files["status"] != "gone"]
+    observations = case.observations
+    problems = case.problems
+    notes = case.notes
+    timeline = case.timeline(freq="D", tz="UTC")
+    zones = case.zones().head(5)
+    best = str(zones.iloc[0]["offset"]) if len(zones) else "UTC"
+    daily = case.timeline(freq="D", tz=best)
+    activity = case.activity(best)
+    parts = [
+        f"<h1>forensics report: {html.escape(str(manifest.get('source', case.folder)))}</h1>",
+        f"<p class=small>made {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by forensics "
+        f"{html.escape(str(manifest.get('version', '')))}</p>",
+    ]
+    parts.append(
+        "<h2>Overview</h2>"
+        + _table(
+            [
+                {
+                    "item": "files",
+                    "value": f"{len(present)} ({int(present['size'].fillna(0).sum()):,} bytes)",
+                },
+                {
+                    "item": "observations",
+                    "value": ", ".join(str(s) for s in observations["started"]),
+                },
+                {"item": "problems", "value": len(problems)},
+                {"item": "notes", "value": len(notes)},
+                {"item": "case file SHA-256", "value": manifest.get("case_sha256", "")},
+            ],
+            ["item", "value"],
+        )
+    )
+    parts.append(f"<h2>Daily volume (UTC{html.escape(best)})</h2>")
+    parts.append(
+        bar_chart(
+            [str(p) for p in daily["period"]],
+            [int(v) for v in daily["files"]],
+            "files per day",
+            label_every=max(1, len(daily) // 12),
+        )
+    )
+    langs = notes["lang"].value_counts()
+    parts.append("<h2>Note languages</h2>")
+    parts.append(
+        bar_chart(
+            [str(k) for k in langs.index], [int(v) for v in langs.values], "notes by language"
+        )
+    )
+    parts.append(f"<h2>Activity by hour and weekday (UTC{html.escape(best)})</h2>")
+    parts.append(heatmap(activity))
+    parts.append("<h2>Time zone candidates</h2>")
+    parts.append(
+        _table(
+            [
+                {
+                    "offset": r["offset"],
+                    "score": r["score"],
+                    "evidence": json.dumps(r["evidence"]),
+                    "zones": ", ".join(r["zones"]),
+                }
+                for r in zones.to_dict("records")
+            ],
+            ["offset", "score", "evidence", "zones"],
+        )
+    )
+    parts.append("<h2>Most corrected sheets</h2>" + _gallery(case, notes, gallery))
+    revisions = case.revisions()
+    multi = revisions[revisions["files"] > 1].head(30)
+    parts.append(
+        "<h2>Revisions</h2>"
+        + (
+            _table(
+                multi.to_dict("records"),
+                ["drawing", "files", "versions", "first_seen", "last_seen", "days_between"],
+            )
+            if len(multi)
+            else "<p>No drawing has more than one version.</p>"
+        )
+    )
+    by_kind = problems.groupby(["severity", "kind"]).size().reset_index(name="files")
+    parts.append(
+        "<h2>Problems by kind</h2>"
+        + _table(by_kind.to_dict("records"), ["severity", "kind", "files"])
+    )
+    parts.append(
+        "<h2>Custody</h2><pre>"
+        + html.escape(json.dumps(manifest, indent=2, ensure_ascii=False))
+        + "</pre>"
+    )
+    del timeline
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width'>"
+        f"<title>forensics report</title><style>{CSS}</style></head><body>"
+        + "\n".join(parts)
+        + "</body></html>"
+    )
+
+
+def _gallery(case: Case, notes: Any, count: int) -> str:
+    records = case.records
+    ann = records[records["kind"] == "annotations"]
+    scored = sorted(
+        (
+            (sum(json.loads(b)["ink_coverage"].values()), p)
+            for p, b in zip(ann["path"], ann["body"], strict=True)
+        ),
+        reverse=True,
+    )
+    cards = []
+    for coverage, path in scored[:count]:
+        sheet_notes = notes[notes["path"] == path].to_dict("records")
+        for n in sheet_notes:
+            n["box"] = json.loads(n["box"]) if isinstance(n.get("box"), str) else None
+        try:
+            src = _thumbnail(case.read_bytes(path), sheet_notes)
+        except (OSError, KeyError, ValueError):
+            src = ""
+        items = "".join(
+            f"<li>{html.escape(str(n['text']))} <span class=small>[{html.escape(str(n['lang']))}"
+            f"{_pair(n.get('pair'))}]</span></li>"
+            for n in sheet_notes
+            if n["origin"] in ("ocr", "printed")
+        )
+        img = f"<img alt='{html.escape(path)}' src='{src}'>" if src else ""
+        cards.append(
+            f"<div class=sheet>{img}<div class=small>{html.escape(path)}<br>ink "
+            f"{coverage:.2%}</div><ul>{items}</ul></div>"
+        )
+    return f"<div class=gallery>{''.join(cards)}</div>" if cards else "<p>No OCR in this case.</p>"
+
+
+def _pair(value: object) -> str:
+    """', pair N' for a note in a pair (NaN and None are no pair)."""
+    if isinstance(value, int | float) and value == value and value:
+        return f", pair {int(value)}"
+    return ""
+
+
+def write_report(case: Case, path: str | Path) -> Path:
+    target = Path(path)
+    target.write_text(build(case), encoding="utf-8")
+    return target

@@ -1,0 +1,80 @@
+"""The HTML report: one offline file with the main figures and charts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import forensics
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory, regenerated: Path) -> tuple[Path, object]:
+    if shutil.which("tesseract") is None:
+        pytest.skip("no tesseract")
+    tmp = tmp_path_factory.mktemp("report")
+    dump = tmp / "dump"
+    shutil.copytree(regenerated / "dump", dump, symlinks=True)
+    case = forensics.scan(dump, tmp / "case", jobs=2)
+    return forensics.write_report(case, tmp / "report.html"), case
+
+
+def test_report_is_self_contained_with_its_figures(report: tuple[Path, object]) -> None:
+    path, case = report
+    text = path.read_text()
+    assert not re.search(r"""(src|href)=['"]?https?://""", text)  # nothing fetched
+    assert "<script" not in text
+    for section in (
+        "Overview",
+        "Daily volume",
+        "Note languages",
+        "Activity by hour",
+        "Time zone candidates",
+        "Most corrected sheets",
+        "Revisions",
+        "Problems by kind",
+        "Custody",
+    ):
+        assert section in text, section
+    assert text.count("<svg") == 3
+    assert text.count("data:image/png;base64,") >= 10  # the gallery's sheets
+    files = case.files  # type: ignore[attr-defined]
+    present = len(files[files["status"] != "gone"])
+    assert f"<td>{present} (" in text
+    assert "UTC+09:00" in text and case.manifest["case_sha256"] in text  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed")
+def test_report_renders_in_headless_chromium(report: tuple[Path, object], tmp_path: Path) -> None:
+    path, _case = report
+    shot = tmp_path / "report.png"
+    result = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--screenshot={shot}",
+            "--window-size=1280,2000",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert shot.exists() and shot.stat().st_size > 10_000
+    console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
+    assert not [line for line in console if "rror" in line], console
