@@ -588,6 +588,13 @@ class Case:
                 return ref.payload
         raise KeyError(f"{path}: not readable from the source any more")
 
+    def show_notes(self, paths: list[str] | None = None, limit: int = 6) -> NotesView:
+        """Thumbnails of sheets with each note's box drawn, and the notes
+        beside them (the most corrected sheets when no paths are given)."""
+        from .report import sheet_cards
+
+        return NotesView(sheet_cards(self, paths, limit))
+
     def _repr_html_(self) -> str:
         """A short summary for notebooks: source, scans, files, problems, notes."""
         import html
@@ -622,6 +629,16 @@ class Case:
             for k, v in rows
         )
         return f"<table>{body}</table>"
+
+
+class NotesView:
+    """HTML for a notebook cell: sheets and their notes."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
 
 
 def open_case(folder: str | os.PathLike[str]) -> Case:

@@ -125,7 +125,7 @@ def build(case: Case, gallery: int = 12) -> str:
             ["offset", "score", "evidence", "zones"],
         )
     )
-    parts.append("<h2>Most corrected sheets</h2>" + _gallery(case, notes, gallery))
+    parts.append("<h2>Most corrected sheets</h2>" + sheet_cards(case, None, gallery))
     revisions = case.revisions()
     multi = revisions[revisions["files"] > 1].head(30)
     parts.append(
@@ -159,7 +159,10 @@ def build(case: Case, gallery: int = 12) -> str:
     )
 
 
-def _gallery(case: Case, notes: Any, count: int) -> str:
+def sheet_cards(case: Case, paths: list[str] | None = None, count: int = 12) -> str:
+    """Cards of sheets (the most corrected by ink coverage unless `paths`):
+    thumbnail with note boxes, path, coverage, notes with language and pair."""
+    notes = case.notes
     records = case.records
     ann = records[records["kind"] == "annotations"]
     scored = sorted(
@@ -169,6 +172,8 @@ def _gallery(case: Case, notes: Any, count: int) -> str:
         ),
         reverse=True,
     )
+    if paths is not None:
+        scored = [(c, p) for c, p in scored if p in paths]
     cards = []
     for coverage, path in scored[:count]:
         sheet_notes = notes[notes["path"] == path].to_dict("records")

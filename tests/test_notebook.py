@@ -1,0 +1,32 @@
+"""The notebook runs top to bottom on the samples, and is committed clean."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from .conftest import ROOT
+
+NOTEBOOK = ROOT / "notebooks" / "explore_case.ipynb"
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
+def test_notebook_runs_top_to_bottom() -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    )
+    client.execute()
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    assert "+09:00" in text and "changed" in text and "gone" in text
+    html = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
+    assert "data:image/png;base64," in html  # the notes' thumbnails
