@@ -101,11 +101,26 @@ def build(case: Case, gallery: int = 12) -> str:
             label_every=max(1, len(daily) // 12),
         )
     )
+    by_group = case.timeline(freq="W", tz=best, by=("show", "stage"))
+    totals = by_group.groupby(["show", "stage"])["files"].sum()
+    totals = totals[totals > 0].sort_values(ascending=False)
+    parts.append("<h2>Volume by show and stage</h2>")
+    parts.append(
+        bar_chart(
+            [f"{show or '?'} {stage or '?'}" for show, stage in totals.index],
+            [int(v) for v in totals.values],
+            "files by show and stage",
+            label_chars=18,
+        )
+    )
     langs = notes["lang"].value_counts()
     parts.append("<h2>Note languages</h2>")
     parts.append(
         bar_chart(
-            [str(k) for k in langs.index], [int(v) for v in langs.values], "notes by language"
+            [str(k) for k in langs.index],
+            [int(v) for v in langs.values],
+            "notes by language",
+            label_chars=12,
         )
     )
     parts.append(f"<h2>Activity by hour and weekday (UTC{html.escape(best)})</h2>")

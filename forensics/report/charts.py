@@ -16,7 +16,9 @@ def bar_chart(
     label_every: int = 1,
     width: int = 1000,
     height: int = 220,
+    label_chars: int = 5,
 ) -> str:
+    """Vertical bars; each label keeps its last `label_chars` characters."""
     if not values:
         return "<p>No data.</p>"
     top = max(max(values), 1)
@@ -33,7 +35,7 @@ def bar_chart(
         if i % label_every == 0:
             bars.append(
                 f"<text x='{x + bar / 2:.1f}' y='{height - 12}' font-size='10' "
-                f"text-anchor='middle'>{html.escape(label[-5:])}</text>"
+                f"text-anchor='middle'>{html.escape(label[-label_chars:])}</text>"
             )
     return (
         f"<svg role='img' aria-label='{html.escape(title)}' viewBox='0 0 {width} {height}' "
