@@ -40,7 +40,7 @@ def test_report_is_self_contained_with_its_figures(report: tuple[Path, object]) 
         "Custody",
     ):
         assert section in text, section
-    assert text.count("<svg") == 4
+    assert text.count("<svg") == 5
     assert "INV layout" in text and "KMR key" in text  # the show and stage bars
     assert text.count("data:image/png;base64,") >= 10  # the gallery's sheets
     files = case.files  # type: ignore[attr-defined]

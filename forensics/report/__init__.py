@@ -127,6 +127,15 @@ def build(case: Case, gallery: int = 12) -> str:
     parts.append(heatmap(activity))
     parts.append("<h2>Time zone candidates</h2>")
     parts.append(
+        bar_chart(
+            [str(o) for o in zones["offset"]],
+            [round(float(v) * 100) for v in zones["score"]],
+            "zone candidates, score x100",
+            label_chars=6,
+            height=160,
+        )
+    )
+    parts.append(
         _table(
             [
                 {
