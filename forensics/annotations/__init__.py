@@ -16,7 +16,16 @@ from PIL import Image
 
 from ..records import Note
 from .ink import Ink, coverage, ink_masks, load_palette
-from .ocr import Line, cut_line, line_boxes, printed_lines, read_lines, read_printed, strength
+from .ocr import (
+    Line,
+    Reading,
+    cut_line,
+    line_boxes,
+    printed_lines,
+    read_lines,
+    read_printed,
+    strength,
+)
 from .pairing import link_pairs
 
 MAX_PIXELS = 60_000_000  # a sheet scanned at 600 dpi is ~35 Mpx; beyond is a bomb
@@ -43,6 +52,23 @@ def _load(source: str | os.PathLike[str] | bytes | Image.Image) -> np.ndarray:
     return np.asarray(img.convert("RGB"))
 
 
+def _notes(lines: list[Line], readings: list[Reading | None], origin: str) -> list[Note]:
+    """A note for each line that was read."""
+    return [
+        Note(
+            text=r.text,
+            lang=r.lang,
+            confidence=r.confidence,
+            ink=line.ink,
+            box=line.box,
+            origin=origin,
+            source=f"tesseract {r.model}",
+        )
+        for line, r in zip(lines, readings, strict=True)
+        if r is not None
+    ]
+
+
 def analyse(
     source: str | os.PathLike[str] | bytes | Image.Image,
     palette: tuple[Ink, ...] | None = None,
@@ -62,35 +88,10 @@ def analyse(
         # lets in (construction lines) are dropped as non-writing anyway
         for box in line_boxes(strength(rgb, ink) >= 0.6 * 70):
             lines.append(Line(box, ink.name, cut_line(rgb, box, ink)))
-    notes: list[Note] = []
-    for line, reading in zip(lines, read_lines(lines, deadline), strict=True):
-        if reading is not None:
-            notes.append(
-                Note(
-                    text=reading.text,
-                    lang=reading.lang,
-                    confidence=reading.confidence,
-                    ink=line.ink,
-                    box=line.box,
-                    origin="ocr",
-                    source=f"tesseract {reading.model}",
-                )
-            )
+    notes = _notes(lines, read_lines(lines, deadline), "ocr")
     if printed:
         plines = printed_lines(rgb)
-        for line, reading in zip(plines, read_printed(plines, deadline), strict=True):
-            if reading is not None:
-                notes.append(
-                    Note(
-                        text=reading.text,
-                        lang=reading.lang,
-                        confidence=reading.confidence,
-                        ink="black",
-                        box=line.box,
-                        origin="printed",
-                        source="tesseract eng",
-                    )
-                )
+        notes += _notes(plines, read_printed(plines, deadline), "printed")
     notes.sort(key=lambda n: ((n.box or (0, 0, 0, 0))[1], (n.box or (0, 0, 0, 0))[0]))
     return SheetReading(
         tuple(link_pairs(notes)), coverage(masks), len(lines), round(time.monotonic() - start, 3)

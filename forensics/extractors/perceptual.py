@@ -10,17 +10,11 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput, LimitExceeded
 from ..records import FileRef, Note, Record
+from .annotations import IMAGE_MIMES as OCR_MIMES
 from .base import Extractor, ExtractorDoc, ScanOptions
 
-IMAGE_MIMES = (
-    "image/jpeg",
-    "image/png",
-    "image/tiff",
-    "image/webp",
-    "image/bmp",
-    "image/gif",
-    "image/vnd.adobe.photoshop",
-)
+# Pixel formats Pillow decodes: the annotations extractor's, and PSD composites.
+IMAGE_MIMES = (*OCR_MIMES, "image/vnd.adobe.photoshop")
 MAX_PIXELS = 60_000_000
 
 
