@@ -11,7 +11,9 @@
    run (a list of images, one page each, page segmentation 7: one line),
    so a sheet costs four model loads, not four per line. Per line, the
    reading with the best character-weighted confidence wins, helped when
-   its text is in the model's own language; Simplified and Traditional
+   its text is in the model's own language, held back by the share of its
+   characters outside the model's script (a misreading mixes in Latin
+   letters and digits), and helped when the Japanese model finds kana; Simplified and Traditional
    Chinese models both read shared characters, and the Traditional one
    "converts" Simplified glyphs with confidence, so the Simplified reading
    gets a small head start (measured on the samples).
@@ -39,7 +41,9 @@ from .ink import Ink, hue_chroma, in_hue
 MODELS = {"kor": "ko", "chi_sim": "zh-Hans", "chi_tra": "zh-Hant", "jpn": "ja"}
 SIMPLIFIED_HEAD_START = 5.0
 LANGUAGE_BONUS = 10.0
-KANA_BONUS = 8.0
+KANA_BONUS = 25.0
+MIN_KANA = 2  # the Japanese model sprinkles single kana over Korean handwriting
+JUNK_PENALTY = 60.0  # per share of characters outside the model's own script
 MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
 MAX_GLYPH = 60  # pixels: a sparse component longer than this is a stroke, not writing
 LINE_HEIGHT = 56  # pixels a line is scaled to before reading
@@ -201,11 +205,29 @@ def _weighted(words: list[tuple[str, float]]) -> float:
     return sum(c * len(w) for w, c in words) / chars if chars else 0.0
 
 
+def _own(ch: str, model: str) -> bool:
+    script = script_of(ch)
+    if model == "kor":
+        return "\uac00" <= ch <= "\ud7a3"  # whole syllables: lone jamo are misreadings
+    if model == "jpn":
+        return script in ("Han", "Kana")
+    return script == "Han"
+
+
+def junk(text: str, model: str) -> float:
+    """Share of the characters read that are not of the model's script: a
+    Chinese model's reading of Korean or kana comes out as Han mixed with
+    Latin letters and digits ("4栓太总Fnm"), which a real note rarely is."""
+    chars = [ch for ch in text if not ch.isspace()]
+    return sum(not _own(ch, model) for ch in chars) / len(chars) if chars else 1.0
+
+
 def _language(model: str, detected: str) -> str:
     """The model that read a line best knows its script; between the two
-    Chinese models, the characters read decide Simplified or Traditional."""
+    Chinese models, the characters read decide Simplified or Traditional,
+    and words only Japanese uses (目線, 色指定) make a Han-only line Japanese."""
     lang = MODELS[model]
-    if lang.startswith("zh") and detected.startswith("zh"):
+    if detected == "ja" or (lang.startswith("zh") and detected.startswith("zh")):
         return detected
     return lang
 
@@ -220,9 +242,10 @@ def choose(candidates: dict[str, list[tuple[str, float]]]) -> Reading | None:
         guess = detect_language(text)
         conf = _weighted(words)
         score = conf + (LANGUAGE_BONUS if guess.lang == MODELS.get(model) else 0.0)
+        score -= JUNK_PENALTY * junk(text, model)
         if model == "chi_sim":
             score += SIMPLIFIED_HEAD_START
-        if model == "jpn" and any(script_of(ch) == "Kana" for ch in text):
+        if model == "jpn" and sum(script_of(ch) == "Kana" for ch in text) >= MIN_KANA:
             score += KANA_BONUS  # kana only come from the Japanese model's reading
         if best is None or score > best[0]:
             best = (score, Reading(text, _language(model, guess.lang), round(conf, 1), model))
