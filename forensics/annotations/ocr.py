@@ -4,9 +4,10 @@
    are not writing (a component longer than `MAX_GLYPH` pixels and sparse:
    arrows, circles, underlines), grouped into lines by a wide, short
    dilation.
-2. Each line is cut from the ink's own strength (so pencil and construction
-   lines under it vanish), deskewed by the rotation that gives the sharpest
-   row profile, scaled to a fixed height and padded.
+2. Each line is cut from the darkness of the pixels in the ink's hue (so
+   pencil and construction lines under it vanish; see `ink_darkness`),
+   deskewed by the rotation that gives the sharpest row profile, scaled to
+   a fixed height and padded.
 3. Each of the CJK models reads all the lines of a sheet in one Tesseract
    run (a list of images, one page each, page segmentation 7: one line),
    so a sheet costs four model loads, not four per line. Per line, the
@@ -46,7 +47,8 @@ MIN_KANA = 2  # the Japanese model sprinkles single kana over Korean handwriting
 JUNK_PENALTY = 60.0  # per share of characters outside the model's own script
 MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
 MAX_GLYPH = 60  # pixels: a sparse component longer than this is a stroke, not writing
-LINE_HEIGHT = 56  # pixels a line is scaled to before reading
+LINE_HEIGHT = 80  # pixels a line (half of it margin) is scaled to before reading
+GATE_SHARE = 0.4  # of the ink's minimum chroma: where the ink is, for the line image
 PAD = 20
 
 
@@ -132,15 +134,35 @@ def _deskew(img: Image.Image) -> Image.Image:
     return img.rotate(best, resample=Image.Resampling.BICUBIC, fillcolor=255, expand=True)
 
 
+def ink_darkness(rgb: np.ndarray, ink: Ink) -> np.ndarray:
+    """How much of the ink each pixel holds (0-1): the pixel's darkness
+    against the paper, where the ink's hue is.
+
+    The shape comes from luminance, not chroma: JPEG keeps chroma at half
+    resolution, so a thin pen stroke's chroma is smeared and weak while its
+    luminance is sharp. The hue (from 0.4 of the ink's minimum chroma,
+    grown by two pixels to cover that smear) only says where the ink is,
+    so pencil and line art under and beside the writing stay out."""
+    from scipy import ndimage
+
+    hue, chroma = hue_chroma(rgb)
+    gate = np.where(in_hue(hue, ink.hue), np.clip(chroma / (GATE_SHARE * ink.min_chroma), 0, 1), 0)
+    gate = ndimage.grey_dilation(gate, size=(5, 5))
+    lum = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    dark = np.clip(np.percentile(lum, 90) - lum, 0, None) * gate
+    inked = gate > 0.5
+    full = float(np.percentile(dark[inked], 95)) * 0.8 if inked.any() else 1.0
+    return np.clip(dark / max(full, 1.0), 0, 1)
+
+
 def cut_line(rgb: np.ndarray, box: tuple[int, int, int, int], ink: Ink) -> Image.Image:
-    """The line as black writing on white, graded by ink strength, deskewed,
-    scaled to LINE_HEIGHT and padded."""
+    """The line as black writing on white, graded by how much ink each pixel
+    holds, deskewed, scaled to LINE_HEIGHT and padded."""
     x0, y0, x1, y1 = box
     margin = max(10, (y1 - y0) // 2)
     top, left = max(0, y0 - margin), max(0, x0 - margin)
-    part = strength(rgb[top : y1 + margin, left : x1 + margin], ink)
-    grey = np.clip(255 - (part - 10) * 255 / 110, 0, 255).astype(np.uint8)
-    img = _deskew(Image.fromarray(grey))
+    amount = ink_darkness(rgb[top : y1 + margin, left : x1 + margin], ink)
+    img = _deskew(Image.fromarray((255 - amount * 255).astype(np.uint8)))
     factor = LINE_HEIGHT / max(img.height, 1)
     img = img.resize((max(1, round(img.width * factor)), LINE_HEIGHT), Image.Resampling.LANCZOS)
     return ImageOps.expand(img, PAD, fill=255)
