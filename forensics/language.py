@@ -173,6 +173,12 @@ def _words(text: str, words: tuple[str, ...]) -> int:
     return sum(text.count(w) * len(w) for w in words)
 
 
+def japanese_by_words(text: str) -> bool:
+    """Whether words only Japanese writes in Chinese characters (目線,
+    色指定) outweigh the Chinese function words and phrases in `text`."""
+    return _words(text, JA_WORDS) > _words(text, ZH_WORDS)
+
+
 def _han_only(text: str, han: list[str]) -> tuple[str, float]:
     allowed = [han_langs(ch) for ch in han]
     common = frozenset.intersection(*allowed) if allowed else frozenset()

@@ -14,10 +14,13 @@
    reading with the best character-weighted confidence wins, helped when
    its text is in the model's own language, held back by the share of its
    characters outside the model's script (a misreading mixes in Latin
-   letters and digits), and helped when the Japanese model finds kana; Simplified and Traditional
-   Chinese models both read shared characters, and the Traditional one
-   "converts" Simplified glyphs with confidence, so the Simplified reading
-   gets a small head start (measured on the samples).
+   letters and digits), and helped when the Japanese model finds kana.
+4. Simplified against Traditional: each Chinese model knows only its own
+   forms and reads the other's glyphs as them with full confidence, so the
+   choice between the two readings adds the ink's own evidence (how much
+   writing the characters whose forms differ hold, `variants.py`) to the
+   models' scores, where the Simplified reading has a small head start
+   (the more common writing).
 
 Printed black text (a cut header, a title block) is read the same way from
 the near-black pixels, with the English model, as origin `printed`.
@@ -34,10 +37,11 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
-from ..language import detect_language, script_of
+from ..language import detect_language, japanese_by_words, script_of
 from .ink import Ink, hue_chroma, in_hue
+from .variants import forms, traditional_evidence
 
 MODELS = {"kor": "ko", "chi_sim": "zh-Hans", "chi_tra": "zh-Hant", "jpn": "ja"}
 SIMPLIFIED_HEAD_START = 5.0
@@ -45,6 +49,7 @@ LANGUAGE_BONUS = 10.0
 KANA_BONUS = 25.0
 MIN_KANA = 2  # the Japanese model sprinkles single kana over Korean handwriting
 JUNK_PENALTY = 60.0  # per share of characters outside the model's own script
+INK_WEIGHT = 80.0  # score points per unit of `traditional_evidence`
 MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
 MAX_GLYPH = 60  # pixels: a sparse component longer than this is a stroke, not writing
 LINE_HEIGHT = 80  # pixels a line (half of it margin) is scaled to before reading
@@ -254,9 +259,13 @@ def _language(model: str, detected: str) -> str:
     return lang
 
 
-def choose(candidates: dict[str, list[tuple[str, float]]]) -> Reading | None:
-    """The best reading of one line among the models' readings."""
+def choose(
+    candidates: dict[str, list[tuple[str, float]]], image: Image.Image | None = None
+) -> Reading | None:
+    """The best reading of one line among the models' readings; with the
+    line's image, Simplified against Traditional is weighed with the ink."""
     best: tuple[float, Reading] | None = None
+    scores: dict[str, tuple[float, Reading]] = {}
     for model, words in candidates.items():
         if not words:
             continue
@@ -269,23 +278,55 @@ def choose(candidates: dict[str, list[tuple[str, float]]]) -> Reading | None:
             score += SIMPLIFIED_HEAD_START
         if model == "jpn" and sum(script_of(ch) == "Kana" for ch in text) >= MIN_KANA:
             score += KANA_BONUS  # kana only come from the Japanese model's reading
+        scores[model] = (score, Reading(text, _language(model, guess.lang), round(conf, 1), model))
         if best is None or score > best[0]:
-            best = (score, Reading(text, _language(model, guess.lang), round(conf, 1), model))
+            best = scores[model]
+    chinese = ("chi_sim", "chi_tra")
+    if (
+        best is not None
+        and image is not None
+        and best[1].model in chinese
+        and scores.keys() >= set(chinese)
+    ):
+        margin = scores["chi_tra"][0] - scores["chi_sim"][0]
+        margin += INK_WEIGHT * traditional_evidence(image, best[1].text)
+        best = scores["chi_tra" if margin > 0 else "chi_sim"]
+    if best is not None and best[1].model == "chi_sim":
+        # Japanese kanji are mostly the Traditional forms (線, not 线): a
+        # line that is Japanese by its words once written so is Japanese
+        written = forms(best[1].text)[1]
+        if japanese_by_words(written) and detect_language(written).lang == "ja":
+            best = (best[0], Reading(written, "ja", best[1].confidence, best[1].model))
     if best is None or best[1].confidence < MIN_CONFIDENCE or not best[1].text:
         return None
     return best[1]
 
 
-def read_lines(lines: list[Line], deadline: float) -> list[Reading | None]:
-    """Readings for ink lines (all CJK models) in order."""
-    images = [line.image for line in lines]
+def _read_all(
+    images: list[Image.Image], deadline: float
+) -> list[dict[str, list[tuple[str, float]]]]:
+    """Every CJK model's words for each image."""
     pages = {}
     for model in MODELS:
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("OCR time limit reached")
         pages[model] = tesseract_pages(images, model, left)
-    return [choose({m: pages[m].get(i, []) for m in MODELS}) for i in range(len(lines))]
+    return [{m: pages[m].get(i, []) for m in MODELS} for i in range(len(images))]
+
+
+def read_lines(lines: list[Line], deadline: float) -> list[Reading | None]:
+    """Readings for ink lines (all CJK models) in order. A line that no
+    model read at all is read once more with its strokes thickened by a
+    pixel each side: Tesseract's layout analysis drops writing whose strokes
+    are thin for its size (a fine pen's Kai-style brush strokes) as noise."""
+    candidates = _read_all([line.image for line in lines], deadline)
+    unread = [i for i, c in enumerate(candidates) if not any(c.values())]
+    if unread:
+        thick = [lines[i].image.filter(ImageFilter.MinFilter(3)) for i in unread]
+        for i, again in zip(unread, _read_all(thick, deadline), strict=True):
+            candidates[i] = again
+    return [choose(c, line.image) for c, line in zip(candidates, lines, strict=True)]
 
 
 def read_printed(lines: list[Line], deadline: float) -> list[Reading | None]:
