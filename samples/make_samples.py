@@ -142,7 +142,8 @@ class Truth:
 
 
 class Sampler:
-    def __init__(self, seed: int, offset: dt.timedelta) -> None:
+    def __init__(self, seed: int, offset: dt.timedelta, vertical: float = 0.0) -> None:
+        self.vertical = vertical  # share of sheets with a note written top to bottom
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
         self.tz = dt.timezone(offset)
@@ -274,6 +275,34 @@ class Sampler:
             "pair": None,
         }
 
+    def write_vertical_note(
+        self, img: Image.Image, text: str, lang: str, ink: str, x: int, y: int
+    ) -> dict[str, object]:
+        """Render text top to bottom (a column, as Japanese and Chinese notes
+        are often written in a margin) and return its true box."""
+        font = self.font(lang)
+        size = font.size
+        layer = Image.new("L", (size + 12, len(text) * round(size * 1.05) + 12), 0)
+        draw = ImageDraw.Draw(layer)
+        for i, ch in enumerate(text):
+            draw.text((6, 4 + i * round(size * 1.05)), ch, fill=255, font=font)
+        layer = layer.rotate(
+            self.rng.uniform(-2, 2), resample=Image.Resampling.BICUBIC, expand=True
+        )
+        colour = Image.new("RGB", layer.size, INKS[ink])
+        img.paste(colour, (x, y), layer)
+        self.ink_layer.paste(255, (x, y), layer)
+        lb = layer.point(lambda v: 255 if v > 60 else 0).getbbox() or (0, 0, 0, 0)
+        return {
+            "text": text,
+            "lang": lang,
+            "ink": ink,
+            "origin": "ocr",
+            "box": [x + lb[0], y + lb[1], x + lb[2], y + lb[3]],
+            "pair": None,
+            "vertical": True,
+        }
+
     def marks(self, img: Image.Image, ink: str, cx: int, cy: int) -> None:
         """Correction marks that are not text: a circle and an arrow."""
         draw = ImageDraw.Draw(img)
@@ -321,6 +350,12 @@ class Sampler:
             n = self.write_note(img, text, lang, note_ink, x + self.rng.randint(-20, 20), y)
             notes.append(n)
             y = int(n["box"][3]) + self.rng.randint(30, 60)  # type: ignore[index]
+        if self.vertical and self.rng.random() < self.vertical:
+            lang = self.rng.choice(["zh-Hans", "zh-Hant", "ja"])
+            text = self.rng.choice(PHRASES[lang])
+            notes.append(
+                self.write_vertical_note(img, text, lang, ink, 905, self.rng.randint(110, 150))
+            )
         return img, notes
 
     # ---- files ---------------------------------------------------------------------------
@@ -692,8 +727,9 @@ def build(
     offset: dt.timedelta,
     weeks: int = WEEKS,
     sheets_per_day: int = SHEETS_PER_DAY,
+    vertical: float = 0.0,
 ) -> Truth:
-    s = Sampler(seed, offset)
+    s = Sampler(seed, offset, vertical)
     dump = out / "dump"
     if dump.exists():
         shutil.rmtree(dump)
@@ -978,9 +1014,15 @@ def main() -> None:
     ap.add_argument("--offset", default="+09:00", help="UTC offset of the artists' working day")
     ap.add_argument("--weeks", type=int, default=WEEKS, help="working weeks of uploads")
     ap.add_argument("--sheets-per-day", type=int, default=SHEETS_PER_DAY)
+    ap.add_argument(
+        "--vertical",
+        type=float,
+        default=0.0,
+        help="share of sheets that also get a note written top to bottom (the bench's)",
+    )
     args = ap.parse_args()
     offset = parse_offset(args.offset)
-    truth = build(args.out, args.seed, offset, args.weeks, args.sheets_per_day)
+    truth = build(args.out, args.seed, offset, args.weeks, args.sheets_per_day, args.vertical)
     expected = args.out / "expected"
     expected.mkdir(parents=True, exist_ok=True)
     for url, info in truth.files.items():

@@ -3,6 +3,7 @@
 # Idempotent; never fails the build: without root or apt it says what to install.
 set -u
 PKGS="tesseract-ocr tesseract-ocr-kor tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn
+tesseract-ocr-kor-vert tesseract-ocr-chi-sim-vert tesseract-ocr-chi-tra-vert tesseract-ocr-jpn-vert
 fonts-nanum fonts-nanum-extra fonts-arphic-ukai fonts-noto-cjk libimage-exiftool-perl libmagic1 chromium"
 missing=""
 for p in $PKGS; do

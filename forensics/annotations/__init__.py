@@ -20,11 +20,11 @@ from .ocr import (
     Line,
     Reading,
     cut_line,
-    line_boxes,
     printed_lines,
     read_lines,
     read_printed,
     strength,
+    text_lines,
 )
 from .pairing import link_pairs
 
@@ -86,8 +86,8 @@ def analyse(
         # lines are found on a laxer mask than the coverage one: thin pen
         # strokes lose chroma at their edges, and the long strokes a lax mask
         # lets in (construction lines) are dropped as non-writing anyway
-        for box in line_boxes(strength(rgb, ink) >= 0.6 * 70):
-            lines.append(Line(box, ink.name, cut_line(rgb, box, ink)))
+        for box, vertical in text_lines(strength(rgb, ink) >= 0.6 * 70):
+            lines.append(Line(box, ink.name, cut_line(rgb, box, ink, vertical), vertical))
     notes = _notes(lines, read_lines(lines, deadline), "ocr")
     if printed:
         plines = printed_lines(rgb)

@@ -34,7 +34,7 @@ import os
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
@@ -62,6 +62,7 @@ class Line:
     box: tuple[int, int, int, int]
     ink: str
     image: Image.Image  # black text on white, ready for Tesseract
+    vertical: bool = False  # a column written top to bottom
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,49 @@ def line_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
 
+def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether glyph box b sits right under glyph box a, as in a column."""
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    gap = b[1] - a[3]
+    size = max(a[3] - a[1], b[3] - b[1], a[2] - a[0], b[2] - b[0])
+    return overlap >= 0.5 * min(a[2] - a[0], b[2] - b[0]) and -0.2 * size <= gap <= 0.9 * size
+
+
+def text_lines(mask: np.ndarray) -> list[tuple[tuple[int, int, int, int], bool]]:
+    """Lines of one ink's mask as (box, vertical). Lines are found across
+    (`line_boxes`); glyph-sized boxes stacked one under another are then
+    joined into a column, and a box at least twice as tall as it is wide
+    is a column."""
+    boxes = line_boxes(mask)
+    glyphs = sorted(
+        (i for i, b in enumerate(boxes) if b[2] - b[0] <= 1.5 * (b[3] - b[1])),
+        key=lambda i: boxes[i][1],
+    )
+    column_of = {i: i for i in glyphs}
+    for n, i in enumerate(glyphs):
+        for j in glyphs[n + 1 :]:
+            if column_of[j] == j and _stacked(boxes[i], boxes[j]):
+                column_of[j] = column_of[i]
+    members: dict[int, list[int]] = {}
+    for i in glyphs:
+        members.setdefault(column_of[i], []).append(i)
+    out = [(b, False) for i, b in enumerate(boxes) if i not in column_of]
+    for group in members.values():
+        parts = [boxes[i] for i in group]
+        union = (
+            min(b[0] for b in parts),
+            min(b[1] for b in parts),
+            max(b[2] for b in parts),
+            max(b[3] for b in parts),
+        )
+        tall = union[3] - union[1] >= 2 * (union[2] - union[0])
+        if tall:
+            out.append((union, True))
+        else:
+            out += [(b, False) for b in parts]
+    return sorted(out, key=lambda item: (item[0][1], item[0][0]))
+
+
 def strength(rgb: np.ndarray, ink: Ink) -> np.ndarray:
     """Ink strength scaled so that the ink's minimum chroma is about 70."""
     hue, chroma = hue_chroma(rgb)
@@ -160,17 +204,26 @@ def ink_darkness(rgb: np.ndarray, ink: Ink) -> np.ndarray:
     return np.clip(dark / max(full, 1.0), 0, 1)
 
 
-def cut_line(rgb: np.ndarray, box: tuple[int, int, int, int], ink: Ink) -> Image.Image:
+def cut_line(
+    rgb: np.ndarray, box: tuple[int, int, int, int], ink: Ink, vertical: bool = False
+) -> Image.Image:
     """The line as black writing on white, graded by how much ink each pixel
-    holds, deskewed, scaled to LINE_HEIGHT and padded."""
+    holds, deskewed, scaled to LINE_HEIGHT across (a column: LINE_HEIGHT
+    wide) and padded."""
     x0, y0, x1, y1 = box
-    margin = max(10, (y1 - y0) // 2)
+    margin = max(10, (x1 - x0 if vertical else y1 - y0) // 2)
     top, left = max(0, y0 - margin), max(0, x0 - margin)
     amount = ink_darkness(rgb[top : y1 + margin, left : x1 + margin], ink)
-    img = _deskew(Image.fromarray((255 - amount * 255).astype(np.uint8)))
-    factor = LINE_HEIGHT / max(img.height, 1)
-    img = img.resize((max(1, round(img.width * factor)), LINE_HEIGHT), Image.Resampling.LANCZOS)
-    return ImageOps.expand(img, PAD, fill=255)
+    grey = (255 - amount * 255).astype(np.uint8)
+    if vertical:  # deskewed as a line on its side, then stood up again
+        img = _deskew(Image.fromarray(grey.T)).transpose(Image.Transpose.TRANSPOSE)
+        factor = LINE_HEIGHT / max(img.width, 1)
+        size = (LINE_HEIGHT, max(1, round(img.height * factor)))
+    else:
+        img = _deskew(Image.fromarray(grey))
+        factor = LINE_HEIGHT / max(img.height, 1)
+        size = (max(1, round(img.width * factor)), LINE_HEIGHT)
+    return ImageOps.expand(img.resize(size, Image.Resampling.LANCZOS), PAD, fill=255)
 
 
 def printed_lines(rgb: np.ndarray) -> list[Line]:
@@ -192,7 +245,7 @@ def printed_lines(rgb: np.ndarray) -> list[Line]:
 
 
 def tesseract_pages(
-    images: list[Image.Image], model: str, timeout: float
+    images: list[Image.Image], model: str, timeout: float, psm: int = 7
 ) -> dict[int, list[tuple[str, float]]]:
     """(word, confidence) per image, reading them all in one Tesseract run."""
     if not images:
@@ -207,7 +260,7 @@ def tesseract_pages(
         with open(listing, "w") as fh:
             fh.write("\n".join(paths) + "\n")
         result = subprocess.run(
-            ["tesseract", listing, "stdout", "-l", model, "--psm", "7", "tsv"],
+            ["tesseract", listing, "stdout", "-l", model, "--psm", str(psm), "tsv"],
             capture_output=True,
             text=True,
             timeout=max(timeout, 1.0),
@@ -303,15 +356,19 @@ def choose(
 
 
 def _read_all(
-    images: list[Image.Image], deadline: float
+    images: list[Image.Image], deadline: float, vertical: bool = False
 ) -> list[dict[str, list[tuple[str, float]]]]:
-    """Every CJK model's words for each image."""
+    """Every CJK model's words for each image; columns with the vertical
+    models (page segmentation 5: one block of vertical text)."""
     pages = {}
     for model in MODELS:
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("OCR time limit reached")
-        pages[model] = tesseract_pages(images, model, left)
+        if vertical:
+            pages[model] = tesseract_pages(images, f"{model}_vert", left, psm=5)
+        else:
+            pages[model] = tesseract_pages(images, model, left)
     return [{m: pages[m].get(i, []) for m in MODELS} for i in range(len(images))]
 
 
@@ -320,13 +377,29 @@ def read_lines(lines: list[Line], deadline: float) -> list[Reading | None]:
     model read at all is read once more with its strokes thickened by a
     pixel each side: Tesseract's layout analysis drops writing whose strokes
     are thin for its size (a fine pen's Kai-style brush strokes) as noise."""
-    candidates = _read_all([line.image for line in lines], deadline)
-    unread = [i for i, c in enumerate(candidates) if not any(c.values())]
-    if unread:
-        thick = [lines[i].image.filter(ImageFilter.MinFilter(3)) for i in unread]
-        for i, again in zip(unread, _read_all(thick, deadline), strict=True):
-            candidates[i] = again
-    return [choose(c, line.image) for c, line in zip(candidates, lines, strict=True)]
+    candidates: list[dict[str, list[tuple[str, float]]]] = [{} for _ in lines]
+    for vertical in (False, True):
+        todo = [i for i, line in enumerate(lines) if line.vertical == vertical]
+        if not todo:
+            continue
+        found = _read_all([lines[i].image for i in todo], deadline, vertical)
+        unread = [i for i, c in zip(todo, found, strict=True) if not any(c.values())]
+        for i, c in zip(todo, found, strict=True):
+            candidates[i] = c
+        if unread:
+            thick = [lines[i].image.filter(ImageFilter.MinFilter(3)) for i in unread]
+            for i, again in zip(unread, _read_all(thick, deadline, vertical), strict=True):
+                candidates[i] = again
+    # the ink's evidence cuts a line into characters across: a column is
+    # turned on its side for it (each character's share of ink is the same)
+    readings = [
+        choose(c, line.image.transpose(Image.Transpose.TRANSPOSE) if line.vertical else line.image)
+        for c, line in zip(candidates, lines, strict=True)
+    ]
+    return [
+        replace(r, model=f"{r.model}_vert") if r is not None and line.vertical else r
+        for r, line in zip(readings, lines, strict=True)
+    ]
 
 
 def read_printed(lines: list[Line], deadline: float) -> list[Reading | None]:
