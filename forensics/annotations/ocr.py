@@ -51,6 +51,7 @@ MIN_KANA = 2  # the Japanese model sprinkles single kana over Korean handwriting
 JUNK_PENALTY = 60.0  # per share of characters outside the model's own script
 INK_WEIGHT = 80.0  # score points per unit of `traditional_evidence`
 MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
+MIN_LINE = 15  # pixels a line must measure both ways (a narrow glyph may join a column)
 MAX_GLYPH = 60  # pixels: a sparse component longer than this is a stroke, not writing
 LINE_HEIGHT = 80  # pixels a line (half of it margin) is scaled to before reading
 GATE_SHARE = 0.4  # of the ink's minimum chroma: where the ink is, for the line image
@@ -112,7 +113,8 @@ def line_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
             int(region[1].start + xs.max() + 1),
             int(region[0].start + ys.max() + 1),
         )
-        if box[3] - box[1] >= 15 and box[2] - box[0] >= 15:
+        h, w = box[3] - box[1], box[2] - box[0]
+        if max(h, w) >= MIN_LINE and min(h, w) >= 4:  # narrow glyphs (し, ノ) stay for columns
             boxes.append(box)
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
@@ -143,7 +145,7 @@ def text_lines(mask: np.ndarray) -> list[tuple[tuple[int, int, int, int], bool]]
     members: dict[int, list[int]] = {}
     for i in glyphs:
         members.setdefault(column_of[i], []).append(i)
-    out = [(b, False) for i, b in enumerate(boxes) if i not in column_of]
+    out = [(b, False) for i, b in enumerate(boxes) if i not in column_of and _whole(b)]
     for group in members.values():
         parts = [boxes[i] for i in group]
         union = (
@@ -156,8 +158,12 @@ def text_lines(mask: np.ndarray) -> list[tuple[tuple[int, int, int, int], bool]]
         if tall:
             out.append((union, True))
         else:
-            out += [(b, False) for b in parts]
+            out += [(b, False) for b in parts if _whole(b)]
     return sorted(out, key=lambda item: (item[0][1], item[0][0]))
+
+
+def _whole(box: tuple[int, int, int, int]) -> bool:
+    return box[3] - box[1] >= MIN_LINE and box[2] - box[0] >= MIN_LINE
 
 
 def strength(rgb: np.ndarray, ink: Ink) -> np.ndarray:
