@@ -52,6 +52,8 @@ JUNK_PENALTY = 60.0  # per share of characters outside the model's own script
 INK_WEIGHT = 80.0  # score points per unit of `traditional_evidence`
 MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
 MIN_LINE = 15  # pixels a line must measure both ways (a narrow glyph may join a column)
+MIN_DENSITY = 0.06  # share of a line's box that is ink: writing 0.12 and up, stray
+# construction-line fragments under 0.03 (measured on the generator's sheets)
 MAX_GLYPH = 60  # pixels: a sparse component longer than this is a stroke, not writing
 LINE_HEIGHT = 80  # pixels a line (half of it margin) is scaled to before reading
 GATE_SHARE = 0.4  # of the ink's minimum chroma: where the ink is, for the line image
@@ -114,7 +116,10 @@ def line_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
             int(region[0].start + ys.max() + 1),
         )
         h, w = box[3] - box[1], box[2] - box[0]
-        if max(h, w) >= MIN_LINE and min(h, w) >= 4:  # narrow glyphs (し, ノ) stay for columns
+        dense = clean[box[1] : box[3], box[0] : box[2]].mean() >= MIN_DENSITY
+        if (
+            dense and max(h, w) >= MIN_LINE and min(h, w) >= 4
+        ):  # narrow glyphs (し) may join a column
             boxes.append(box)
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
@@ -154,8 +159,10 @@ def text_lines(mask: np.ndarray) -> list[tuple[tuple[int, int, int, int], bool]]
             max(b[2] for b in parts),
             max(b[3] for b in parts),
         )
+        # a lone long stroke (a construction line the lax mask lets in) is
+        # too narrow to be a column of writing
         tall = union[3] - union[1] >= 2 * (union[2] - union[0])
-        if tall:
+        if tall and _whole(union):
             out.append((union, True))
         else:
             out += [(b, False) for b in parts if _whole(b)]
