@@ -259,21 +259,7 @@ class Sampler:
         w, h = bbox[2] + 12, bbox[3] + 12
         layer = Image.new("L", (w, h), 0)
         ImageDraw.Draw(layer).text((6, 4), text, fill=255, font=font)
-        layer = layer.rotate(
-            self.rng.uniform(-3, 3), resample=Image.Resampling.BICUBIC, expand=True
-        )
-        colour = Image.new("RGB", layer.size, INKS[ink])
-        img.paste(colour, (x, y), layer)
-        self.ink_layer.paste(255, (x, y), layer)
-        lb = layer.point(lambda v: 255 if v > 60 else 0).getbbox() or (0, 0, 0, 0)
-        return {
-            "text": text,
-            "lang": lang,
-            "ink": ink,
-            "origin": "ocr",
-            "box": [x + lb[0], y + lb[1], x + lb[2], y + lb[3]],
-            "pair": None,
-        }
+        return self._paste_note(img, layer, 3, text, lang, ink, x, y)
 
     def write_vertical_note(
         self, img: Image.Image, text: str, lang: str, ink: str, x: int, y: int
@@ -286,8 +272,23 @@ class Sampler:
         draw = ImageDraw.Draw(layer)
         for i, ch in enumerate(text):
             draw.text((6, 4 + i * round(size * 1.05)), ch, fill=255, font=font)
+        return {**self._paste_note(img, layer, 2, text, lang, ink, x, y), "vertical": True}
+
+    def _paste_note(
+        self,
+        img: Image.Image,
+        layer: Image.Image,
+        tilt: float,
+        text: str,
+        lang: str,
+        ink: str,
+        x: int,
+        y: int,
+    ) -> dict[str, object]:
+        """Paste written text (a mask) in ink, turned by up to `tilt` degrees
+        like a hand would, note it in the ink truth, and return its note."""
         layer = layer.rotate(
-            self.rng.uniform(-2, 2), resample=Image.Resampling.BICUBIC, expand=True
+            self.rng.uniform(-tilt, tilt), resample=Image.Resampling.BICUBIC, expand=True
         )
         colour = Image.new("RGB", layer.size, INKS[ink])
         img.paste(colour, (x, y), layer)
@@ -300,7 +301,6 @@ class Sampler:
             "origin": "ocr",
             "box": [x + lb[0], y + lb[1], x + lb[2], y + lb[3]],
             "pair": None,
-            "vertical": True,
         }
 
     def marks(self, img: Image.Image, ink: str, cx: int, cy: int) -> None:

@@ -330,7 +330,6 @@ def choose(
 ) -> Reading | None:
     """The best reading of one line among the models' readings; with the
     line's image, Simplified against Traditional is weighed with the ink."""
-    best: tuple[float, Reading] | None = None
     scores: dict[str, tuple[float, Reading]] = {}
     for model, words in candidates.items():
         if not words:
@@ -345,27 +344,23 @@ def choose(
         if model == "jpn" and sum(script_of(ch) == "Kana" for ch in text) >= MIN_KANA:
             score += KANA_BONUS  # kana only come from the Japanese model's reading
         scores[model] = (score, Reading(text, _language(model, guess.lang), round(conf, 1), model))
-        if best is None or score > best[0]:
-            best = scores[model]
+    if not scores:
+        return None
+    best = max(scores.values(), key=lambda item: item[0])[1]
     chinese = ("chi_sim", "chi_tra")
-    if (
-        best is not None
-        and image is not None
-        and best[1].model in chinese
-        and scores.keys() >= set(chinese)
-    ):
+    if image is not None and best.model in chinese and scores.keys() >= set(chinese):
         margin = scores["chi_tra"][0] - scores["chi_sim"][0]
-        margin += INK_WEIGHT * traditional_evidence(image, best[1].text)
-        best = scores["chi_tra" if margin > 0 else "chi_sim"]
-    if best is not None and best[1].model == "chi_sim":
+        margin += INK_WEIGHT * traditional_evidence(image, best.text)
+        best = scores["chi_tra" if margin > 0 else "chi_sim"][1]
+    if best.model == "chi_sim":
         # Japanese kanji are mostly the Traditional forms (線, not 线): a
         # line that is Japanese by its words once written so is Japanese
-        written = forms(best[1].text)[1]
+        written = forms(best.text)[1]
         if japanese_by_words(written) and detect_language(written).lang == "ja":
-            best = (best[0], Reading(written, "ja", best[1].confidence, best[1].model))
-    if best is None or best[1].confidence < MIN_CONFIDENCE or not best[1].text:
+            best = replace(best, text=written, lang="ja")
+    if best.confidence < MIN_CONFIDENCE or not best.text:
         return None
-    return best[1]
+    return best
 
 
 def _read_all(

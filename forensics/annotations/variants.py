@@ -139,7 +139,8 @@ def traditional_evidence(image: Image.Image, text: str) -> float:
     grey = np.asarray(image.convert("L"), np.float64)
     mask = text_band(grey < INKED)
     spans = cells(mask, len(chars))
-    total = float(np.where(mask, 255 - grey, 0).sum())
+    amount = np.where(mask, 255 - grey, 0)
+    total = float(amount.sum())
     ink_s = sum(reference_ink(ch, False) for ch in simplified)
     ink_t = sum(reference_ink(ch, True) for ch in traditional)
     if not spans or total <= 0 or ink_s <= 0 or ink_t <= 0:
@@ -148,7 +149,7 @@ def traditional_evidence(image: Image.Image, text: str) -> float:
     for (left, right), s, t in zip(spans, simplified, traditional, strict=True):
         if s == t:
             continue
-        share = max(float(np.where(mask, 255 - grey, 0)[:, left:right].sum()) / total, 1e-4)
+        share = max(float(amount[:, left:right].sum()) / total, 1e-4)
         share_s = reference_ink(s, False) / ink_s
         share_t = reference_ink(t, True) / ink_t
         if share_s <= 0 or share_t <= 0:
