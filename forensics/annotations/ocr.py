@@ -18,9 +18,11 @@
 4. Simplified against Traditional: each Chinese model knows only its own
    forms and reads the other's glyphs as them with full confidence, so the
    choice between the two readings adds the ink's own evidence (how much
-   writing the characters whose forms differ hold, `variants.py`) to the
-   models' scores, where the Simplified reading has a small head start
-   (the more common writing).
+   writing the characters whose forms differ hold, and how many closed
+   counters, `variants.py`) to the models' scores, where the Simplified
+   reading has a small head start (the more common writing). When the two
+   readings are the same words in each model's forms, the models' scores
+   are left out: only the ink decides.
 
 Printed black text (a cut header, a title block) is read the same way from
 the near-black pixels, with the English model, as origin `printed`.
@@ -49,7 +51,7 @@ LANGUAGE_BONUS = 10.0
 KANA_BONUS = 25.0
 MIN_KANA = 2  # the Japanese model sprinkles single kana over Korean handwriting
 JUNK_PENALTY = 60.0  # per share of characters outside the model's own script
-INK_WEIGHT = 80.0  # score points per unit of `traditional_evidence`
+EVIDENCE_WEIGHT = 80.0  # score points per unit of `traditional_evidence`
 MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
 MIN_LINE = 15  # pixels a line must measure both ways (a narrow glyph may join a column)
 MIN_DENSITY = 0.06  # share of a line's box that is ink: writing 0.12 and up, stray
@@ -124,28 +126,43 @@ def line_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
 
-def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    """Whether glyph box b sits right under glyph box a, as in a column."""
+def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int], em: float = 0) -> bool:
+    """Whether glyph box b sits right under glyph box a, as in a column
+    whose characters are about `em` pixels (small kana leave a gap as tall
+    as the character they do not fill)."""
     overlap = min(a[2], b[2]) - max(a[0], b[0])
     gap = b[1] - a[3]
-    size = max(a[3] - a[1], b[3] - b[1], a[2] - a[0], b[2] - b[0])
-    return overlap >= 0.5 * min(a[2] - a[0], b[2] - b[0]) and -0.2 * size <= gap <= 0.9 * size
+    size = max(a[3] - a[1], b[3] - b[1], a[2] - a[0], b[2] - b[0], em)
+    return overlap >= 0.5 * min(a[2] - a[0], b[2] - b[0]) and -0.2 * size <= gap <= 1.2 * size
 
 
 def text_lines(mask: np.ndarray) -> list[tuple[tuple[int, int, int, int], bool]]:
     """Lines of one ink's mask as (box, vertical). Lines are found across
     (`line_boxes`); glyph-sized boxes stacked one under another are then
-    joined into a column, and a box at least twice as tall as it is wide
-    is a column."""
+    joined into a column (a flat glyph too, when it is no wider than the
+    glyphs over or under it), and a box at least twice as tall as it is
+    wide is a column."""
     boxes = line_boxes(mask)
-    glyphs = sorted(
-        (i for i, b in enumerate(boxes) if b[2] - b[0] <= 1.5 * (b[3] - b[1])),
-        key=lambda i: boxes[i][1],
-    )
+    upright = [i for i, b in enumerate(boxes) if b[2] - b[0] <= 1.5 * (b[3] - b[1])]
+    sizes = [max(boxes[i][2] - boxes[i][0], boxes[i][3] - boxes[i][1]) for i in upright]
+    em = float(np.median(sizes)) if sizes else 0.0
+    # a flat glyph (一, パ) joins a column when it is no wider than a glyph
+    # stacked with it: a line written across is wider than any of them
+    flat = [
+        i
+        for i, b in enumerate(boxes)
+        if i not in upright
+        and any(
+            b[2] - b[0] <= 1.3 * (boxes[j][2] - boxes[j][0])
+            and (_stacked(boxes[j], b, em) or _stacked(b, boxes[j], em))
+            for j in upright
+        )
+    ]
+    glyphs = sorted(upright + flat, key=lambda i: boxes[i][1])
     column_of = {i: i for i in glyphs}
     for n, i in enumerate(glyphs):
         for j in glyphs[n + 1 :]:
-            if column_of[j] == j and _stacked(boxes[i], boxes[j]):
+            if column_of[j] == j and _stacked(boxes[i], boxes[j], em):
                 column_of[j] = column_of[i]
     members: dict[int, list[int]] = {}
     for i in glyphs:
@@ -349,8 +366,18 @@ def choose(
     best = max(scores.values(), key=lambda item: item[0])[1]
     chinese = ("chi_sim", "chi_tra")
     if image is not None and best.model in chinese and scores.keys() >= set(chinese):
-        margin = scores["chi_tra"][0] - scores["chi_sim"][0]
-        margin += INK_WEIGHT * traditional_evidence(image, best.text)
+        simplified, traditional = scores["chi_sim"][1].text, scores["chi_tra"][1].text
+        if forms(simplified)[1] == forms(traditional)[1]:
+            # the same words, each model in its own forms: as each reads the
+            # other's glyphs with full confidence, their scores say nothing
+            margin = -SIMPLIFIED_HEAD_START
+        else:
+            margin = scores["chi_tra"][0] - scores["chi_sim"][0]
+        # where the readings differ, each places the characters differently
+        evidence = traditional_evidence(image, simplified) + traditional_evidence(
+            image, traditional
+        )
+        margin += EVIDENCE_WEIGHT * evidence / 2
         best = scores["chi_tra" if margin > 0 else "chi_sim"][1]
     if best.model == "chi_sim":
         # Japanese kanji are mostly the Traditional forms (線, not 线): a
