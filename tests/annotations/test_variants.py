@@ -46,7 +46,6 @@ def test_forms() -> None:
         ("头发线条整理", "頭髮線條整理"),
         ("脸的角度修改", "臉的角度修改"),
         ("线条要干净", "線條要乾淨"),
-        ("加阴影", "加陰影"),
         ("手的形状重画", "手的形狀重畫"),
         ("注意透视", "注意透視"),  # about the same ink: the counters of 見 tell
         ("这里画错了", "這裡畫錯了"),
@@ -80,6 +79,15 @@ def test_the_ink_decides_when_both_models_read_the_same_words() -> None:
     candidates = {"chi_sim": [("注意透视", 95.0)], "chi_tra": [("注意透視", 80.0)]}
     reading = choose(candidates, _line("注意透視", True))
     assert reading is not None and (reading.text, reading.lang) == ("注意透視", "zh-Hant")
+
+
+def test_a_pair_the_ink_cannot_call() -> None:
+    # 阴/陰: a brush closes 月's counters rarely at this size, so the counters
+    # pull toward 陰 as much as the ink share pulls toward 阴; the models'
+    # scores decide (a limit stated in bench/RESULTS.md)
+    simplified = traditional_evidence(_line("加阴影", False), "加阴影")
+    traditional = traditional_evidence(_line("加陰影", True), "加阴影")
+    assert abs(simplified - traditional) < 0.1
 
 
 def test_no_evidence_without_differing_forms() -> None:
