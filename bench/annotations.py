@@ -3,7 +3,7 @@
 seconds per sheet, against plain Tesseract over the whole sheet (all CJK
 models at once, then langdetect), on the same sheets in the same run.
 
-    .venv/bin/python bench/annotations.py [--seed 99] [--sheets 60] [--vertical 0.3]
+    .venv/bin/python bench/annotations.py [--seed 99] [--sheets 60] [--vertical 0.3] [--weeks 3]
 
 Runs on samples/ (committed) and on a dump drawn by the generator with
 another seed (not committed), where a share of the sheets also carry a note
@@ -154,6 +154,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=99)
     ap.add_argument("--sheets", type=int, default=60)
+    ap.add_argument(
+        "--weeks", type=int, default=3, help="weeks of work in the held-out dump (8: 172 sheets)"
+    )
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument(
         "--vertical",
@@ -183,6 +186,8 @@ def main() -> None:
                 str(args.seed),
                 "--vertical",
                 str(args.vertical),
+                "--weeks",
+                str(args.weeks),
             ],
             check=True,
             capture_output=True,
