@@ -43,7 +43,7 @@ from PIL import Image, ImageFilter, ImageOps
 
 from ..language import detect_language, japanese_by_words, script_of
 from .ink import Ink, hue_chroma, in_hue
-from .variants import forms, traditional_evidence
+from .variants import forms, misplaced, traditional_evidence
 
 MODELS = {"kor": "ko", "chi_sim": "zh-Hans", "chi_tra": "zh-Hant", "jpn": "ja"}
 SIMPLIFIED_HEAD_START = 5.0
@@ -373,9 +373,12 @@ def choose(
             margin = -SIMPLIFIED_HEAD_START
         else:
             margin = scores["chi_tra"][0] - scores["chi_sim"][0]
-        # where the readings differ, each places the characters differently
-        evidence = traditional_evidence(image, simplified) + traditional_evidence(
-            image, traditional
+        # where the readings differ, each places the characters differently;
+        # a variant one model read where the other saw a character the same
+        # in both scripts is a misreading (眼 read 賬) and left out
+        drop_s, drop_t = misplaced(simplified, traditional)
+        evidence = traditional_evidence(image, simplified, drop_s) + traditional_evidence(
+            image, traditional, drop_t
         )
         margin += EVIDENCE_WEIGHT * evidence / 2
         best = scores["chi_tra" if margin > 0 else "chi_sim"][1]

@@ -28,6 +28,7 @@ The two forms of a character come from OpenCC's character tables.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import itertools
 import math
@@ -187,13 +188,43 @@ def cells(mask: np.ndarray, n: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
-def traditional_evidence(image: Image.Image, text: str) -> float:
+def misplaced(first: str, second: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Positions (without spaces) in two readings of one line where a
+    character whose forms differ stands against a different character
+    whose forms do not: one model saw a character the same in both scripts
+    there (眼), so the other's variant (賬, a misreading) says nothing of
+    the script. Readings are aligned in their Traditional forms."""
+    a = "".join(ch for ch in first if not ch.isspace())
+    b = "".join(ch for ch in second if not ch.isspace())
+    drop_a: set[int] = set()
+    drop_b: set[int] = set()
+    matcher = difflib.SequenceMatcher(None, forms(a)[1], forms(b)[1], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+            if _same_forms(b[j]):
+                drop_a.add(i)
+            if _same_forms(a[i]):
+                drop_b.add(j)
+    return frozenset(drop_a), frozenset(drop_b)
+
+
+def _same_forms(ch: str) -> bool:
+    simplified, traditional = forms(ch)
+    return simplified == traditional
+
+
+def traditional_evidence(
+    image: Image.Image, text: str, ignore: frozenset[int] = frozenset()
+) -> float:
     """How much more the ink of a line (black writing on white) looks like
     the Traditional forms of `text` than the Simplified ones: above 0 for
     Traditional, below for Simplified, 0 when the forms are the same or
     the line cannot be cut into its characters. For each character whose
-    forms differ: its share of the line's ink against each form's share,
-    and its closed counters against each form's."""
+    forms differ (but those at the positions in `ignore`, counted without
+    spaces): its share of the line's ink against each form's share, and its
+    closed counters against each form's."""
     chars = [ch for ch in text if not ch.isspace()]
     simplified, traditional = forms("".join(chars))
     if simplified == traditional:
@@ -208,8 +239,8 @@ def traditional_evidence(image: Image.Image, text: str) -> float:
     if not spans or total <= 0 or ink_s <= 0 or ink_t <= 0:
         return 0.0
     evidence = 0.0
-    for (left, right), s, t in zip(spans, simplified, traditional, strict=True):
-        if s == t:
+    for i, ((left, right), s, t) in enumerate(zip(spans, simplified, traditional, strict=True)):
+        if s == t or i in ignore:
             continue
         share = max(float(amount[:, left:right].sum()) / total, 1e-4)
         share_s = reference_ink(s, False) / ink_s

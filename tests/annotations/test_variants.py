@@ -13,6 +13,7 @@ from forensics.annotations.ocr import choose
 from forensics.annotations.variants import (
     forms,
     holes,
+    misplaced,
     reference_holes,
     reference_ink,
     traditional_evidence,
@@ -79,6 +80,21 @@ def test_the_ink_decides_when_both_models_read_the_same_words() -> None:
     candidates = {"chi_sim": [("注意透视", 95.0)], "chi_tra": [("注意透視", 80.0)]}
     reading = choose(candidates, _line("注意透視", True))
     assert reading is not None and (reading.text, reading.lang) == ("注意透視", "zh-Hant")
+
+
+def test_misreadings_of_a_character_the_same_in_both_scripts_are_left_out() -> None:
+    # chi_tra read 眼 as 賬 (whose Simplified form is 账): chi_sim saw 眼,
+    # the same in both scripts, so 賬 says nothing about the script
+    assert misplaced("眼睛再大一点", "賬睛再大一點") == (frozenset(), frozenset({0}))
+    assert misplaced("_眼睛再大一点", "_賬睛再大一點") == (frozenset(), frozenset({1}))
+    # 点 against 點 is the same character in two forms: both count
+    assert misplaced("注意透视", "注意透視") == (frozenset(), frozenset())
+    image = _line("眼睛再大一点", False)
+    misled = traditional_evidence(image, "賬睛再大一點")
+    assert traditional_evidence(image, "賬睛再大一點", frozenset({0})) < misled
+    candidates = {"chi_sim": [("眼睛再大一点", 68.0)], "chi_tra": [("賬睛再大一點", 76.0)]}
+    reading = choose(candidates, image)
+    assert reading is not None and reading.lang == "zh-Hans"
 
 
 def test_a_pair_the_ink_cannot_call() -> None:
