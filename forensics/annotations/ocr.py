@@ -14,7 +14,10 @@
    reading with the best character-weighted confidence wins, helped when
    its text is in the model's own language, held back by the share of its
    characters outside the model's script (a misreading mixes in Latin
-   letters and digits), and helped when the Japanese model finds kana.
+   letters and digits), and helped when the Japanese model finds kana. A
+   Japanese reading in kanji only wins only with words only Japanese uses
+   (目線): jpn writes its own forms for Traditional glyphs it lacks (顔
+   for 顏).
 4. Simplified against Traditional: each Chinese model knows only its own
    forms and reads the other's glyphs as them with full confidence, so the
    choice between the two readings adds the ink's own evidence (how much
@@ -363,7 +366,18 @@ def choose(
         scores[model] = (score, Reading(text, _language(model, guess.lang), round(conf, 1), model))
     if not scores:
         return None
-    best = max(scores.values(), key=lambda item: item[0])[1]
+    ranked = sorted(scores.values(), key=lambda item: item[0], reverse=True)
+    best = ranked[0][1]
+    if (
+        best.model == "jpn"
+        and len(ranked) > 1
+        and not any(script_of(ch) == "Kana" for ch in best.text)
+        and not japanese_by_words(best.text)
+    ):
+        # the Japanese model writes its own forms for glyphs it lacks (顔 for
+        # 顏): a reading of it in kanji only, without words only Japanese
+        # uses, is no evidence of Japanese
+        best = ranked[1][1]
     chinese = ("chi_sim", "chi_tra")
     if image is not None and best.model in chinese and scores.keys() >= set(chinese):
         simplified, traditional = scores["chi_sim"][1].text, scores["chi_tra"][1].text

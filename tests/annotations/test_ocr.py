@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from forensics.annotations import analyse, read_annotations
+from forensics.annotations.ocr import choose
 
 from ..conftest import FONTS, SAMPLES
 from ..extractors.util import sample_bytes
@@ -109,3 +110,19 @@ def test_columns_found_and_read_with_vertical_models(
         lang_right += {n.lang for n in found} == {truth["lang"]}
     # measured on these 6 columns: 3 exact (衣服皺褶減少 misread twice), 4 languages right
     assert exact >= 3 and lang_right >= 4, (exact, lang_right)
+
+
+def test_a_kanji_only_reading_of_the_japanese_model_needs_japanese_words() -> None:
+    # jpn has no 顏 and writes 顔 for it: its more confident reading of a
+    # Traditional note is no evidence of Japanese
+    candidates = {
+        "chi_sim": [("颜色修改", 60.0)],
+        "chi_tra": [("顏色修改", 70.0)],
+        "jpn": [("顔色修牙", 85.0)],
+    }
+    reading = choose(candidates)
+    assert reading is not None and reading.lang == "zh-Hant"
+    # a note in kanji with words only Japanese uses stays Japanese
+    candidates = {"chi_sim": [("目线修正", 60.0)], "jpn": [("目線修正", 85.0)]}
+    reading = choose(candidates)
+    assert reading is not None and (reading.text, reading.lang) == ("目線修正", "ja")
