@@ -200,13 +200,19 @@ def misplaced(first: str, second: str) -> tuple[frozenset[int], frozenset[int]]:
     drop_b: set[int] = set()
     matcher = difflib.SequenceMatcher(None, forms(a)[1], forms(b)[1], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "replace" or i2 - i1 != j2 - j1:
+        if op != "replace":
             continue
-        for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-            if _same_forms(b[j]):
-                drop_a.add(i)
-            if _same_forms(a[i]):
-                drop_b.add(j)
+        if i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                if _same_forms(b[j]):
+                    drop_a.add(i)
+                if _same_forms(a[i]):
+                    drop_b.add(j)
+        else:  # 有眼 against 賬: the stretch one model read has no variant
+            if all(_same_forms(ch) for ch in b[j1:j2]):
+                drop_a.update(range(i1, i2))
+            if all(_same_forms(ch) for ch in a[i1:i2]):
+                drop_b.update(range(j1, j2))
     return frozenset(drop_a), frozenset(drop_b)
 
 

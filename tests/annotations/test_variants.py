@@ -87,6 +87,7 @@ def test_misreadings_of_a_character_the_same_in_both_scripts_are_left_out() -> N
     # the same in both scripts, so 賬 says nothing about the script
     assert misplaced("眼睛再大一点", "賬睛再大一點") == (frozenset(), frozenset({0}))
     assert misplaced("_眼睛再大一点", "_賬睛再大一點") == (frozenset(), frozenset({1}))
+    assert misplaced("有眼睛再大一点", "賬睛再大一點") == (frozenset(), frozenset({0}))
     # 点 against 點 is the same character in two forms: both count
     assert misplaced("注意透视", "注意透視") == (frozenset(), frozenset())
     image = _line("眼睛再大一点", False)
