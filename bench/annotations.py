@@ -155,7 +155,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=99)
     ap.add_argument("--sheets", type=int, default=60)
     ap.add_argument(
-        "--weeks", type=int, default=3, help="weeks of work in the held-out dump (8: 172 sheets)"
+        "--weeks", type=int, default=3, help="weeks of work in the held-out dump (8: 168 sheets)"
     )
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument(

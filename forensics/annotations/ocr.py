@@ -146,7 +146,7 @@ def text_lines(mask: np.ndarray) -> list[tuple[tuple[int, int, int, int], bool]]
     glyphs over or under it), and a box at least twice as tall as it is
     wide is a column."""
     boxes = line_boxes(mask)
-    upright = [i for i, b in enumerate(boxes) if b[2] - b[0] <= 1.5 * (b[3] - b[1])]
+    upright = {i for i, b in enumerate(boxes) if b[2] - b[0] <= 1.5 * (b[3] - b[1])}
     sizes = [max(boxes[i][2] - boxes[i][0], boxes[i][3] - boxes[i][1]) for i in upright]
     em = float(np.median(sizes)) if sizes else 0.0
     # a flat glyph (一, パ) joins a column when it is no wider than a glyph
@@ -161,7 +161,7 @@ def text_lines(mask: np.ndarray) -> list[tuple[tuple[int, int, int, int], bool]]
             for j in upright
         )
     ]
-    glyphs = sorted(upright + flat, key=lambda i: boxes[i][1])
+    glyphs = sorted(upright.union(flat), key=lambda i: boxes[i][1])
     column_of = {i: i for i in glyphs}
     for n, i in enumerate(glyphs):
         for j in glyphs[n + 1 :]:
@@ -335,6 +335,10 @@ def junk(text: str, model: str) -> float:
     return sum(not _own(ch, model) for ch in chars) / len(chars) if chars else 1.0
 
 
+def _kana(text: str) -> int:
+    return sum(script_of(ch) == "Kana" for ch in text)
+
+
 def _language(model: str, detected: str) -> str:
     """The model that read a line best knows its script; between the two
     Chinese models, the characters read decide Simplified or Traditional,
@@ -361,7 +365,7 @@ def choose(
         score -= JUNK_PENALTY * junk(text, model)
         if model == "chi_sim":
             score += SIMPLIFIED_HEAD_START
-        if model == "jpn" and sum(script_of(ch) == "Kana" for ch in text) >= MIN_KANA:
+        if model == "jpn" and _kana(text) >= MIN_KANA:
             score += KANA_BONUS  # kana only come from the Japanese model's reading
         scores[model] = (score, Reading(text, _language(model, guess.lang), round(conf, 1), model))
     if not scores:
@@ -371,7 +375,7 @@ def choose(
     if (
         best.model == "jpn"
         and len(ranked) > 1
-        and not any(script_of(ch) == "Kana" for ch in best.text)
+        and not _kana(best.text)
         and not japanese_by_words(best.text)
     ):
         # the Japanese model writes its own forms for glyphs it lacks (顔 for

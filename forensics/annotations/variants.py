@@ -77,14 +77,21 @@ def _fonts(traditional: bool) -> tuple[ImageFont.FreeTypeFont, ...]:
     )
 
 
-@functools.lru_cache(maxsize=8192)
-def reference_ink(ch: str, traditional: bool) -> float:
-    """Ink of one character in the reference fonts (mean pixel mass at 64 px)."""
-    masses = []
+@functools.lru_cache(maxsize=256)  # images: the figures drawn from them are cached longer
+def _rendered(ch: str, traditional: bool) -> tuple[np.ndarray, ...]:
+    """One character in each reference font, white on black at 64 px."""
+    out = []
     for font in _fonts(traditional):
         img = Image.new("L", (100, 100), 0)
         ImageDraw.Draw(img).text((10, 10), ch, fill=255, font=font)
-        masses.append(float(np.asarray(img, np.float64).sum()) / 255)
+        out.append(np.asarray(img))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=8192)
+def reference_ink(ch: str, traditional: bool) -> float:
+    """Ink of one character in the reference fonts (mean pixel mass at 64 px)."""
+    masses = [float(img.sum(dtype=np.float64)) / 255 for img in _rendered(ch, traditional)]
     return sum(masses) / len(masses) if masses else 0.0
 
 
@@ -109,11 +116,7 @@ def reference_holes(ch: str, traditional: bool) -> int:
     (the fewest): where fonts differ, as in 減 (one in Sans, two in Serif,
     where strokes touch or not), the extra counter is the font's, not the
     character's."""
-    counts = []
-    for font in _fonts(traditional):
-        img = Image.new("L", (100, 100), 0)
-        ImageDraw.Draw(img).text((10, 10), ch, fill=255, font=font)
-        counts.append(holes(np.asarray(img) > 128, 6))
+    counts = [holes(img > 128, 6) for img in _rendered(ch, traditional)]
     return min(counts) if counts else 0
 
 
