@@ -25,7 +25,11 @@
    counters, `variants.py`) to the models' scores, where the Simplified
    reading has a small head start (the more common writing). When the two
    readings are the same words in each model's forms, the models' scores
-   are left out: only the ink decides.
+   are left out: only the ink decides. A second recogniser that knows
+   both forms (PP-OCRv4, `ppocr.py`) gives its odds of the Traditional
+   forms of the characters the two readings hold; it outweighs the
+   models' scores, which say more about which model knows the characters
+   of a line (chi_sim has no 褶) than about the script it is written in.
 
 Printed black text (a cut header, a title block) is read the same way from
 the near-black pixels, with the English model, as origin `printed`.
@@ -45,6 +49,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 from ..language import detect_language, japanese_by_words, script_of
+from . import ppocr
 from .ink import Ink, hue_chroma, in_hue
 from .variants import forms, misplaced, traditional_evidence
 
@@ -55,6 +60,7 @@ KANA_BONUS = 25.0
 MIN_KANA = 2  # the Japanese model sprinkles single kana over Korean handwriting
 JUNK_PENALTY = 60.0  # per share of characters outside the model's own script
 EVIDENCE_WEIGHT = 80.0  # score points per unit of `traditional_evidence`
+ODDS_WEIGHT = 10.0  # score points per nat of `ppocr.traditional_odds`
 MIN_CONFIDENCE = 25.0  # a reading below this is not text (circles, hatching)
 MIN_LINE = 15  # pixels a line must measure both ways (a narrow glyph may join a column)
 MIN_DENSITY = 0.06  # share of a line's box that is ink: writing 0.12 and up, stray
@@ -350,10 +356,14 @@ def _language(model: str, detected: str) -> str:
 
 
 def choose(
-    candidates: dict[str, list[tuple[str, float]]], image: Image.Image | None = None
+    candidates: dict[str, list[tuple[str, float]]],
+    image: Image.Image | None = None,
+    vertical: bool = False,
 ) -> Reading | None:
     """The best reading of one line among the models' readings; with the
-    line's image, Simplified against Traditional is weighed with the ink."""
+    line's image, Simplified against Traditional is weighed with the ink
+    and with a recogniser that knows both forms. A column's image comes
+    turned on its side (transposed), so that its characters lie along x."""
     scores: dict[str, tuple[float, Reading]] = {}
     for model, words in candidates.items():
         if not words:
@@ -399,6 +409,10 @@ def choose(
             image, traditional, drop_t
         )
         margin += EVIDENCE_WEIGHT * evidence / 2
+        pairs = ppocr.pairs_in((simplified, traditional))
+        if pairs:
+            row = ppocr.row_of_column(image) if vertical else image
+            margin += ODDS_WEIGHT * ppocr.traditional_odds(row, pairs)
         best = scores["chi_tra" if margin > 0 else "chi_sim"][1]
     if best.model == "chi_sim":
         # Japanese kanji are mostly the Traditional forms (線, not 线): a
@@ -449,7 +463,11 @@ def read_lines(lines: list[Line], deadline: float) -> list[Reading | None]:
     # the ink's evidence cuts a line into characters across: a column is
     # turned on its side for it (each character's share of ink is the same)
     readings = [
-        choose(c, line.image.transpose(Image.Transpose.TRANSPOSE) if line.vertical else line.image)
+        choose(
+            c,
+            line.image.transpose(Image.Transpose.TRANSPOSE) if line.vertical else line.image,
+            line.vertical,
+        )
         for c, line in zip(candidates, lines, strict=True)
     ]
     return [

@@ -24,7 +24,7 @@ from ..records import FileRef, Note, Record
 from .base import Extractor, ExtractorDoc, ScanOptions
 
 IMAGE_MIMES = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif")
-CACHE_VERSION = 3  # raised whenever the reader reads differently: old entries are read again
+CACHE_VERSION = 4  # raised whenever the reader reads differently: old entries are read again
 
 
 @dataclass(frozen=True)
