@@ -41,14 +41,18 @@ class AnnotationRecord(Record):
 
 class AnnotationsExtractor(Extractor):
     name = "annotations"
-    version = "1.0"
+    version = "1.1"
     doc = ExtractorDoc(
-        summary="Notes on sketches: correction ink separated by colour, text lines found and "
-        "read with the Tesseract model of their script, language of each note, Chinese "
-        "notes paired with their Korean translation, ink coverage of the sheet.",
+        summary="Notes on sketches: correction ink separated by colour, text lines and "
+        "columns found and read with the Tesseract model of their script, Simplified or "
+        "Traditional weighed with the ink and PP-OCRv4's recogniser, language of each note, "
+        "Chinese notes paired with their Korean translation, ink coverage of the sheet.",
         reads="JPEG, PNG, TIFF, WebP, BMP and GIF images (first frame).",
-        references=("Tesseract 5 (LSTM models kor, chi_sim, chi_tra, jpn, eng)",),
-        limits="Horizontal writing; vertical lines are read as horizontal ones. A sheet "
+        references=(
+            "Tesseract 5 (LSTM models kor, chi_sim, chi_tra, jpn, eng and their _vert models)",
+            "PaddleOCR PP-OCRv4 Chinese line recogniser, as packaged by rapidocr-onnxruntime",
+        ),
+        limits="Writing across or in columns top to bottom (not rotated text). A sheet "
         "over 60 Mpx is refused; reading stops at the time limit.",
     )
     record_kinds = (AnnotationRecord,)
