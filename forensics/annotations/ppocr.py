@@ -60,7 +60,7 @@ def _session() -> tuple[object, dict[str, int]]:
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     characters = session.get_modelmeta().custom_metadata_map["character"].split("\n")
     # class 0 is CTC's blank, the last one a space
-    index = {ch: i for i, ch in enumerate(["", *characters], start=0) if ch}
+    index = {ch: i for i, ch in enumerate(["", *characters]) if ch}
     return session, index
 
 

@@ -100,8 +100,8 @@ def test_misreadings_of_a_character_the_same_in_both_scripts_are_left_out() -> N
 
 def test_a_pair_the_ink_cannot_call() -> None:
     # 阴/陰: a brush closes 月's counters rarely at this size, so the counters
-    # pull toward 陰 as much as the ink share pulls toward 阴; the models'
-    # scores decide (a limit stated in bench/RESULTS.md)
+    # pull toward 陰 as much as the ink share pulls toward 阴; PP-OCRv4's
+    # odds decide (test_ppocr; a limit stated in bench/RESULTS.md)
     simplified = traditional_evidence(_line("加阴影", False), "加阴影")
     traditional = traditional_evidence(_line("加陰影", True), "加阴影")
     assert abs(simplified - traditional) < 0.1
