@@ -119,6 +119,27 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _text(value: Any) -> Any:
+    """Text as SQLite can hold it: a string with lone surrogates (bytes that
+    were not UTF-8, as Python escapes them) gets them as `%XX`, the way urls
+    spell such names; other values pass."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = (
+            "".join(f"%{ord(c) - 0xDC00:02X}" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in value)
+            .encode("utf-8", "backslashreplace")
+            .decode("utf-8")
+        )
+    return value
+
+
+def _row(*values: Any) -> tuple[Any, ...]:
+    return tuple(_text(v) for v in values)
+
+
 def connect(folder: str | os.PathLike[str]) -> sqlite3.Connection:
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
@@ -150,6 +171,7 @@ class CaseWriter:
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self._pending: list[FileResult] = []
+        self.retry: set[str] = set()
         self._last_flush = time.monotonic()
         self.observation, self.done, self.resumed = self._open()
         self.previous = self._previous_observation()
@@ -167,7 +189,17 @@ class CaseWriter:
                     "SELECT path FROM file_rows WHERE observation = ?", (row[0],)
                 )
             }
-            return row[0], done, True
+            # A worker that died on a file may have been killed from outside
+            # while the scan died too: such files are read again on resume.
+            self.retry = {
+                p
+                for (p,) in self.con.execute(
+                    "SELECT f.path FROM file_rows f JOIN problem_rows p ON p.file_id = f.id"
+                    " WHERE f.observation = ? AND p.kind = 'worker_crashed'",
+                    (row[0],),
+                )
+            }
+            return row[0], done - self.retry, True
         cur = self.con.execute(
             "INSERT INTO observations (source, params, started) VALUES (?, ?, ?)",
             (self.source, self.params, _now()),
@@ -221,11 +253,13 @@ class CaseWriter:
         ref, h = res.ref, res.hashes
         if ref.url in self.done:
             return
+        if ref.url in self.retry:
+            self._forget_row(ref.url)
         cur = self.con.execute(
             "INSERT INTO file_rows (observation, path, container, kind, link_target, size, md5,"
             " sha1, sha256, mime, ext_mismatch, status, seconds)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
+            _row(
                 self.observation,
                 ref.url,
                 ref.container[-1] if ref.container else "",
@@ -245,18 +279,18 @@ class CaseWriter:
         self.con.executemany(
             "INSERT INTO record_rows VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (fid, i, r.extractor, r.KIND, r.source, r.body_json())
+                _row(fid, i, r.extractor, r.KIND, r.source, r.body_json())
                 for i, r in enumerate(res.records)
             ],
         )
         self.con.executemany(
             "INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(fid, i, *e.row()) for i, e in enumerate(events_for(res.records))],
+            [_row(fid, i, *e.row()) for i, e in enumerate(events_for(res.records))],
         )
         self.con.executemany(
             "INSERT INTO note_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (
+                _row(
                     fid,
                     i,
                     n.text,
@@ -274,14 +308,30 @@ class CaseWriter:
         self.con.executemany(
             "INSERT INTO problem_rows VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (fid, i, p.severity, p.extractor, p.kind, p.message)
+                _row(fid, i, p.severity, p.extractor, p.kind, p.message)
                 for i, p in enumerate(res.problems)
             ],
         )
 
-    def finish(self, extractors: Iterable[tuple[str, str]], started: str) -> dict[str, Any]:
-        """Record what disappeared since the previous observation, the counts,
-        and the manifest; returns the counts."""
+    def _forget_row(self, path: str) -> None:
+        """The row of a file read again on resume, and everything under it."""
+        self.retry.discard(path)
+        for (fid,) in self.con.execute(
+            "SELECT id FROM file_rows WHERE observation = ? AND path = ?", (self.observation, path)
+        ).fetchall():
+            for table in ("record_rows", "event_rows", "note_rows", "problem_rows"):
+                self.con.execute(f"DELETE FROM {table} WHERE file_id = ?", (fid,))
+            self.con.execute("DELETE FROM file_rows WHERE id = ?", (fid,))
+
+    def finish(
+        self,
+        extractors: Iterable[tuple[str, str]],
+        started: str,
+        walked: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        """Record what disappeared since the previous observation, the counts
+        (with the reconciliation of `walked`, the entries the walker saw by
+        kind, against the rows written), and the manifest; returns the counts."""
         self.flush()
         con = self.con
         con.execute("BEGIN IMMEDIATE")
@@ -296,6 +346,8 @@ class CaseWriter:
                 (self.observation, self.previous, self.observation),
             )
         counts = self._counts()
+        if walked is not None:
+            counts["reconciliation"] = self._reconcile(walked)
         con.execute(
             "UPDATE observations SET finished = ?, counts = ? WHERE id = ?",
             (_now(), json.dumps(counts, sort_keys=True), self.observation),
@@ -303,8 +355,24 @@ class CaseWriter:
         con.execute("COMMIT")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         con.close()
-        self._write_manifest(extractors, started, counts)
+        self.write_manifest(extractors, started, counts, finished=True)
         return counts
+
+    def _reconcile(self, walked: dict[str, int]) -> dict[str, Any]:
+        rows = dict(
+            self.con.execute(
+                "SELECT kind, count(*) FROM file_rows WHERE observation = ? AND status != 'gone'"
+                " GROUP BY kind ORDER BY kind",
+                (self.observation,),
+            ).fetchall()
+        )
+        walked = dict(sorted(walked.items()))
+        return {
+            "walked": walked,
+            "rows": rows,
+            "missing": sum(walked.values()) - sum(rows.values()),
+            "balanced": walked == rows,
+        }
 
     def _counts(self) -> dict[str, Any]:
         rows = self.con.execute(
@@ -328,30 +396,105 @@ class CaseWriter:
             "problems_by_kind": dict(kinds),
         }
 
-    def _write_manifest(
-        self, extractors: Iterable[tuple[str, str]], started: str, counts: dict[str, Any]
+    def write_manifest(
+        self,
+        extractors: Iterable[tuple[str, str]],
+        started: str,
+        counts: dict[str, Any] | None,
+        finished: bool,
     ) -> None:
-        sha = hashlib.sha256()
-        with open(self.folder / CASE_FILE, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                sha.update(chunk)
-        manifest = {
+        """The custody record: this scan at the top level, every scan of the
+        case under `scans`, and the case file's hash (see `seal`). Written
+        when a scan starts too, marked unfinished, so that a case left by a
+        scan that died says so."""
+        previous = _load_manifest(self.folder)
+        scan = {
             "tool": "forensics",
             "version": __version__,
             "python": platform.python_version(),
             "host": socket.gethostname(),
+            "user": _user(),
             "platform": platform.platform(),
             "source": self.source,
             "observation": self.observation,
             "resumed": self.resumed,
             "parameters": json.loads(self.params),
             "extractors": dict(extractors),
+            "noatime": _noatime_in_force(self.source),
             "started": started,
-            "finished": _now(),
+            "finished": _now() if finished else None,
+            "complete": finished,
             "counts": counts,
-            "case_sha256": sha.hexdigest(),
         }
-        (self.folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        scans = [s for s in previous.get("scans", []) if s.get("observation") != self.observation]
+        manifest = {**scan, "scans": [*scans, scan]}
+        _write_json(self.folder / MANIFEST, manifest)
+        seal(self.folder)
+
+
+def _load_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    try:
+        loaded = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Whole or not at all: a manifest is never left half written."""
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    os.replace(tmp, path)
+
+
+def _user() -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, OSError):
+        return os.environ.get("USER", "")
+
+
+def _noatime_in_force(source: str) -> bool:
+    """Whether reads of this source keep its access times (O_NOATIME is
+    granted to the files' owner and to root; others bump atime)."""
+    flag = getattr(os, "O_NOATIME", 0)
+    if not flag:
+        return False
+    try:
+        fd = os.open(source, os.O_RDONLY | flag)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def case_sha256(folder: str | os.PathLike[str]) -> str:
+    sha = hashlib.sha256()
+    with open(Path(folder) / CASE_FILE, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def seal(folder: str | os.PathLike[str]) -> str:
+    """Fold the write-ahead log into the case file and record its hash in
+    the manifest: after a scan, and after every later write (assume-tz), so
+    that `verify` holds."""
+    path = Path(folder)
+    con = sqlite3.connect(path / CASE_FILE, isolation_level=None)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+    digest = case_sha256(path)
+    manifest = _load_manifest(path)
+    manifest["case_sha256"] = digest
+    manifest["sealed"] = _now()
+    _write_json(path / MANIFEST, manifest)
+    return digest
 
 
 class Case:
@@ -418,6 +561,7 @@ class Case:
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('assume_tz', ?)", (zone,))
         finally:
             con.close()
+        seal(self.folder)
 
     @property
     def events(self) -> pd.DataFrame:
@@ -448,8 +592,19 @@ class Case:
 
     @property
     def manifest(self) -> dict[str, Any]:
-        path = self.folder / MANIFEST
-        return json.loads(path.read_text()) if path.exists() else {}
+        return _load_manifest(self.folder)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every scan of the case finished (an unfinished one is
+        resumed by running it again)."""
+        return not len(self.observations.query("finished.isnull()"))
+
+    def verify(self) -> dict[str, Any]:
+        """The case file against the hash its manifest recorded."""
+        recorded = self.manifest.get("case_sha256")
+        actual = case_sha256(self.folder)
+        return {"recorded": recorded, "actual": actual, "ok": recorded == actual}
 
     def observed_times(self) -> pd.DataFrame:
         """path, utc: when a scan first saw each current file as it is now

@@ -10,6 +10,8 @@ import click
 
 import forensics
 
+from .errors import UsageError
+from .executors import FILE_MEMORY, FILE_TIMEOUT
 from .extractors import registry
 from .records import FileResult
 from .sources import Limits
@@ -93,6 +95,20 @@ def main(debug: bool) -> None:
     default=None,
     help="Zone of naive times (+09:00, Asia/Pyongyang); changeable later.",
 )
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0),
+    default=FILE_TIMEOUT,
+    show_default=True,
+    help="Seconds of extraction per file (0: none); past it the file keeps its hashes.",
+)
+@click.option(
+    "--file-memory",
+    type=click.IntRange(min=0),
+    default=FILE_MEMORY // 2**20,
+    show_default=True,
+    help="MiB resident per worker while it reads one file (0: none).",
+)
 @_limit("--max-members", "max_members", click.IntRange(min=1), "Members read from one archive.")
 @_limit(
     "--max-total-bytes",
@@ -124,11 +140,14 @@ def scan(
     max_member_bytes: int,
     max_depth: int,
     max_ratio: float,
+    file_timeout: float,
+    file_memory: int,
 ) -> None:
     """Scan SOURCE (a folder, a file or an archive) into a case.
 
     Exit status: 0 when every file was read cleanly, 1 when some file had a
-    problem (see the case's problems view), 2 on bad usage.
+    problem (see the case's problems view), 2 on bad usage, 3 when the scan
+    itself failed (run it again to resume).
 
     \b
     Example:
@@ -173,9 +192,21 @@ def scan(
             on_result=tick,
             assume_tz=assume_tz,
             palette=palette,
+            file_timeout=file_timeout or None,
+            file_memory=file_memory * 2**20 or None,
         )
-    except (ValueError, FileNotFoundError) as exc:
+    except (UsageError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from exc
+    except Exception as exc:
+        if click.get_current_context().find_root().params.get("debug"):
+            raise
+        click.echo(
+            f"error: the scan failed: {type(exc).__name__}: {exc}\n"
+            "what was read is in the case; run the same command again to resume "
+            "(--debug shows the traceback)",
+            err=True,
+        )
+        sys.exit(3)
     finally:
         if progress is not None:
             progress.stop()
@@ -198,6 +229,14 @@ def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
         click.echo("problems by kind:")
         for kind, n in counts["problems_by_kind"].items():
             click.echo(f"  {n:6d}  {kind}")
+    rec = counts.get("reconciliation")
+    if rec:
+        walked = sum(rec["walked"].values())
+        by_kind = ", ".join(f"{k} {v}" for k, v in rec["walked"].items())
+        verdict = "reconciled" if rec["balanced"] else f"NOT reconciled: {rec['missing']} missing"
+        click.echo(
+            f"{verdict}: {walked} entries walked ({by_kind}), {sum(rec['rows'].values())} rows"
+        )
 
 
 @main.command()
@@ -304,7 +343,9 @@ def zones(case: Path, as_json: bool, top: int) -> None:
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["csv", "parquet", "timesketch", "timesketch-jsonl", "bodyfile", "jsonl"]),
+    type=click.Choice(
+        ["csv", "parquet", "timesketch", "timesketch-jsonl", "bodyfile", "jsonl", "custody"]
+    ),
 )
 @click.option(
     "-o",
@@ -315,7 +356,8 @@ def zones(case: Path, as_json: bool, top: int) -> None:
 )
 def export(case: Path, fmt: str, output: Path) -> None:
     """Export the case for other tools: csv or parquet of every view (a
-    folder), Timesketch CSV or JSONL, Sleuth Kit bodyfile, events as JSONL.
+    folder), Timesketch CSV or JSONL, Sleuth Kit bodyfile, events as JSONL,
+    custody (CSV: every file's size, hashes, times and problems).
 
     \b
     Example:
@@ -382,9 +424,32 @@ def extractors() -> None:
 
 def _open(case: Path) -> forensics.Case:
     try:
-        return forensics.open_case(case)
+        opened = forensics.open_case(case)
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
+    if not opened.complete:
+        click.echo(
+            f"warning: a scan of {case} did not finish; its figures are partial "
+            "(run the same scan again to resume it)",
+            err=True,
+        )
+    return opened
+
+
+@main.command()
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def verify(case: Path) -> None:
+    """Check the case file against the SHA-256 its manifest recorded (exit 1
+    when they differ).
+
+    \b
+    Example:
+      forensics verify case/
+    """
+    result = _open(case).verify()
+    click.echo(f"recorded {result['recorded']}\nactual   {result['actual']}")
+    click.echo("ok" if result["ok"] else "MISMATCH: not the case file the manifest sealed")
+    sys.exit(0 if result["ok"] else 1)
 
 
 if __name__ == "__main__":

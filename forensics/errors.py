@@ -18,3 +18,14 @@ class CorruptInput(ForensicsError):
 
 class LimitExceeded(ForensicsError):
     """A safety limit (bytes, members, depth, ratio, seconds) was reached."""
+
+
+class UsageError(ForensicsError, ValueError):
+    """The caller asked for something that cannot be done as asked (a bad
+    zone, a case folder inside the evidence): exit status 2 in the CLI. A
+    `ValueError` too, so callers that caught that keep working."""
+
+
+class ScanFailed(ForensicsError):
+    """The scan itself failed (not one file: the case, a worker that cannot
+    start). What was committed stays; running the same scan resumes it."""

@@ -1,5 +1,6 @@
 """Exports of a case for other tools: CSV and Parquet of every view,
-Timesketch CSV and JSONL, a Sleuth Kit bodyfile, JSON lines of events.
+Timesketch CSV and JSONL, a Sleuth Kit bodyfile, JSON lines of events, and
+the custody list (every file with its hashes, times and problems).
 
 Timesketch reads a CSV time without an offset as UTC and a JSONL one in the
 server's zone, so `datetime` always carries its offset here. Events whose
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .case import Case
 
-FORMATS = ("csv", "parquet", "timesketch", "timesketch-jsonl", "bodyfile", "jsonl")
+FORMATS = ("csv", "parquet", "timesketch", "timesketch-jsonl", "bodyfile", "jsonl", "custody")
 VIEWS = ("files", "records", "events", "notes", "problems", "observations")
 
 
@@ -33,6 +34,8 @@ def export(case: Case, fmt: str, path: str | Path) -> dict[str, int]:
         return _bodyfile(case, target)
     if fmt == "jsonl":
         return _jsonl(case, target)
+    if fmt == "custody":
+        return _custody(case, target)
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
 
@@ -177,3 +180,50 @@ def _jsonl(case: Case, target: Path) -> dict[str, int]:
             ev["utc"] = None if str(utc) == "NaT" else utc.isoformat()
             fh.write(json.dumps(ev, ensure_ascii=False, default=str) + "\n")
     return {"events": len(events)}
+
+
+def _custody(case: Case, target: Path) -> dict[str, int]:
+    """The list an analyst attaches to a report: one line per file of the
+    latest observation (gone files included, with their last hashes), its
+    size and hashes, its filesystem or archive-entry times as recorded, and
+    its problems."""
+    import pandas as pd
+
+    from .extractors.archive import ArchiveEntryRecord
+    from .extractors.filesystem import FilesystemRecord
+
+    wanted = {k.KIND: tuple(k.TIME_FIELDS) for k in (FilesystemRecord, ArchiveEntryRecord)}
+    files = case.files
+    records = case.records
+    times: dict[str, dict[str, str]] = {}
+    for path, kind, text in zip(records["path"], records["kind"], records["body"], strict=True):
+        if kind in wanted:
+            body = json.loads(text)
+            for key in wanted[kind]:
+                if body.get(key) not in (None, ""):
+                    times.setdefault(path, {})[f"{kind}.{key}"] = str(body[key])
+    problems: dict[str, list[str]] = {}
+    table = case.problems
+    for row in table.itertuples(index=False):
+        problems.setdefault(str(row.path), []).append(f"{row.severity} {row.kind}: {row.message}")
+    out = pd.DataFrame(
+        {
+            "path": files["path"],
+            "container": files["container"],
+            "kind": files["kind"],
+            "status": files["status"],
+            "size": files["size"].astype("Int64"),
+            "md5": files["md5"],
+            "sha1": files["sha1"],
+            "sha256": files["sha256"],
+            "mime": files["mime"],
+            "times": [
+                "; ".join(f"{k}={v}" for k, v in sorted(times.get(p, {}).items()))
+                for p in files["path"]
+            ],
+            "problems": [" | ".join(problems.get(p, [])) for p in files["path"]],
+            "observation": files["observation"],
+        }
+    )
+    out.to_csv(target, index=False)
+    return {"files": len(out), "with_problems": int((out["problems"] != "").sum())}

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import hashlib
 import io
+import os
 import time
 import traceback
 import warnings
@@ -15,10 +16,11 @@ from typing import BinaryIO
 
 from .errors import CorruptInput, LimitExceeded, NotMyFormat
 from .extractors import Extractor, registry
+from .extractors.base import Context
 from .language import detect_language
 from .records import FileRef, FileResult, Hashes, Note, Problem, Record
 from .sniff import extension_mismatch, sniff
-from .sources import open_readonly
+from .sources import NotRegularFile, open_readonly
 
 HEAD_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
@@ -49,30 +51,36 @@ def hash_stream(stream: BinaryIO) -> tuple[Hashes, int, bytes]:
 
 
 def _run(
-    extractor: Extractor, ref: FileRef, stream: BinaryIO, out: list[Record | Note]
+    extractor: Extractor, ref: FileRef, stream: BinaryIO, ctx: Context, out: list[Record | Note]
 ) -> Problem | None:
+    ctx.extractor = extractor.name
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # library warnings about bad bytes: problems say it
-            for item in extractor.extract(ref, stream):
+            for item in extractor.extract(ref, stream, ctx):
                 out.append(item)
     except NotMyFormat:
         return None
     except CorruptInput as exc:
         return Problem("warning", extractor.name, "corrupt", f"{exc} (partial data kept)")
     except LimitExceeded as exc:
-        return Problem("warning", extractor.name, "limit_exceeded", str(exc))
+        return Problem("warning", extractor.name, "limit_exceeded", f"{exc} (partial data kept)")
     except Exception as exc:  # the worker never raises: a crash is a finding
-        tb = traceback.format_exc(limit=-3).strip()
-        return Problem("error", extractor.name, type(exc).__name__, f"{exc}\n{tb}")
+        return _error(extractor.name, exc)
     return None
+
+
+def _error(where: str, exc: BaseException) -> Problem:
+    """An unexpected failure, with enough of its traceback to find the bug."""
+    tb = "".join(traceback.format_exception(exc, limit=-6)).strip()
+    return Problem("error", where, "error", f"{type(exc).__name__}: {exc}\n{tb}")
 
 
 def _applies(extractor: Extractor, ref: FileRef, mime: str, head: bytes) -> bool | Problem:
     try:
         return bool(extractor.applies(ref, mime, head))
     except Exception as exc:
-        return Problem("error", extractor.name, type(exc).__name__, f"applies() failed: {exc}")
+        return _error(extractor.name, exc)
 
 
 @dataclass
@@ -86,14 +94,17 @@ class _Findings:
 
 
 def _run_applicable(
-    ex: Extractor, ref: FileRef, mime: str, head: bytes, stream: BinaryIO, found: _Findings
+    ex: Extractor, ref: FileRef, stream: BinaryIO, ctx: Context, found: _Findings
 ) -> None:
-    ok = _applies(ex, ref, mime, head)
+    ok = _applies(ex, ref, ctx.mime, ctx.head)
     if isinstance(ok, Problem):
         found.problems.append(ok)
     elif ok:
         stream.seek(0)
-        if problem := _run(ex, ref, stream, found.items):
+        problem = _run(ex, ref, stream, ctx, found.items)
+        found.problems.extend(ctx.problems)
+        ctx.problems.clear()
+        if problem:
             found.problems.append(problem)
 
 
@@ -102,7 +113,7 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
     # (atime above all) is the file as found.
     for ex in extractors:
         if not ex.needs_bytes:
-            _run_applicable(ex, ref, "", b"", io.BytesIO(b""), found)
+            _run_applicable(ex, ref, io.BytesIO(b""), Context(), found)
     if ref.kind != "file":
         found.mime = f"inode/{ref.kind}"
         return
@@ -110,6 +121,9 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
         return  # the source refused to read this member; its flags say why
     try:
         stream = open_ref(ref)
+    except NotRegularFile as exc:
+        found.problems.append(Problem("error", "pipeline", "changed_during_read", str(exc)))
+        return
     except OSError as exc:
         found.problems.append(Problem("error", "pipeline", "unreadable", str(exc)))
         return
@@ -117,13 +131,33 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
         try:
             found.hashes, found.size, head = hash_stream(stream)
         except OSError as exc:
-            found.problems.append(Problem("error", "pipeline", "read_error", str(exc)))
+            found.problems.append(Problem("error", "pipeline", "unreadable", f"read failed: {exc}"))
             return
+        if ref.payload is None and (changed := _changed(ref, stream, found.size)):
+            found.problems.append(Problem("warning", "pipeline", "changed_during_read", changed))
         found.mime = sniff(head)
         found.mismatch = extension_mismatch(ref.extension, found.mime)
+        ctx = Context(mime=found.mime, head=head, hashes=found.hashes, size=found.size)
         for ex in extractors:
             if ex.needs_bytes:
-                _run_applicable(ex, ref, found.mime, head, stream, found)
+                _run_applicable(ex, ref, stream, ctx, found)
+
+
+def _changed(ref: FileRef, stream: BinaryIO, hashed: int) -> str | None:
+    """How a loose file changed between its listing and the end of hashing,
+    if it did: the hashes are of the bytes read, which may be neither."""
+    try:
+        st = os.fstat(stream.fileno())
+    except (OSError, ValueError):
+        return None
+    listed_size = ref.size if ref.size is not None else st.st_size
+    if listed_size == hashed == st.st_size and (ref.mtime is None or ref.mtime == st.st_mtime):
+        return None
+    return (
+        f"the file changed while it was read: {listed_size} bytes when listed, "
+        f"{hashed} hashed, {st.st_size} now; mtime {ref.mtime} when listed, {st.st_mtime} now "
+        "(the hashes are of the bytes hashed)"
+    )
 
 
 def _with_language(note: Note) -> Note:
@@ -135,6 +169,25 @@ def _with_language(note: Note) -> Note:
     return dataclasses.replace(note, lang=guess.lang, confidence=confidence)
 
 
+@dataclass(frozen=True)
+class Worker:
+    """`extract_one` with a scan's configured extractors: picklable, so it can
+    be sent to a worker process or a Dask cluster. `salvage` is what a file
+    gets when its extraction was stopped from outside (deadline, memory cap)
+    or took its worker down: the hashes, type and filesystem facts, read in
+    the calling process without parsing the bytes, and the problem."""
+
+    extractors: tuple[Extractor, ...]
+
+    def __call__(self, ref: FileRef) -> FileResult:
+        return extract_one(ref, self.extractors)
+
+    def salvage(self, ref: FileRef, problem: Problem) -> FileResult:
+        stat_only = tuple(ex for ex in self.extractors if not ex.needs_bytes)
+        res = extract_one(ref, stat_only)
+        return dataclasses.replace(res, problems=(*res.problems, problem))
+
+
 def extract_one(ref: FileRef, extractors: tuple[Extractor, ...] | None = None) -> FileResult:
     """Hash, sniff and run every applicable extractor over one ref. Never
     raises: whatever goes wrong is a `Problem` in the result."""
@@ -143,7 +196,7 @@ def extract_one(ref: FileRef, extractors: tuple[Extractor, ...] | None = None) -
     try:
         _extract_into(found, ref, registry() if extractors is None else extractors)
     except Exception as exc:  # belt and braces: the worker itself failed
-        found.problems.append(Problem("error", "pipeline", type(exc).__name__, str(exc)))
+        found.problems.append(_error("pipeline", exc))
     return FileResult(
         ref=ref,
         hashes=found.hashes,

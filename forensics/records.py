@@ -73,9 +73,32 @@ class ArchiveEntry:
     link_target: str | None = None
 
 
+# The closed list of problem kinds (DESIGN: "Problem kinds are a documented,
+# closed list"). A kind not here is a bug; the conformance tests hold to it.
+PROBLEM_KINDS: dict[str, str] = {
+    "corrupt": "the bytes are of the format but damaged; what could be parsed is kept",
+    "truncated": "the data ends early (an archive member cut off by the end of its archive)",
+    "limit_exceeded": "a safety limit stopped the reading (bytes, ratio, depth, members, "
+    "packets, pixels); the row and what was read before the limit are kept",
+    "timeout": "the file's extraction passed --file-timeout and was stopped from outside",
+    "memory_limit": "the file's extraction passed --file-memory and was stopped from outside",
+    "worker_crashed": "the worker process died on this file (a crash, the OOM killer, a kill)",
+    "unreadable": "the file or folder could not be opened or read (permissions, I/O error)",
+    "changed_during_read": "the file changed between listing and reading, or while hashed",
+    "corrupt_archive": "an archive stopped being readable; the members before are listed",
+    "corrupt_member": "one archive member could not be inflated (bad CRC, bad data)",
+    "encrypted": "an encrypted archive member: its bytes are not read",
+    "duplicate_name": "a second entry of the same name: it gets its own row, url `name;N`",
+    "suspicious_name": "a member name that could escape an extraction folder (never extracted)",
+    "undecodable_name": "a name not in UTF-8: %XX in the url, its raw bytes in the message",
+    "error": "a bug or an unexpected failure (ours or a library's): message has the traceback",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
-    """What went wrong on one file. A problem is a row, never a gap."""
+    """What went wrong on one file. A problem is a row, never a gap. `kind`
+    is one of `PROBLEM_KINDS`."""
 
     severity: Severity
     extractor: str

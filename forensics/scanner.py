@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import os
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from .case import Case, CaseWriter
-from .executors import get_executor
+from .errors import UsageError
+from .executors import FILE_MEMORY, FILE_TIMEOUT, get_executor
 from .extractors import registry
 from .extractors.base import ScanOptions
-from .pipeline import extract_one
+from .pipeline import Worker
 from .records import FileResult
 from .sources import Limits, iter_refs
 from .timeline import parse_zone
@@ -32,6 +33,8 @@ def scan(
     batch_size: int = 200,
     assume_tz: str | None = None,
     palette: str | None = None,
+    file_timeout: float | None = FILE_TIMEOUT,
+    file_memory: int | None = FILE_MEMORY,
 ) -> Case:
     """Scan `source` (a folder, a file or an archive) into the case folder.
 
@@ -43,30 +46,43 @@ def scan(
     Results are committed every `batch_size` files (or two seconds).
     `assume_tz` (an offset or IANA name) is the zone naive times are read
     in; it can be changed later with `Case.assume_tz` without rescanning.
+    `file_timeout` (seconds) and `file_memory` (bytes resident) bound each
+    file's extraction in the process executor (None: no bound); a file past
+    them keeps its row, hashes and filesystem facts, with a `timeout` or
+    `memory_limit` problem. Bad arguments raise `UsageError`.
     """
     root = Path(source).resolve()
     if not root.exists() and not root.is_symlink():
         raise FileNotFoundError(f"no such source: {source}")
     limits = limits or Limits()
     if assume_tz is not None:
-        parse_zone(assume_tz)  # refuse a bad zone before reading anything
+        try:
+            parse_zone(assume_tz)  # refuse a bad zone before reading anything
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
     case_dir = Path(case).resolve()
     if case_dir == root or root in case_dir.parents:
-        raise ValueError("the case folder must not be inside the evidence")
+        raise UsageError("the case folder must not be inside the evidence")
     params = {"ocr": ocr, "palette": palette, "limits": dataclasses.asdict(limits)}
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     writer = CaseWriter(case_dir, str(root), params, batch_size=batch_size)
-    done = set(writer.done)
-    refs = (ref for ref in iter_refs(root, limits) if ref.url not in done)
     options = ScanOptions(ocr=ocr, cache_dir=str(case_dir / "cache"), palette=palette)
     extractors = tuple(c for ex in registry() if (c := ex.configure(options)) is not None)
-    worker = functools.partial(extract_one, extractors=extractors)
-    runner = get_executor(executor, jobs, scheduler)
-    for result in runner.map(worker, refs):
-        writer.add(result)
-        if on_result is not None:
-            on_result(result)
-    writer.finish(((ex.name, ex.version) for ex in extractors), started)
+    versions = [(ex.name, ex.version) for ex in extractors]
+    writer.write_manifest(versions, started, None, finished=False)
+    done = set(writer.done)
+    walked: Counter[str] = Counter()
+    refs = (ref for ref in iter_refs(root, limits, walked) if ref.url not in done)
+    worker = Worker(extractors)
+    runner = get_executor(executor, jobs, scheduler, file_timeout, file_memory)
+    try:
+        for result in runner.map(worker, refs):
+            writer.add(result)
+            if on_result is not None:
+                on_result(result)
+    finally:
+        writer.flush()  # whatever was computed is kept, even when the scan fails
+    writer.finish(versions, started, dict(walked))
     case_view = Case(case_dir)
     if assume_tz is not None:
         case_view.assume_tz(assume_tz)

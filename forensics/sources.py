@@ -10,6 +10,7 @@ hence members come before their archive in the stream of refs.
 from __future__ import annotations
 
 import bz2
+import dataclasses
 import gzip
 import io
 import lzma
@@ -18,13 +19,17 @@ import posixpath
 import stat
 import struct
 import tarfile
+import traceback
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
+from .packages import document_parts
 from .records import ArchiveEntry, FileRef, Problem
+from .zipsalvage import MemberReader, local_members
 
 KiB, MiB, GiB = 1024, 1024**2, 1024**3
 _NOATIME = getattr(os, "O_NOATIME", 0)
@@ -46,12 +51,70 @@ def open_readonly(path: str, buffered: bool = True) -> BinaryIO:
     """Open evidence for reading without following a final link, and without
     bumping its access time where the OS allows (O_NOATIME needs ownership or
     CAP_FOWNER; otherwise a plain read-only open)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags | _NOATIME)
     except PermissionError:
         fd = os.open(path, flags)
+    # O_NONBLOCK: a file swapped for a FIFO after listing must not block the
+    # open; anything that is not a regular file any more is refused here.
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        mode = stat.filemode(st.st_mode)
+        raise NotRegularFile(f"{path}: not a regular file any more (mode {mode})")
+    if flags & getattr(os, "O_NONBLOCK", 0):
+        os.set_blocking(fd, True)
     return os.fdopen(fd, "rb", buffering=-1 if buffered else 0)
+
+
+class NotRegularFile(OSError):
+    """The path was a regular file when listed and is something else now."""
+
+
+def escape_name(name: str) -> tuple[str, bytes | None]:
+    """A name as it goes into a url, and its raw bytes when they had to be
+    escaped. A name whose bytes are not UTF-8 has its non-ASCII bytes as
+    `%XX`, and a name ending in `!` gets `%21`, so that `!/` only ever means
+    "inside this archive" (a folder `a.zip!` beside `a.zip`)."""
+    raw = None
+    if not _utf8(name):
+        # Every byte past ASCII is escaped, not only the invalid ones: a
+        # cp949 name can hold byte pairs that happen to be valid UTF-8.
+        raw = os.fsencode(name)
+        name = "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
+    if name.endswith("!"):
+        name = name[:-1] + "%21"
+    return name, raw
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_LEGACY = ("cp949", "gb18030", "big5", "shift_jis")
+
+
+def undecodable_problem(raw: bytes) -> Problem:
+    """A name whose bytes are not UTF-8: the raw bytes, and what they read as
+    in the legacy encodings of the region (often the writer's locale)."""
+    readings = []
+    for enc in _LEGACY:
+        try:
+            readings.append(f"{enc}: {raw.decode(enc)}")
+        except UnicodeDecodeError:
+            continue
+    guess = f"; reads as {'; '.join(readings)}" if readings else ""
+    return Problem(
+        "warning",
+        "sources",
+        "undecodable_name",
+        f"name bytes are not UTF-8: {raw.hex()} (escaped as %XX in the url){guess}",
+    )
 
 
 def archive_kind(head: bytes) -> str | None:
@@ -91,12 +154,17 @@ class _Walk:
     limits: Limits
     budget: _Budget
     flags: list[Problem] = field(default_factory=list)
+    urls: set[str] = field(default_factory=set)  # member urls given in this archive
 
     def flag(self, kind: str, message: str, severity: str = "warning") -> None:
         self.flags.append(Problem(severity, "sources", kind, message))  # type: ignore[arg-type]
 
 
-def iter_refs(source: str | os.PathLike[str], limits: Limits | None = None) -> Iterator[FileRef]:
+def iter_refs(
+    source: str | os.PathLike[str],
+    limits: Limits | None = None,
+    tally: Counter[str] | None = None,
+) -> Iterator[FileRef]:
     """Every file the source holds, loose or inside archives, in a stable order.
 
     A folder is walked recursively in sorted order, without following links;
@@ -108,26 +176,74 @@ def iter_refs(source: str | os.PathLike[str], limits: Limits | None = None) -> I
     root = os.fspath(source)
     st = os.lstat(root)
     if stat.S_ISDIR(st.st_mode):
-        yield from _walk_folder(root, "", limits, budget)
+        refs = _walk_folder(root, "", "", None, limits, budget)
     else:
-        yield from _local_entry(os.path.abspath(root), os.path.basename(root), st, limits, budget)
+        name, raw = escape_name(os.path.basename(root))
+        refs = _flagged(_local_entry(os.path.abspath(root), name, st, limits, budget), name, raw)
+    yield from unique_urls(refs, tally)
 
 
-def _walk_folder(root: str, rel: str, limits: Limits, budget: _Budget) -> Iterator[FileRef]:
+def unique_urls(refs: Iterable[FileRef], tally: Counter[str] | None = None) -> Iterator[FileRef]:
+    """The last guard of "one url, one file": a url already given in this
+    walk gets `;2`, `;3`... (the convention of tar and zip tools for
+    duplicates) and a `duplicate_name` problem. Archives already number
+    their duplicate members; this catches whatever else could collide.
+    `tally` counts the refs by kind, for the scan's reconciliation."""
+    seen: set[str] = set()
+    for ref in refs:
+        if ref.url in seen:
+            n = 2
+            while f"{ref.url};{n}" in seen:
+                n += 1
+            ref = dataclasses.replace(
+                ref, url=f"{ref.url};{n}", flags=(*ref.flags, _duplicate(ref.url, n))
+            )
+        seen.add(ref.url)
+        if tally is not None:
+            tally[ref.kind] += 1
+        yield ref
+
+
+def _duplicate(url: str, n: int) -> Problem:
+    return Problem(
+        "warning",
+        "sources",
+        "duplicate_name",
+        f"another entry of the same name came first: this is copy {n} of {url!r}",
+    )
+
+
+def _flagged(refs: Iterator[FileRef], url: str, raw: bytes | None) -> Iterator[FileRef]:
+    """The ref of `url` with an `undecodable_name` problem when its name had
+    to be escaped (`raw` is the path's bytes as found)."""
+    for ref in refs:
+        if raw is not None and ref.url == url:
+            ref = dataclasses.replace(ref, flags=(undecodable_problem(raw), *ref.flags))
+        yield ref
+
+
+def _walk_folder(
+    root: str, rel: str, rel_url: str, raw: bytes | None, limits: Limits, budget: _Budget
+) -> Iterator[FileRef]:
+    """`rel` is the folder's path below the root as the filesystem spells it,
+    `rel_url` as the case does; `raw` its bytes when some part was escaped."""
     here = os.path.join(root, rel) if rel else root
     try:
         with os.scandir(here) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
         yield FileRef(
-            url=rel or ".",
+            url=rel_url or ".",
             path=os.path.abspath(here),
             kind="directory",
             flags=(Problem("error", "sources", "unreadable_directory", str(exc)),),
         )
         return
     for entry in entries:
-        url = f"{rel}/{entry.name}" if rel else entry.name
+        name, raw_name = escape_name(entry.name)
+        url = f"{rel_url}/{name}" if rel_url else name
+        rel_fs = os.path.join(rel, entry.name) if rel else entry.name
+        raw_path = os.fsencode(rel_fs) if (raw is not None or raw_name is not None) else None
         try:
             st = entry.stat(follow_symlinks=False)
         except OSError as exc:
@@ -139,9 +255,10 @@ def _walk_folder(root: str, rel: str, limits: Limits, budget: _Budget) -> Iterat
             )
             continue
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk_folder(root, url, limits, budget)
+            yield from _walk_folder(root, rel_fs, url, raw_path, limits, budget)
         else:
-            yield from _local_entry(os.path.abspath(entry.path), url, st, limits, budget)
+            refs = _local_entry(os.path.abspath(entry.path), url, st, limits, budget)
+            yield from _flagged(refs, url, raw_path)
 
 
 def _local_entry(
@@ -203,16 +320,8 @@ def _walk_archive(
     ) as exc:
         walk.flag("corrupt_archive", f"{kind} archive stopped being readable: {exc}")
     except Exception as exc:  # a reader bug on hostile bytes must not stop the scan
-        walk.flag(
-            "archive_reader_crash", f"{kind} reader failed: {type(exc).__name__}: {exc}", "error"
-        )
-
-
-def _is_document(zf: zipfile.ZipFile) -> bool:
-    """Office Open XML, OpenDocument and EPUB files are zips, but they are
-    documents, not folders: their parts are not files of the dump."""
-    names = set(zf.namelist()[:50])
-    return "[Content_Types].xml" in names or "mimetype" in names
+        tb = "".join(traceback.format_exception(exc, limit=-6)).strip()
+        walk.flag("error", f"{kind} reader failed: {type(exc).__name__}: {exc}\n{tb}", "error")
 
 
 def _local_extra(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -235,15 +344,28 @@ def _local_extra(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _read_bounded(
-    stream: IO[bytes] | io.BufferedIOBase, declared_packed: int | None, name: str, walk: _Walk
+    stream: IO[bytes] | io.BufferedIOBase | io.RawIOBase,
+    declared_packed: int | None,
+    name: str,
+    walk: _Walk,
+    packed_read: Callable[[], int] | None = None,
+    already: int = 0,
 ) -> bytes | None:
-    """Read a member, stopping at the member, budget and ratio limits."""
-    limits, out, total = walk.limits, [], 0
+    """Read a member, stopping at the member, budget and ratio limits.
+
+    The ratio is bytes produced against bytes consumed: `packed_read()` says
+    how many compressed bytes the decompressor has taken so far (a zip's
+    central directory can lie about `compress_size`), else `declared_packed`
+    (the size of a compressed stream holding everything, `already` being
+    what it produced before this member: a tar.gz's earlier members)."""
+    limits, total = walk.limits, 0
+    out = bytearray()  # one buffer, not a list of chunks then a join: half the peak
     while True:
         chunk = stream.read(MiB)
         if not chunk:
             break
         total += len(chunk)
+        packed = packed_read() if packed_read is not None else declared_packed
         if total > limits.max_member_bytes:
             walk_problem = f"{name}: larger than {limits.max_member_bytes} bytes inflated"
             raise _Refused(walk_problem)
@@ -252,17 +374,19 @@ def _read_bounded(
                 f"{name}: the source's inflated-bytes budget is spent "
                 f"(--max-total-bytes {limits.max_total_bytes})"
             )
+        produced = already + total
         if (
-            declared_packed is not None
-            and total > limits.ratio_floor
-            and total > limits.max_ratio * max(declared_packed, 1)
+            packed is not None
+            and produced > limits.ratio_floor
+            and produced > limits.max_ratio * max(packed, 1)
         ):
             raise _Refused(
-                f"{name}: compression ratio above {limits.max_ratio:g} (a decompression bomb?)"
+                f"{name}: compression ratio above {limits.max_ratio:g} "
+                f"({produced} bytes from {packed}; a decompression bomb?)"
             )
-        out.append(chunk)
+        out += chunk
     walk.budget.left -= total
-    return b"".join(out)
+    return bytes(out)
 
 
 class _Refused(Exception):
@@ -280,7 +404,18 @@ def _member_refs(
     link: str | None = None,
 ) -> Iterator[FileRef]:
     """The ref of one member, after the members of it if it is an archive."""
-    url = f"{chain[-1]}!/{name}"
+    escaped, raw = escape_name(name)
+    escaped = escaped.replace("!/", "%21/")
+    url = f"{chain[-1]}!/{escaped}"
+    if url in walk.urls:  # tar appends, zips with two entries of one name
+        n = 2
+        while f"{url};{n}" in walk.urls:
+            n += 1
+        flags.append(_duplicate(url, n))
+        url = f"{url};{n}"
+    walk.urls.add(url)
+    if raw is not None:
+        flags.append(undecodable_problem(raw))
     if why := suspicious_name(name):
         flags.append(
             Problem(
@@ -309,11 +444,37 @@ def _member_refs(
     )
 
 
+def _consumed(member: Any, declared: int) -> Callable[[], int] | None:
+    """Compressed bytes a zip member's decompressor has really used so far.
+
+    zipfile reads what is left of the declared `compress_size` in big
+    chunks, so bytes read from the file overstate what was inflated when the
+    directory lies; the decompressor's `unconsumed_tail` (input not yet used)
+    and `unused_data` (input past the end of its stream) are taken off.
+    These are private fields of zipfile, hence the fallback to None (the
+    declared size) when they are not there."""
+    if not hasattr(member, "_compress_left"):
+        return None
+
+    def used() -> int:
+        read = declared - int(member._compress_left)
+        inflater = getattr(member, "_decompressor", None)
+        idle = len(getattr(inflater, "unconsumed_tail", b"") or b"")
+        idle += len(getattr(inflater, "unused_data", b"") or b"")
+        return max(read - idle, 0)
+
+    return used
+
+
 def _walk_zip(fh: IO[bytes], chain: tuple[str, ...], walk: _Walk) -> Iterator[FileRef]:
-    with zipfile.ZipFile(fh) as zf:
-        if _is_document(zf):
-            return
-        infos = zf.infolist()
+    try:
+        opened = zipfile.ZipFile(fh)
+    except zipfile.BadZipFile as exc:
+        yield from _walk_zip_headers(fh, chain, walk, exc)
+        return
+    with opened as zf:
+        parts = document_parts(zf) or set()  # a document's own parts are not files of the dump
+        infos = [info for info in zf.infolist() if info.filename not in parts]
         if len(infos) > walk.limits.max_members:
             walk.flag(
                 "limit_exceeded",
@@ -359,7 +520,13 @@ def _walk_zip(fh: IO[bytes], chain: tuple[str, ...], walk: _Walk) -> Iterator[Fi
                     )
                 else:
                     with zf.open(info) as member:
-                        data = _read_bounded(member, info.compress_size, info.filename, walk)
+                        data = _read_bounded(
+                            member,
+                            info.compress_size,
+                            info.filename,
+                            walk,
+                            packed_read=_consumed(member, info.compress_size),
+                        )
             except _Refused as exc:
                 flags.append(Problem("warning", "sources", "limit_exceeded", f"not read: {exc}"))
             except (
@@ -372,7 +539,8 @@ def _walk_zip(fh: IO[bytes], chain: tuple[str, ...], walk: _Walk) -> Iterator[Fi
                 lzma.LZMAError,
                 ValueError,
             ) as exc:
-                flags.append(Problem("error", "sources", "corrupt_member", f"not read: {exc}"))
+                why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                flags.append(Problem("error", "sources", "corrupt_member", f"not read: {why}"))
             if is_link:
                 target = (data or b"").decode("utf-8", "replace")
                 yield from _member_refs(
@@ -380,6 +548,68 @@ def _walk_zip(fh: IO[bytes], chain: tuple[str, ...], walk: _Walk) -> Iterator[Fi
                 )
             else:
                 yield from _member_refs(info.filename, data, entry, chain, flags, walk)
+
+
+def _walk_zip_headers(
+    fh: IO[bytes], chain: tuple[str, ...], walk: _Walk, why: Exception
+) -> Iterator[FileRef]:
+    """A zip without a readable central directory: its members from their
+    local headers (zipsalvage.py), each a row, the cut one `truncated`."""
+    count = 0
+    for member in local_members(fh, walk.limits.max_members):
+        count += 1
+        if member.name.endswith("/"):
+            continue
+        entry = ArchiveEntry(
+            format="zip",
+            name=member.name,
+            size=member.size,
+            compressed_size=member.compressed_size,
+            dos_time=member.dos_time,
+            local_extra=member.extra,
+            crc=member.crc,
+            compress_type=member.method,
+        )
+        flags: list[Problem] = []
+        data = None
+        if member.flag_bits & 0x1:
+            flags.append(Problem("warning", "sources", "encrypted", "encrypted member: not read"))
+        else:
+            try:
+                reader = MemberReader(fh, member)
+                data = _read_bounded(
+                    reader,
+                    member.compressed_size,
+                    member.name,
+                    walk,
+                    lambda: reader.consumed,  # noqa: B023
+                )
+                if reader.truncated:
+                    flags.append(
+                        Problem(
+                            "warning",
+                            "sources",
+                            "truncated",
+                            f"the archive ends inside this member: {len(data or b'')} of "
+                            f"{member.size} bytes read (the hashes are of those)",
+                        )
+                    )
+                elif member.flag_bits & 0x8 == 0 and reader.crc != member.crc:
+                    flags.append(
+                        Problem("error", "sources", "corrupt_member", "CRC does not match")
+                    )
+            except _Refused as exc:
+                flags.append(Problem("warning", "sources", "limit_exceeded", f"not read: {exc}"))
+            except (zlib.error, NotImplementedError) as exc:
+                flags.append(Problem("error", "sources", "corrupt_member", f"not read: {exc}"))
+        yield from _member_refs(member.name, data, entry, chain, flags, walk)
+    if count == 0:
+        raise why
+    walk.flag(
+        "corrupt_archive",
+        f"zip central directory unreadable ({why}): {count} members read from their local "
+        "headers (a truncated or carved zip?)",
+    )
 
 
 def _walk_tar(
@@ -439,14 +669,33 @@ def _walk_tar(
                 )
                 continue
             data = None
+            truncated: BaseException | None = None
             try:
                 if member.size > limits.max_member_bytes:
                     raise _Refused(f"{member.size} bytes: over --max-member-bytes")
                 extracted = tf.extractfile(member)
-                data = _read_bounded(extracted, None, member.name, walk) if extracted else b""
+                done = start_budget - walk.budget.left
+                data = (
+                    _read_bounded(extracted, packed, member.name, walk, already=done)
+                    if extracted
+                    else b""
+                )
             except _Refused as exc:
                 flags.append(Problem("warning", "sources", "limit_exceeded", f"not read: {exc}"))
+            except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
+                truncated = exc
+                flags.append(
+                    Problem(
+                        "warning",
+                        "sources",
+                        "truncated",
+                        f"the archive ends inside this member ({member.size} bytes declared): "
+                        f"{type(exc).__name__}: {exc or 'end of data'}",
+                    )
+                )
             yield from _member_refs(member.name, data, entry, chain, flags, walk)
+            if truncated is not None:
+                raise truncated
 
 
 def _decompressor(kind: str, fh: IO[bytes]) -> io.BufferedIOBase:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from forensics.errors import CorruptInput
-from forensics.extractors.base import Extractor, ExtractorDoc
+from forensics.extractors.base import Context, Extractor, ExtractorDoc
 from forensics.pipeline import extract_one
 from forensics.records import FileRef, Note, Record
 
@@ -47,7 +47,7 @@ class _Crashy(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return True
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         yield Note(text="partial", origin="cell")
         if stream.read(1) == b"C":
             raise CorruptInput("cut short")
@@ -57,11 +57,8 @@ class _Crashy(Extractor):
 def test_extractor_failures_are_problems_and_partial_data_is_kept() -> None:
     crash = extract_one(FileRef(url="x", path=None, payload=b"xyz"), (_Crashy(),))
     [problem] = crash.problems
-    assert (problem.severity, problem.extractor, problem.kind) == (
-        "error",
-        "crashy",
-        "ZeroDivisionError",
-    )
+    assert (problem.severity, problem.extractor, problem.kind) == ("error", "crashy", "error")
+    assert problem.message.startswith("ZeroDivisionError: bug") and "Traceback" in problem.message
     corrupt = extract_one(FileRef(url="x", path=None, payload=b"Cut"), (_Crashy(),))
     assert corrupt.notes[0].text == "partial"
     assert corrupt.problems[0].kind == "corrupt"

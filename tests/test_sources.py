@@ -99,9 +99,40 @@ def test_single_compressed_file(tmp_path: Path) -> None:
     assert refs[0].payload == b"hello" and refs[0].entry.stream_mtime == 1712000000  # type: ignore[union-attr]
 
 
+def _workbook(path: Path) -> Path:
+    """A workbook as openpyxl writes it (not as we would)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "작화 수정"
+    wb.save(path)
+    return path
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
 def test_office_files_are_documents_not_folders(tmp_path: Path) -> None:
-    (tmp_path / "log.xlsx").write_bytes(_zip({"[Content_Types].xml": b"<x/>", "xl/a.xml": b"<a/>"}))
+    _workbook(tmp_path / "log.xlsx")
     assert [r.url for r in iter_refs(tmp_path)] == ["log.xlsx"]
+
+
+def test_a_content_types_member_alone_does_not_hide_a_zip(tmp_path: Path) -> None:
+    fake = {"[Content_Types].xml": b"<x/>", "mimetype": b"text/plain", "cut_001.jpg": b"x"}
+    (tmp_path / "upload.zip").write_bytes(_zip(fake))
+    assert sorted(r.url for r in iter_refs(tmp_path)) == sorted(
+        ["upload.zip", *(f"upload.zip!/{n}" for n in fake)]
+    )
+
+
+def test_a_document_that_also_carries_files_lists_them(tmp_path: Path) -> None:
+    real = _workbook(tmp_path / "made.xlsx")
+    members = {**_members(real), "smuggled/notes.txt": b"hidden in a workbook\n"}
+    real.unlink()
+    (tmp_path / "log.xlsx").write_bytes(_zip(members))
+    assert [r.url for r in iter_refs(tmp_path)] == ["log.xlsx!/smuggled/notes.txt", "log.xlsx"]
 
 
 def test_traversal_names_are_flagged_and_never_written(tmp_path: Path) -> None:
@@ -171,9 +202,39 @@ def test_corrupt_archive_is_a_flag_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "cut.zip").write_bytes(good[: len(good) // 2])
     (tmp_path / "junk.tar.gz").write_bytes(b"\x1f\x8b" + os.urandom(200))
     refs = {r.url: r for r in iter_refs(tmp_path)}
-    assert set(refs) == {"cut.zip", "junk.tar.gz"}
+    # The cut zip lost its central directory, not its member: read from its local header.
+    assert set(refs) == {"cut.zip", "cut.zip!/a.txt", "junk.tar.gz"}
+    assert refs["cut.zip!/a.txt"].payload == b"hello" * 100
     assert refs["cut.zip"].flags[0].kind == "corrupt_archive"
+    assert "1 members read from their local headers" in refs["cut.zip"].flags[0].message
     assert refs["junk.tar.gz"].flags[0].kind == "corrupt_archive"
+
+
+def test_a_zip_cut_inside_a_member_gives_that_member_a_truncated_row(tmp_path: Path) -> None:
+    data = os.urandom(50_000)
+    whole = _zip({"first.txt": b"complete\n", "cut.bin": data})
+    (tmp_path / "upload.zip").write_bytes(whole[: len(whole) // 2])
+    refs = {r.url: r for r in iter_refs(tmp_path)}
+    assert refs["upload.zip!/first.txt"].payload == b"complete\n"
+    cut = refs["upload.zip!/cut.bin"]
+    assert [p.kind for p in cut.flags] == ["truncated"]
+    assert cut.payload and data.startswith(cut.payload) and len(cut.payload) < len(data)
+
+
+def test_a_zip_member_bomb_is_measured_by_bytes_inflated(tmp_path: Path) -> None:
+    """A central directory that claims a modest ratio cannot hide a bomb:
+    the ratio is the bytes inflated against the compressed bytes read."""
+    filler = os.urandom(2**20)  # bytes after the bomb for the lie to cover
+    bomb = bytearray(_zip({"zeros.bin": bytes(32 * 2**20), "filler.bin": filler}, level=9))
+    cd = bomb.index(b"PK\x01\x02")  # the bomb's central directory entry
+    compressed = int.from_bytes(bomb[cd + 20 : cd + 24], "little")
+    lie = compressed + 2**20 - 4096  # declared ratio about 31: under the 250 limit
+    bomb[cd + 20 : cd + 24] = lie.to_bytes(4, "little")
+    (tmp_path / "bomb.zip").write_bytes(bytes(bomb))
+    refs = {r.url: r for r in iter_refs(tmp_path)}
+    member = refs["bomb.zip!/zeros.bin"]
+    assert member.payload is None
+    assert [p.kind for p in member.flags] == ["limit_exceeded"], member.flags
 
 
 def test_symlinks_are_recorded_not_followed(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, ClassVar
 
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record
-from .base import Extractor, ExtractorDoc, ScanOptions
+from .base import Context, Extractor, ExtractorDoc, ScanOptions
 
 IMAGE_MIMES = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif")
 CACHE_VERSION = 4  # raised whenever the reader reads differently: old entries are read again
@@ -73,14 +73,15 @@ class AnnotationsExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return mime in IMAGE_MIMES
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         from PIL import Image
 
         from ..annotations import analyse, load_palette
 
         stream.seek(0)
         data = stream.read()
-        key = hashlib.sha256(data).hexdigest()
+        # The worker hashed these bytes already; a direct call has no hashes.
+        key = ctx.hashes.sha256 if ctx.hashes else hashlib.sha256(data).hexdigest()
         cached = self._cached(key)
         if cached is not None:
             record, notes = cached

@@ -23,7 +23,7 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import NotMyFormat
 from ..records import ArchiveEntry, FileRef, Note, Record, TimeField
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 
 _NTFS_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
 
@@ -206,7 +206,7 @@ class ArchiveEntryExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return ref.entry is not None
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         entry = ref.entry
         if entry is None:
             raise NotMyFormat("not an archive member")

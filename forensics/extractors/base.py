@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO, ClassVar
 
-from ..records import FileRef, Note, Record
+from ..records import PROBLEM_KINDS, FileRef, Hashes, Note, Problem, Record
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,36 @@ class ScanOptions:
     palette: str | None = None
 
 
+@dataclass
+class Context:
+    """What the worker already knows about the file when an extractor runs:
+    the sniffed type, the first bytes, the hashes and the size read (so that
+    extractors neither re-sniff nor re-hash), and `warn()`, which records a
+    problem while the extractor goes on yielding what it can parse."""
+
+    mime: str = ""
+    head: bytes = b""
+    hashes: Hashes | None = None
+    size: int | None = None
+    extractor: str = ""  # set by the worker before each extractor runs
+    problems: list[Problem] = field(default_factory=list)
+
+    def warn(self, kind: str, message: str) -> None:
+        if kind not in PROBLEM_KINDS:
+            raise ValueError(f"undocumented problem kind {kind!r} (records.PROBLEM_KINDS)")
+        self.problems.append(Problem("warning", self.extractor, kind, message))
+
+
 class Extractor:
     """Subclasses set `name`, `version`, `doc` and the record kinds they yield.
 
     `applies` must be cheap (the sniffed type and the first bytes only).
     `extract` yields records and notes; it raises `NotMyFormat` when the bytes
-    are not its format, and may raise `CorruptInput` after yielding what it
-    could read. The stream is positioned at 0 and must not be closed.
+    are not its format, and may raise `CorruptInput` or `LimitExceeded` after
+    yielding what it could read, or call `ctx.warn()` and go on. It catches
+    only the documented errors of the libraries it calls: anything else is
+    recorded as an `error` problem with its traceback. The stream is
+    positioned at 0 and must not be closed.
     """
 
     name: ClassVar[str]
@@ -54,5 +77,5 @@ class Extractor:
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         raise NotImplementedError
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         raise NotImplementedError

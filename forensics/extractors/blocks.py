@@ -150,8 +150,14 @@ def gif_application_blocks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
         app = data[pos + 3 : pos + 14]
         body_start = pos + 14
         if app == b"XMP DataXMP":
-            end = data.find(b"\x00", data.find(b"</x:xmpmeta>", body_start))
-            yield app, data[body_start : end if end > 0 else len(data)]
+            # The packet ends at its closing tag; a packet without one ends
+            # where the next extension starts, never at the end of the file
+            # (repeated unterminated packets would each take the rest of it).
+            nxt = data.find(b"\x21\xff\x0b", body_start)
+            stop = min(len(data) if nxt < 0 else nxt, body_start + MAX_BLOCK)
+            close = data.find(b"</x:xmpmeta>", body_start, stop)
+            end = close + len(b"</x:xmpmeta>") if close >= 0 else stop
+            yield app, data[body_start:end]
         else:
             chunks, p = [], body_start
             while p < len(data) and data[p] != 0:

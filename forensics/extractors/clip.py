@@ -21,7 +21,7 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 from .dates import parse_iso8601
 from .psd import _CJK
 
@@ -109,7 +109,7 @@ class ClipExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return head.startswith(b"CSFCHUNK")
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         names, db = [], None
         for name, start, size in list(chunks(stream)):
             names.append(name)

@@ -22,9 +22,10 @@ import exifread
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 from .blocks import EXIF_JPEG_ID, jpeg_segments, png_chunks, psd_resources
 from .dates import parse_exif_datetime
+from .liberrors import EXIFREAD_ERRORS, PILLOW_ERRORS
 
 logging.getLogger("exifread").setLevel(logging.CRITICAL)
 logging.getLogger("PIL").setLevel(logging.CRITICAL)  # what it logs about bad bytes: problems
@@ -302,7 +303,7 @@ class ExifExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return mime in EXIF_MIMES
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         mime = _mime_of(stream)
         found = False
         for where, block in list(exif_blocks(ref, mime, stream)):
@@ -312,12 +313,12 @@ class ExifExtractor(Extractor):
                 else:
                     stream.seek(0)
                     tags = read_tiff_exif(stream)
-            except Exception:  # exifread fails on some real files: Pillow's turn
+            except EXIFREAD_ERRORS:  # exifread fails on some real files: Pillow's turn
                 tags = {}
             if not tags:
                 try:
                     tags = read_with_pillow(io.BytesIO(block) if block else stream)
-                except Exception as exc:
+                except PILLOW_ERRORS as exc:
                     if block is not None:
                         raise CorruptInput(f"EXIF block in {where} unreadable: {exc}") from exc
                     tags = {}
@@ -343,12 +344,16 @@ def _later_tiff_pages(stream: BinaryIO, limit: int = 64) -> Iterator[tuple[int, 
     stream.seek(0)
     try:
         with Image.open(stream) as img:
-            for page in range(2, min(getattr(img, "n_frames", 1), limit)):
+            # Seek page by page: asking n_frames first walks every IFD of the
+            # chain (quadratic in Pillow on a TIFF of 200,000 chained IFDs).
+            for page in range(2, limit):
                 img.seek(page)
                 value = parse_exif_datetime(img.getexif().get(306))
                 if value is not None:
                     yield page, value
-    except Exception:  # a damaged later page ends the walk, not the file
+    except EOFError:  # past the last page
+        return
+    except PILLOW_ERRORS:  # a damaged later page ends the walk, not the file
         return
 
 

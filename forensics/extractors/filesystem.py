@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, ClassVar
 
 from ..records import FileRef, Note, Record, TimeField
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class FilesystemExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return ref.path is not None and not ref.container
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         assert ref.path is not None
         st = os.lstat(ref.path)
         yield FilesystemRecord(

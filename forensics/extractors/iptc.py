@@ -18,7 +18,7 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 from .blocks import (
     PHOTOSHOP_JPEG_ID,
     jpeg_segments,
@@ -191,7 +191,7 @@ class IptcExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return head.startswith((b"\xff\xd8", b"8BPS", b"II*\x00", b"MM\x00*"))
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
         head = stream.read(8)
         found = False

@@ -18,13 +18,15 @@ from typing import Any, BinaryIO, ClassVar
 
 from defusedxml import ElementTree as SafeET
 
-from ..errors import CorruptInput, NotMyFormat
+from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 from .dates import parse_iso8601
 
 MAX_CELL_NOTES = 5_000
 MAX_PART = 16 * 1024 * 1024
+MAX_SHEET_PART = 64 * 1024 * 1024  # one worksheet part
+MAX_SHEET_BYTES = 128 * 1024 * 1024  # worksheet XML read from one workbook, all parts together
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _DCT = "{http://purl.org/dc/terms/}"
@@ -53,13 +55,13 @@ class OfficeRecord(Record):
     sheets: tuple[str, ...] = ()
 
 
-def _read_part(zf: zipfile.ZipFile, name: str) -> bytes | None:
+def _read_part(zf: zipfile.ZipFile, name: str, limit: int = MAX_PART) -> bytes | None:
     try:
         info = zf.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > MAX_PART:
-        raise CorruptInput(f"{name} is {info.file_size} bytes: too large for a properties part")
+    if info.file_size > limit:
+        raise LimitExceeded(f"{name} is {info.file_size} bytes, past the {limit} read from a part")
     return zf.read(info)
 
 
@@ -85,7 +87,7 @@ class OfficeExtractor(Extractor):
             "openxmlformats" in mime or ref.extension in ("xlsx", "xlsm", "docx", "pptx")
         )
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
         try:
             zf = zipfile.ZipFile(stream)
@@ -114,7 +116,9 @@ class OfficeExtractor(Extractor):
             sheets: list[str] = []
             notes: list[Note] = []
             if kind == "xlsx":
-                sheets, notes = _cells(zf)
+                sheets, notes, skipped = _cells(zf)
+                if skipped:
+                    ctx.warn("limit_exceeded", "worksheets not read: " + "; ".join(skipped))
         yield OfficeRecord(
             extractor=self.name,
             source="docProps",
@@ -143,7 +147,7 @@ def _string_item(si: Any) -> str:
     return "".join(t.text or "" for t in si.iter(f"{_S}t"))
 
 
-def _cells(zf: zipfile.ZipFile) -> tuple[list[str], list[Note]]:
+def _cells(zf: zipfile.ZipFile) -> tuple[list[str], list[Note], list[str]]:
     """Sheet names and text cells, read from the SpreadsheetML parts.
 
     openpyxl took 17 ms per small workbook, most of the scan's time on a dump
@@ -160,14 +164,28 @@ def _cells(zf: zipfile.ZipFile) -> tuple[list[str], list[Note]]:
         targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG}Relationship")}
         notes: list[Note] = []
         names: list[str] = []
+        read: set[str] = set()
+        skipped: list[str] = []
+        budget = MAX_SHEET_BYTES
         for sheet in workbook.iter(f"{_S}sheet"):
             name = sheet.get("name", "")
             names.append(name)
             target = targets.get(sheet.get(f"{_R}id"), "")
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            xml = _read_part(zf, part)
+            # A part is read once however many sheets name it (1,000 sheets
+            # pointing at one 15 MB part took 45 minutes), and the parts read
+            # stop at a total: the sheet names are all kept.
+            if part in read or len(notes) >= MAX_CELL_NOTES or budget <= 0:
+                continue
+            read.add(part)
+            try:
+                xml = _read_part(zf, part, min(budget, MAX_SHEET_PART))
+            except LimitExceeded as exc:
+                skipped.append(str(exc))
+                continue
             if xml is None:
                 continue
+            budget -= len(xml)
             for cell in SafeET.fromstring(xml).iter(f"{_S}c"):
                 kind = cell.get("t")
                 if kind == "s":
@@ -185,6 +203,6 @@ def _cells(zf: zipfile.ZipFile) -> tuple[list[str], list[Note]]:
                     notes.append(
                         Note(text=text.strip(), origin="cell", source=f"{name}!{cell.get('r', '')}")
                     )
-        return names, notes
+        return names, notes, skipped
     except (SafeET.ParseError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise CorruptInput(f"worksheet unreadable: {exc}") from exc

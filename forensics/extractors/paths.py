@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
 from ..records import FileRef, Note, Record
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 
 _CJK_RUN = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
@@ -38,7 +38,7 @@ class PathWordsExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return bool(_CJK_RUN.search(ref.url))
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         words: list[str] = []
         for part in re.split(r"!/|/", ref.url):
             for word in _CJK_RUN.findall(part):

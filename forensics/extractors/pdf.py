@@ -13,8 +13,9 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 from .dates import parse_pdf_date
+from .liberrors import pypdf_errors
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 SCAN_BYTES = 64 * 1024 * 1024
@@ -57,7 +58,7 @@ class PdfExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return head[:1024].lstrip().startswith(b"%PDF") or mime == "application/pdf"
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         from pypdf import PdfReader
 
         stream.seek(0)
@@ -74,7 +75,7 @@ class PdfExtractor(Extractor):
             info = {str(k): str(v) for k, v in (raw.get_object() if raw else {}).items()}
             pages = None if encrypted else len(reader.pages)
             version = reader.pdf_header.lstrip("%PDF-") or None
-        except Exception as exc:
+        except pypdf_errors() as exc:
             raise CorruptInput(f"pypdf could not read it: {type(exc).__name__}: {exc}") from exc
         yield PdfRecord(
             extractor=self.name,

@@ -11,7 +11,7 @@ from typing import BinaryIO, ClassVar
 from ..errors import CorruptInput, LimitExceeded
 from ..records import FileRef, Note, Record
 from .annotations import IMAGE_MIMES as OCR_MIMES
-from .base import Extractor, ExtractorDoc, ScanOptions
+from .base import Context, Extractor, ExtractorDoc, ScanOptions
 
 # Pixel formats Pillow decodes: the annotations extractor's, and PSD composites.
 IMAGE_MIMES = (*OCR_MIMES, "image/vnd.adobe.photoshop")
@@ -48,7 +48,7 @@ class PerceptualHashExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return mime in IMAGE_MIMES
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         import imagehash
         from PIL import Image
 

@@ -12,18 +12,21 @@ from __future__ import annotations
 import binascii
 import datetime as dt
 import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
-from .base import Extractor, ExtractorDoc
-from .blocks import inflate, png_chunks
+from .base import Context, Extractor, ExtractorDoc
+from .blocks import MAX_BLOCK, inflate, png_chunks
 from .dates import parse_exif_datetime, parse_iso8601
 from .exif import ExifRecord, read_tiff_exif, record_from_tags
+from .liberrors import EXIFREAD_ERRORS
 
 TEXT_LIMIT = 4096  # characters kept of one text value in the record
+MAX_TEXT_BYTES = 64 * 2**20  # text inflated from one file's chunks, all together
 
 
 @dataclass(frozen=True)
@@ -62,18 +65,21 @@ class PngTextRecord(Record):
         return TimeField(f"PNG {self.chunk} {self.keyword}")
 
 
-def _decode_text(ctype: bytes, data: bytes) -> tuple[str, str, str | None, str | None]:
-    """(keyword, text, language, translated keyword) of a text chunk."""
+def _decode_text(
+    ctype: bytes, data: bytes, limit: int = MAX_BLOCK
+) -> tuple[str, str, str | None, str | None]:
+    """(keyword, text, language, translated keyword) of a text chunk, its
+    compressed text inflated to at most `limit` bytes."""
     key, _, rest = data.partition(b"\x00")
     keyword = key.decode("latin-1")
     if ctype == b"tEXt":
         return keyword, rest.decode("latin-1"), None, None
     if ctype == b"zTXt":
-        return keyword, inflate(rest[1:]).decode("latin-1"), None, None
+        return keyword, inflate(rest[1:], limit).decode("latin-1"), None, None
     compressed = rest[:1] == b"\x01"
     lang, _, rest = rest[2:].partition(b"\x00")
     tkey, _, text = rest.partition(b"\x00")
-    raw = inflate(text) if compressed else text
+    raw = inflate(text, limit) if compressed else text
     return (
         keyword,
         raw.decode("utf-8", "replace"),
@@ -114,7 +120,7 @@ class PngExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return head.startswith(b"\x89PNG\r\n\x1a\n")
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
         if stream.read(8) != b"\x89PNG\r\n\x1a\n":
             raise NotMyFormat("not a PNG")
@@ -123,6 +129,7 @@ class PngExtractor(Extractor):
         modified: TimeValue | None = None
         names: list[str] = []
         after = 0
+        budget = MAX_TEXT_BYTES
         for ctype, data in png_chunks(stream, want):
             names.append(ctype.decode("latin-1"))
             if ctype == b"IHDR" and len(data) >= 13:
@@ -130,7 +137,22 @@ class PngExtractor(Extractor):
             elif ctype == b"tIME" and len(data) >= 7:
                 modified = _time_chunk(data)
             elif ctype in (b"tEXt", b"zTXt", b"iTXt"):
-                yield from self._text(ctype, data)
+                if data.startswith(b"XML:com.adobe.xmp\x00"):
+                    continue  # the xmp extractor's: not inflated twice
+                if budget <= 0:
+                    continue
+                try:
+                    decoded = _decode_text(ctype, data, budget)
+                except zlib.error as exc:  # a broken zlib stream in one chunk: the others are read
+                    ctx.warn("corrupt", f"{ctype.decode()} chunk unreadable: {exc}")
+                    continue
+                budget -= len(decoded[1])
+                yield from self._text(ctype, *decoded, ctx)
+                if budget <= 0:
+                    ctx.warn(
+                        "limit_exceeded",
+                        f"text chunks past {MAX_TEXT_BYTES} characters in all: the rest not read",
+                    )
             elif ctype == b"<after-IEND>":
                 after = len(data)
         yield PngRecord(
@@ -150,20 +172,23 @@ class PngExtractor(Extractor):
         if after:
             raise CorruptInput(f"{after} bytes after IEND (appended data)")
 
-    def _text(self, ctype: bytes, data: bytes) -> Iterator[Record]:
-        try:
-            keyword, text, lang, tkey = _decode_text(ctype, data)
-        except Exception as exc:  # a broken zlib stream in one chunk
-            raise CorruptInput(f"{ctype.decode()} chunk unreadable: {exc}") from exc
-        if keyword == "XML:com.adobe.xmp":
-            return  # the xmp extractor's
+    def _text(
+        self,
+        ctype: bytes,
+        keyword: str,
+        text: str,
+        lang: str | None,
+        tkey: str | None,
+        ctx: Context,
+    ) -> Iterator[Record]:
         if keyword.startswith("Raw profile type exif") or keyword == "Raw profile type APP1":
             try:
                 profile = _raw_profile(text)
                 start = profile.find(b"Exif\x00\x00")
                 tiff = profile[start + 6 :] if start >= 0 else profile
                 tags = read_tiff_exif(tiff)
-            except Exception:
+            except EXIFREAD_ERRORS as exc:  # binascii.Error is a ValueError
+                ctx.warn("corrupt", f"PNG {keyword}: raw EXIF profile unreadable: {exc}")
                 tags = {}
             if tags:
                 yield record_from_tags(tags, f"PNG {keyword}", self.name)

@@ -18,7 +18,8 @@ from typing import Any, BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
+from .liberrors import PSD_TOOLS_ERRORS
 
 logging.getLogger("psd_tools").setLevel(logging.CRITICAL)
 
@@ -116,7 +117,7 @@ class PsdExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return head.startswith(b"8BPS")
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         from psd_tools import PSDImage
 
         stream.seek(0)
@@ -125,7 +126,7 @@ class PsdExtractor(Extractor):
         stream.seek(0)
         try:
             psd = PSDImage.open(stream)
-        except Exception as exc:
+        except PSD_TOOLS_ERRORS as exc:
             raise CorruptInput(f"psd-tools could not read it: {type(exc).__name__}: {exc}") from exc
         names: list[str] = []
         texts = 0
@@ -188,7 +189,7 @@ def _text(layer: Any) -> str | None:
         return None
     try:
         text = layer.text
-    except Exception:
+    except PSD_TOOLS_ERRORS:  # a damaged 'Txt ' descriptor: the layer stays, without text
         return None
     return str(text).replace("\r", "\n").strip() or None
 
@@ -196,5 +197,5 @@ def _text(layer: Any) -> str | None:
 def _safe(fn: Any, *args: Any) -> Any:
     try:
         return fn(*args)
-    except Exception:
+    except PSD_TOOLS_ERRORS:  # one unreadable property of a layer does not lose the layer
         return None

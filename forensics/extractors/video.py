@@ -18,7 +18,7 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 
 EPOCH_1904 = dt.datetime(1904, 1, 1, tzinfo=dt.UTC)
 _CONTAINERS = {b"moov", b"trak", b"mdia"}
@@ -139,7 +139,7 @@ class VideoExtractor(Extractor):
             and mime.startswith(("video/", "audio/", "application/octet"))
         )
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         end = stream.seek(0, 2)
         brand: str | None = None
         found = False

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
+from pypdf.errors import PyPdfError
 
-from ..errors import CorruptInput, NotMyFormat
+from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 from .blocks import (
     XMP_EXT_JPEG_ID,
     XMP_JPEG_ID,
@@ -64,6 +67,21 @@ _DATE_VALUE = re.compile(r"^\s*\d{4}[-:]\d{2}[-:]\d{2}")
 _PACKET = re.compile(rb"<x(?:ap)?:x[am]pmeta[\s>].*?</x(?:ap)?:x[am]pmeta>", re.S)
 _RDF_ONLY = re.compile(rb"<rdf:RDF[\s>].*?</rdf:RDF>", re.S)
 SCAN_BYTES = 32 * 1024 * 1024
+MAX_PACKET_BYTES = 64 * 1024 * 1024  # XMP read from one file, all packets together
+# What finding packets may raise on damaged carriers: our block walkers stop
+# quietly, so these come from struct unpacking, zlib and pypdf's documented
+# errors (plus the KeyError/IndexError/RecursionError it gives on broken
+# object trees).
+CARRIER_ERRORS: tuple[type[BaseException], ...] = (
+    PyPdfError,
+    struct.error,
+    zlib.error,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    RecursionError,
+)
 UNKNOWN_SCAN_BYTES = 256 * 1024  # bytes of no known carrier: only their start is searched
 # Types that may carry XMP (archives and office files do not, at top level).
 _CARRIERS = (
@@ -177,7 +195,7 @@ def parse_packet(
         root = SafeET.fromstring(packet)
     except SafeET.ParseError as exc:
         raise CorruptInput(f"XMP is not well-formed XML: {exc}") from exc
-    except Exception as exc:  # defusedxml refuses entities and external references
+    except ValueError as exc:  # defusedxml's refusals of entities and external references
         raise CorruptInput(f"XMP refused: {type(exc).__name__}: {exc}") from exc
     simple: dict[str, str] = {}
     arrays: dict[str, list[str]] = {}
@@ -363,16 +381,28 @@ class XmpExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return mime.startswith(_CARRIERS) or b"x:xmpmeta" in head or b"<rdf:RDF" in head
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
         head = stream.read(16)
         any_found = False
         problems = []
-        try:
-            packets = list(find_packets(stream, head))
-        except Exception as exc:  # a carrier too broken to find its packets in
-            raise CorruptInput(f"could not look for XMP: {type(exc).__name__}: {exc}") from exc
-        for where, packet in packets:
+        budget = MAX_PACKET_BYTES
+        packets = find_packets(stream, head)  # lazily: one packet held at a time
+        while True:
+            try:
+                found = next(packets, None)
+            except CARRIER_ERRORS as exc:  # a carrier too broken to find (more) packets in
+                problems.append(f"could not look for XMP: {type(exc).__name__}: {exc}")
+                break
+            if found is None:
+                break
+            where, packet = found
+            budget -= len(packet)
+            if budget < 0:
+                raise LimitExceeded(
+                    f"XMP packets past {MAX_PACKET_BYTES} bytes in all: the rest not read"
+                    + (f" (also: {'; '.join(problems)})" if problems else "")
+                )
             try:
                 records = records_from_packet(packet.strip(b"\x00 \r\n\t"), where, self.name)
             except CorruptInput as exc:

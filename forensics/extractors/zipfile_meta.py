@@ -15,7 +15,7 @@ from typing import BinaryIO, ClassVar
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField
 from .archive import _dos_time
-from .base import Extractor, ExtractorDoc
+from .base import Context, Extractor, ExtractorDoc
 
 _SYSTEMS = {0: "MS-DOS/Windows", 3: "Unix", 7: "Macintosh", 10: "Windows NTFS", 19: "OS X"}
 
@@ -54,7 +54,7 @@ class ZipExtractor(Extractor):
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
 
-    def extract(self, ref: FileRef, stream: BinaryIO) -> Iterator[Record | Note]:
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
         try:
             with zipfile.ZipFile(stream) as zf:

@@ -14,6 +14,7 @@ from forensics.extractors.archive import (
     parse_extended_timestamp,
     parse_ntfs,
 )
+from forensics.extractors.base import Context
 from forensics.sources import iter_refs
 from forensics.timeline import events_for
 
@@ -53,7 +54,7 @@ def test_zip_member_record_and_events(tmp_path: Path) -> None:
         zf.writestr(info, b"x")
     (tmp_path / "a.zip").write_bytes(buf.getvalue())
     member = next(iter(iter_refs(tmp_path)))
-    [record] = ArchiveEntryExtractor().extract(member, io.BytesIO())
+    [record] = ArchiveEntryExtractor().extract(member, io.BytesIO(), Context())
     assert isinstance(record, ArchiveEntryRecord)
     assert record.dos_time == dt.datetime(2024, 4, 3, 10, 2, 2)  # noqa: DTZ001
     assert record.ext_mtime == WHEN and (record.uid, record.gid) == (1000, 100)
@@ -68,7 +69,7 @@ def test_sample_upload_zip_members_carry_utc_times() -> None:
     refs = [r for r in iter_refs(SAMPLES / "dump" / "uploads" / "2024-04-01.zip") if r.entry]
     assert refs
     for ref in refs:
-        [record] = ArchiveEntryExtractor().extract(ref, io.BytesIO())
+        [record] = ArchiveEntryExtractor().extract(ref, io.BytesIO(), Context())
         assert isinstance(record, ArchiveEntryRecord)
         assert record.ext_mtime is not None and record.dos_time is not None
         # DOS time is the artists' wall clock (UTC+9) of the same instant, to

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from forensics.extractors.base import Context
 from forensics.extractors.paths import PathWordsExtractor
 from forensics.pipeline import extract_one
 from forensics.records import FileRef, Note
@@ -11,7 +12,7 @@ from forensics.records import FileRef, Note
 
 def test_cjk_words_in_paths() -> None:
     ref = FileRef(url="uploads/原画_0401.zip!/수정/作監チェック/A_0001.jpg", path=None, payload=b"")
-    items = list(PathWordsExtractor().extract(ref, io.BytesIO()))
+    items = list(PathWordsExtractor().extract(ref, io.BytesIO(), Context()))
     assert [n.text for n in items if isinstance(n, Note)] == ["原画", "수정", "作監チェック"]
     result = extract_one(ref, (PathWordsExtractor(),))
     assert [(n.text, n.lang) for n in result.notes] == [

@@ -9,6 +9,7 @@ import zlib
 import pytest
 
 from forensics.errors import CorruptInput
+from forensics.extractors.base import Context
 from forensics.extractors.png import PngExtractor, PngRecord, PngTextRecord
 from forensics.timeline import events_for
 
@@ -45,7 +46,7 @@ def test_after_iend_is_flagged_and_kept() -> None:
     data = sample_bytes(url) + b"hidden payload"
     items = []
     with pytest.raises(CorruptInput, match="after IEND"):
-        for item in EX.extract(None, __import__("io").BytesIO(data)):  # type: ignore[arg-type]
+        for item in EX.extract(None, __import__("io").BytesIO(data), Context()):  # type: ignore[arg-type]
             items.append(item)
     [png] = [r for r in items if isinstance(r, PngRecord)]
     assert png.bytes_after_iend == len(b"hidden payload")

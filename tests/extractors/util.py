@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from forensics.extractors.base import Extractor
+from forensics.extractors.base import Context, Extractor
 from forensics.records import FileRef, Note, Record
 from forensics.sources import iter_refs
 
@@ -35,7 +35,7 @@ def sample_bytes(url: str) -> bytes:
 
 def extract(ex: Extractor, data: bytes, name: str = "x") -> list[Record | Note]:
     ref = FileRef(url=name, path=None, payload=data)
-    return list(ex.extract(ref, io.BytesIO(data)))
+    return list(ex.extract(ref, io.BytesIO(data), Context()))
 
 
 def samples_with(key: str) -> list[str]:

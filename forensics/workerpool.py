@@ -1,0 +1,332 @@
+"""Worker processes supervised from outside: a deadline and a memory cap per
+file, and a file that kills its worker costs that file its extraction, never
+the scan.
+
+Why not `concurrent.futures.ProcessPoolExecutor`: one worker killed (the OOM
+killer, a segfaulting decoder, `kill -9`) breaks the whole pool, a hung
+worker cannot be stopped, and memory cannot be watched per file. Here each
+worker is a `python -P -m forensics.workerproc` child in its own process
+group, handed one ref at a time over a pipe. The supervisor watches each busy
+worker's wall time and the resident memory of its process tree (the worker
+and any Tesseract it started), kills the group when a limit is passed or
+notices when it died, and salvages the file in this process (hashes, type,
+filesystem facts: everything that does not parse the bytes) with a
+`timeout`, `memory_limit` or `worker_crashed` problem. A fresh worker takes
+its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .records import FileRef, FileResult, Problem
+from .workerproc import HEADER, frame
+
+POLL_SECONDS = 0.05
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class WorkerStartError(RuntimeError):
+    """A worker process could not start (the scan itself fails: exit 3)."""
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc);
+    0 when it cannot be read."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * _PAGE
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", "rb") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+Salvage = Callable[[FileRef, Problem], FileResult]
+
+
+@dataclass
+class _Proc:
+    popen: subprocess.Popen[bytes]
+    stderr: IO[bytes]
+    buffer: bytearray = field(default_factory=bytearray)
+    ready: bool = False
+    job: tuple[int, FileRef, float] | None = None  # id, ref, monotonic start
+    peak: int = 0
+
+    @property
+    def fd(self) -> int:
+        assert self.popen.stdout is not None
+        return self.popen.stdout.fileno()
+
+    def stderr_tail(self, limit: int = 2000) -> str:
+        try:
+            self.stderr.seek(0, os.SEEK_END)
+            size = self.stderr.tell()
+            self.stderr.seek(max(0, size - limit))
+            return self.stderr.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-P", "-m", "forensics.workerproc", str(os.getpid())]
+
+
+def _package_dir() -> str:
+    import forensics
+
+    return os.path.dirname(os.path.abspath(forensics.__file__))
+
+
+class WorkerPool:
+    """`jobs` supervised worker processes running `fn` (picklable) on refs.
+
+    `timeout` is wall seconds per file, `memory` resident bytes of a
+    worker's process tree while it works on one file; None turns a limit
+    off. `salvage(ref, problem)` builds the result of a file whose worker
+    was stopped or died."""
+
+    def __init__(
+        self,
+        fn: Callable[[FileRef], FileResult],
+        salvage: Salvage,
+        jobs: int,
+        timeout: float | None,
+        memory: int | None,
+    ) -> None:
+        self.payload = pickle.dumps(fn, protocol=pickle.HIGHEST_PROTOCOL)
+        self.salvage = salvage
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.memory = memory
+        self.sel = selectors.DefaultSelector()
+        self.procs: list[_Proc] = []
+        self.replaced = 0
+        self.retried: set[int] = set()  # ids of refs already given a second worker
+        self._next_id = 0
+        self._waiting: list[tuple[FileRef, bool]] = []
+        self._package = _package_dir()
+
+    # -- processes -------------------------------------------------------
+
+    def _start(self) -> _Proc:
+        err = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
+        popen = subprocess.Popen(
+            _worker_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            start_new_session=True,  # its own group: Tesseract children die with it
+            close_fds=True,
+        )
+        proc = _Proc(popen, err)
+        assert popen.stdin is not None
+        try:
+            popen.stdin.write(frame((self._package, self.payload)))
+            popen.stdin.flush()
+        except OSError:
+            pass  # it died at once: noticed below as a start failure
+        os.set_blocking(proc.fd, False)
+        self.sel.register(proc.fd, selectors.EVENT_READ, proc)
+        self.procs.append(proc)
+        return proc
+
+    def _kill(self, proc: _Proc) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.popen.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            proc.popen.kill()
+        proc.popen.wait()
+        self._forget(proc)
+
+    def _forget(self, proc: _Proc) -> None:
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(proc.fd)
+        for pipe in (proc.popen.stdin, proc.popen.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        proc.stderr.close()
+        if proc in self.procs:
+            self.procs.remove(proc)
+
+    def close(self) -> None:
+        for proc in list(self.procs):
+            self._kill(proc)
+        self.sel.close()
+
+    # -- messages --------------------------------------------------------
+
+    def _messages(self, proc: _Proc) -> Iterator[Any]:
+        """Whole frames read so far; raises EOFError when the pipe closed."""
+        while True:
+            try:
+                chunk = os.read(proc.fd, 1 << 20)
+            except BlockingIOError:
+                break
+            except OSError as exc:
+                raise EOFError(str(exc)) from exc
+            if not chunk:
+                self._drain(proc)
+                raise EOFError("worker closed its pipe")
+            proc.buffer += chunk
+        yield from self._drain(proc)
+
+    def _drain(self, proc: _Proc) -> Iterator[Any]:
+        buf = proc.buffer
+        while len(buf) >= HEADER.size:
+            (size,) = HEADER.unpack_from(buf)
+            if len(buf) < HEADER.size + size:
+                break
+            body = bytes(buf[HEADER.size : HEADER.size + size])
+            del buf[: HEADER.size + size]
+            yield pickle.loads(body)
+
+    def _send(self, proc: _Proc, ref: FileRef, second: bool = False) -> bool:
+        self._next_id += 1
+        if second:
+            self.retried.add(self._next_id)
+        proc.job = (self._next_id, ref, time.monotonic())
+        proc.peak = 0
+        assert proc.popen.stdin is not None
+        try:
+            proc.popen.stdin.write(frame((self._next_id, ref)))
+            proc.popen.stdin.flush()
+        except OSError:
+            return False
+        return True
+
+    # -- the loop --------------------------------------------------------
+
+    def map(self, refs: Iterable[FileRef]) -> Iterator[FileResult]:
+        it = iter(refs)
+        exhausted = False
+        waiting = self._waiting  # refs to (re)send: a worker died before or while taking them
+        try:
+            for _ in range(self.jobs):
+                self._start()
+            while True:
+                idle = [p for p in self.procs if p.ready and p.job is None]
+                for proc in idle:
+                    ref, second = waiting.pop() if waiting else (None, False)
+                    if ref is None and not exhausted:
+                        ref = next(it, None)
+                        exhausted = ref is None
+                    if ref is None:
+                        break
+                    if not self._send(proc, ref, second):  # it died idle: not this file's doing
+                        proc.job = None
+                        waiting.append((ref, second))
+                        self._kill(proc)
+                if exhausted and not waiting and all(p.job is None for p in self.procs):
+                    return
+                yield from self._poll()
+                while len(self.procs) < self.jobs:
+                    self._start()
+                    self.replaced += 1
+        finally:
+            self.close()
+
+    def _poll(self) -> Iterator[FileResult]:
+        for key, _ in self.sel.select(POLL_SECONDS):
+            proc: _Proc = key.data
+            try:
+                for msg in self._messages(proc):
+                    yield from self._handle(proc, msg)
+            except EOFError:
+                yield from self._died(proc)
+        now = time.monotonic()
+        for proc in list(self.procs):
+            if proc.job is None:
+                if proc.popen.poll() is not None:
+                    yield from self._died(proc)
+                continue
+            started = proc.job[2]
+            if self.timeout is not None and now - started > self.timeout:
+                yield from self._lost(
+                    proc,
+                    "timeout",
+                    f"extraction stopped after {self.timeout:g} s (--file-timeout); "
+                    "hashes and filesystem facts kept",
+                )
+                continue
+            if self.memory is not None:
+                rss = tree_rss(proc.popen.pid)
+                proc.peak = max(proc.peak, rss)
+                if rss > self.memory:
+                    yield from self._lost(
+                        proc,
+                        "memory_limit",
+                        f"extraction stopped at {rss // 2**20} MiB resident "
+                        f"(--file-memory {self.memory // 2**20} MiB); "
+                        "hashes and filesystem facts kept",
+                    )
+
+    def _handle(self, proc: _Proc, msg: Any) -> Iterator[FileResult]:
+        if msg[0] == "ready":
+            proc.ready = True
+        elif msg[0] == "refused":
+            self._kill(proc)
+            raise WorkerStartError(f"worker refused to start: {msg[1]}")
+        elif msg[0] == "done":
+            _, job_id, result = msg
+            if proc.job is not None and proc.job[0] == job_id:
+                proc.job = None
+                yield result
+
+    def _died(self, proc: _Proc) -> Iterator[FileResult]:
+        code = proc.popen.wait()
+        if not proc.ready:
+            tail = proc.stderr_tail()
+            self._forget(proc)
+            raise WorkerStartError(f"a worker exited ({code}) before it was ready: {tail}")
+        how = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
+        if code == -signal.SIGKILL:
+            how += " (the OOM killer, or someone's kill -9)"
+        if proc.job is not None and proc.job[0] not in self.retried:
+            # Once more in a fresh worker: a kill from outside (the OOM
+            # killer taking the biggest process) is not the file's doing.
+            self._waiting.append((proc.job[1], True))
+            proc.job = None
+            self._forget(proc)
+            return
+        yield from self._lost(
+            proc, "worker_crashed", f"worker {how}, twice (a second worker was tried)", kill=False
+        )
+
+    def _lost(
+        self, proc: _Proc, kind: str, message: str, kill: bool = True
+    ) -> Iterator[FileResult]:
+        job = proc.job
+        tail = proc.stderr_tail(1500) if kind == "worker_crashed" else ""
+        if kill:
+            self._kill(proc)
+        else:
+            self._forget(proc)
+        if job is None:
+            return
+        _, ref, started = job
+        detail = f"{message}; after {time.monotonic() - started:.1f} s"
+        if tail:
+            detail += f"\n{tail}"
+        yield self.salvage(ref, Problem("error", "pipeline", kind, detail))

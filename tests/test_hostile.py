@@ -1,0 +1,109 @@
+"""The hostile corpus (tests/hostile.py), scanned as an analyst would: the
+scan ends, every entry is a row with its problem, memory stays under the
+cap, and the evidence and everything outside the case folder are unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import forensics
+from forensics.cli import main
+from forensics.records import PROBLEM_KINDS
+from forensics.sources import iter_refs
+from forensics.workerpool import tree_rss
+
+from . import hostile
+
+GB = 10**9
+
+
+def _tree(root: Path) -> dict[bytes, tuple[int, int, int, int, str]]:
+    """Every entry under root: mode, size, mtime and atime in ns, and the
+    SHA-256 of regular files (read without touching atime where allowed)."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(os.fsencode(root)):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            digest = ""
+            if stat.S_ISREG(st.st_mode) and st.st_size < 2**30:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOATIME", 0))
+                with os.fdopen(fd, "rb") as fh:
+                    digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            out[path] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_atime_ns, digest)
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    root = tmp_path_factory.mktemp("hostile")
+    expect = hostile.build(root / "dump")
+    return root, expect
+
+
+def test_a_hostile_folder_is_scanned_whole_and_left_as_it_was(
+    corpus: tuple[Path, dict[str, str]],
+) -> None:
+    root, expect = corpus
+    dump = root / "dump"
+    before, around = _tree(dump), sorted(os.listdir(root))
+    peak = [0]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss(os.getpid()))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    start = time.monotonic()
+    try:
+        result = CliRunner().invoke(
+            main,
+            [
+                "scan",
+                str(dump),
+                "-o",
+                str(root / "case"),
+                "--no-ocr",
+                "--jobs",
+                "2",
+                "--file-timeout",
+                "20",
+            ],
+        )
+    finally:
+        done.set()
+        watcher.join()
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 1, result.output  # files had problems; the scan itself did not fail
+    assert "reconciled" in result.output
+    case = forensics.open_case(root / "case")
+    files, problems = case.files, case.problems
+    walked = [ref.url for ref in iter_refs(dump)]
+    assert sorted(files["path"]) == sorted(walked)  # every entry a row, each once
+    assert files["path"].is_unique
+    kinds: dict[str, set[str]] = {}
+    for path, kind in zip(problems["path"], problems["kind"], strict=True):
+        kinds.setdefault(path, set()).add(kind)
+    for url, kind in expect.items():
+        below = [p for p in files["path"] if p == url or p.startswith(url + "!/")]
+        assert below, f"no row for {url}"
+        if kind:
+            assert any(kind in kinds.get(p, set()) for p in below), (url, kind, kinds.get(url))
+    assert "error" not in set(problems["kind"]), problems[problems["kind"] == "error"]
+    assert set(problems["kind"]) <= set(PROBLEM_KINDS)
+    assert case.manifest["counts"]["reconciliation"]["missing"] == 0
+    assert _tree(dump) == before, "the evidence changed"
+    assert sorted(os.listdir(root)) == sorted([*around, "case"])  # nothing written elsewhere
+    assert peak[0] < 1.5 * GB, f"peak {peak[0] / GB:.2f} GB"
+    assert elapsed < 20 * len(walked)
