@@ -117,6 +117,9 @@ class FileRef:
     (read once, in memory, by the source) or none when a limit refused them.
     `flags` are problems the source already found (a traversal name, a
     refused member); `entry` is what the enclosing archive said about it.
+    `listed_atime_ns` is a symbolic link's atime as listed: reading a link's
+    target sets its atime (readlink(2) takes no O_NOATIME), so the atime
+    recorded is the one seen before that.
     """
 
     url: str
@@ -129,6 +132,7 @@ class FileRef:
     entry: ArchiveEntry | None = None
     flags: tuple[Problem, ...] = ()
     payload: bytes | None = field(default=None, repr=False, compare=False)
+    listed_atime_ns: int | None = None  # a link's atime before its target was read
 
     @property
     def name(self) -> str:

@@ -229,8 +229,7 @@ def _walk_folder(
     `rel_url` as the case does; `raw` its bytes when some part was escaped."""
     here = os.path.join(root, rel) if rel else root
     try:
-        with os.scandir(here) as it:
-            entries = sorted(it, key=lambda e: e.name)
+        entries = _listdir(here)
     except OSError as exc:
         yield FileRef(
             url=rel_url or ".",
@@ -239,26 +238,48 @@ def _walk_folder(
             flags=(Problem("error", "sources", "unreadable_directory", str(exc)),),
         )
         return
-    for entry in entries:
-        name, raw_name = escape_name(entry.name)
+    for entry_name, st in entries:
+        name, raw_name = escape_name(entry_name)
         url = f"{rel_url}/{name}" if rel_url else name
-        rel_fs = os.path.join(rel, entry.name) if rel else entry.name
+        rel_fs = os.path.join(rel, entry_name) if rel else entry_name
         raw_path = os.fsencode(rel_fs) if (raw is not None or raw_name is not None) else None
-        try:
-            st = entry.stat(follow_symlinks=False)
-        except OSError as exc:
+        path = os.path.abspath(os.path.join(here, entry_name))
+        if isinstance(st, OSError):
             yield FileRef(
                 url=url,
-                path=os.path.abspath(entry.path),
+                path=path,
                 kind="missing",
-                flags=(Problem("error", "sources", "unreadable", str(exc)),),
+                flags=(Problem("error", "sources", "unreadable", str(st)),),
             )
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk_folder(root, rel_fs, url, raw_path, limits, budget)
         else:
-            refs = _local_entry(os.path.abspath(entry.path), url, st, limits, budget)
+            refs = _local_entry(path, url, st, limits, budget)
             yield from _flagged(refs, url, raw_path)
+
+
+def _listdir(path: str) -> list[tuple[str, os.stat_result | OSError]]:
+    """A folder's entries, sorted by name, each with its lstat (or why it
+    has none), read through a descriptor opened with O_NOATIME where
+    allowed: listing a folder would otherwise bump its access time, which is
+    evidence too."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(path, flags | _NOATIME)
+    except PermissionError:
+        fd = os.open(path, flags)
+    out: list[tuple[str, os.stat_result | OSError]] = []
+    try:
+        with os.scandir(fd) as it:
+            for entry in it:
+                try:
+                    out.append((entry.name, entry.stat(follow_symlinks=False)))
+                except OSError as exc:
+                    out.append((entry.name, exc))
+    finally:
+        os.close(fd)
+    return sorted(out, key=lambda e: e[0])
 
 
 def _local_entry(
@@ -272,6 +293,7 @@ def _local_entry(
             mtime=st.st_mtime,
             kind="symlink",
             link_target=os.readlink(path),
+            listed_atime_ns=st.st_atime_ns,  # readlink is about to touch it
         )
         return
     if not stat.S_ISREG(st.st_mode):

@@ -4,7 +4,9 @@ cap, and the evidence and everything outside the case folder are unchanged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
 import stat
 import threading
@@ -27,18 +29,30 @@ GB = 10**9
 
 def _tree(root: Path) -> dict[bytes, tuple[int, int, int, int, str]]:
     """Every entry under root: mode, size, mtime and atime in ns, and the
-    SHA-256 of regular files (read without touching atime where allowed)."""
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(os.fsencode(root)):
-        for name in dirnames + filenames:
-            path = os.path.join(dirpath, name)
+    SHA-256 of regular files, read with O_NOATIME (folders included: listing
+    one bumps its atime otherwise, and this check must not change what it
+    checks)."""
+    out: dict[bytes, tuple[int, int, int, int, str]] = {}
+    noatime = getattr(os, "O_NOATIME", 0)
+
+    def walk(folder: bytes) -> None:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | noatime)
+        try:
+            names = sorted(os.fsencode(n) for n in os.listdir(fd))
+        finally:
+            os.close(fd)
+        for name in names:
+            path = os.path.join(folder, name)
             st = os.lstat(path)
             digest = ""
             if stat.S_ISREG(st.st_mode) and st.st_size < 2**30:
-                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOATIME", 0))
-                with os.fdopen(fd, "rb") as fh:
+                with os.fdopen(os.open(path, os.O_RDONLY | noatime), "rb") as fh:
                     digest = hashlib.file_digest(fh, "sha256").hexdigest()
             out[path] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_atime_ns, digest)
+            if stat.S_ISDIR(st.st_mode):
+                walk(path)
+
+    walk(os.fsencode(root))
     return out
 
 
@@ -103,7 +117,26 @@ def test_a_hostile_folder_is_scanned_whole_and_left_as_it_was(
     assert "error" not in set(problems["kind"]), problems[problems["kind"] == "error"]
     assert set(problems["kind"]) <= set(PROBLEM_KINDS)
     assert case.manifest["counts"]["reconciliation"]["missing"] == 0
-    assert _tree(dump) == before, "the evidence changed"
+    after = _tree(dump)
+    assert after.keys() == before.keys(), "the evidence changed"
+    for path, was in before.items():
+        now = after[path]
+        if stat.S_ISLNK(was[0]):
+            # readlink(2) sets a link's atime whatever the flags (documented):
+            # all else must hold, and the case records the atime as found.
+            assert now[:3] == was[:3] and now[4] == was[4], path
+        else:
+            assert now == was, f"the evidence changed: {path!r}"
+    records = case.records
+    for path, was in before.items():
+        if stat.S_ISLNK(was[0]):
+            url = os.fsdecode(os.path.relpath(path, os.fsencode(dump)))
+            body = records[(records["path"] == url) & (records["kind"] == "filesystem")]["body"]
+            recorded = json.loads(body.iloc[0])["atime"]
+            found = dt.datetime.fromtimestamp(was[3] // 10**9, tz=dt.UTC) + dt.timedelta(
+                microseconds=was[3] % 10**9 // 1000
+            )
+            assert dt.datetime.fromisoformat(recorded) == found, url
     assert sorted(os.listdir(root)) == sorted([*around, "case"])  # nothing written elsewhere
     assert peak[0] < 1.5 * GB, f"peak {peak[0] / GB:.2f} GB"
     assert elapsed < 20 * len(walked)

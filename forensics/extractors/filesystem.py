@@ -118,7 +118,8 @@ class FilesystemExtractor(Extractor):
         limits="Birth time only where the kernel and filesystem report it. Archive members "
         "have no filesystem entry: their times come from the archive_entry extractor. Files "
         "are read with O_NOATIME, but reading a symbolic link's target may update the "
-        "link's own atime (readlink has no such flag).",
+        "link's own atime (readlink has no such flag): the atime recorded for a link is "
+        "the one its listing saw, before that.",
     )
     record_kinds = (FilesystemRecord,)
     needs_bytes = False
@@ -129,11 +130,12 @@ class FilesystemExtractor(Extractor):
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         assert ref.path is not None
         st = os.lstat(ref.path)
+        atime = ref.listed_atime_ns if ref.listed_atime_ns is not None else st.st_atime_ns
         yield FilesystemRecord(
             extractor=self.name,
             source="lstat",
             mtime=_from_ns(st.st_mtime_ns),
-            atime=_from_ns(st.st_atime_ns),
+            atime=_from_ns(atime),
             ctime=_from_ns(st.st_ctime_ns),
             birthtime=birth_time(ref.path),
             size=st.st_size,
@@ -143,5 +145,7 @@ class FilesystemExtractor(Extractor):
             inode=st.st_ino,
             device=st.st_dev,
             nlink=st.st_nlink,
-            link_target=os.readlink(ref.path) if stat.S_ISLNK(st.st_mode) else None,
+            link_target=(ref.link_target or os.readlink(ref.path))
+            if stat.S_ISLNK(st.st_mode)
+            else None,
         )
