@@ -24,6 +24,8 @@ from pathlib import Path
 from .conftest import SAMPLES
 
 MiB = 2**20
+JPEG = "KMR/EP12/KEY/KMR_S01_EP12_SC010_C206_KEY_v04.jpg"
+PSD = "KMR/EP12/INB/KMR_S01_EP12_SC036_C214_INB_v01.psd"
 
 
 def _zip(entries: list[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -223,10 +225,20 @@ def build(folder: Path, big_sparse: int = 3 * 2**30) -> dict[str, str]:
     put("bombs/shared_sheet.xlsx", xlsx_shared_sheet(300, 20000))
 
     # Damaged files: truncated at several offsets, random bytes behind magic.
-    for url in ("misc/really_a_png.jpg", "uploads/2024-04-01.zip"):
-        data = _sample(url)
-        for frac in (0.1, 0.5, 0.9):
-            put(f"damaged/cut{int(frac * 100)}_{Path(url).name}", data[: int(len(data) * frac)])
+    whole_tar_gz = gzip.compress(_tar([(f"cut_{i}.jpg", _sample(JPEG)) for i in range(3)]))
+    (folder / "damaged").mkdir(parents=True, exist_ok=True)
+    for url, data in (
+        ("really_a_png.jpg", _sample("misc/really_a_png.jpg")),
+        ("sheet.jpg", _sample(JPEG)),
+        ("layers.psd", _sample(PSD)),
+        ("upload.zip", _sample("uploads/2024-04-01.zip")),
+        ("upload.tar.gz", whole_tar_gz),
+    ):
+        for frac in (0.01, 0.1, 0.5, 0.9, 0.999):
+            put(f"damaged/cut{frac * 100:g}_{url}", data[: int(len(data) * frac)])
+    expect["damaged/cut50_upload.tar.gz!/cut_0.jpg"] = ""
+    expect["damaged/cut50_upload.tar.gz!/cut_1.jpg"] = "truncated"
+    expect["damaged/cut50_upload.zip"] = "corrupt_archive"
     rnd = os.urandom(4096)
     for magic, ext in (
         (b"\xff\xd8\xff\xe1", "jpg"),

@@ -26,6 +26,7 @@ def test_cli_reference_is_current() -> None:
         "report",
         "assume-tz",
         "extractors",
+        "verify",
     ):
         assert f"### `forensics {command}`" in readme
         assert "Example:" in readme.split(f"### `forensics {command}`")[1].split("### ")[0]
