@@ -133,7 +133,7 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
         except OSError as exc:
             found.problems.append(Problem("error", "pipeline", "unreadable", f"read failed: {exc}"))
             return
-        if ref.payload is None and (changed := _changed(ref, stream, found.size)):
+        if not ref.container and (changed := _changed(ref, stream, found.size)):
             found.problems.append(Problem("warning", "pipeline", "changed_during_read", changed))
         found.mime = sniff(head)
         found.mismatch = extension_mismatch(ref.extension, found.mime)

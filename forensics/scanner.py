@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -72,16 +74,23 @@ def scan(
     writer.write_manifest(versions, started, None, finished=False)
     done = set(writer.done)
     walked: Counter[str] = Counter()
-    refs = (ref for ref in iter_refs(root, limits, walked) if ref.url not in done)
+    spool = case_dir / "spool"  # members too big to hold in memory, one file each while read
+    shutil.rmtree(spool, ignore_errors=True)  # what a killed scan left
+    spool.mkdir(parents=True)
+    refs = (ref for ref in iter_refs(root, limits, walked, spool) if ref.url not in done)
     worker = Worker(extractors)
     runner = get_executor(executor, jobs, scheduler, file_timeout, file_memory)
     try:
         for result in runner.map(worker, refs):
             writer.add(result)
+            if result.ref.container and result.ref.path:  # a spooled member: read, so gone
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(result.ref.path)
             if on_result is not None:
                 on_result(result)
     finally:
         writer.flush()  # whatever was computed is kept, even when the scan fails
+        shutil.rmtree(spool, ignore_errors=True)
     writer.finish(versions, started, dict(walked))
     case_view = Case(case_dir)
     if assume_tz is not None:

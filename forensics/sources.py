@@ -19,6 +19,7 @@ import posixpath
 import stat
 import struct
 import tarfile
+import tempfile
 import traceback
 import zipfile
 import zlib
@@ -45,6 +46,7 @@ class Limits:
     max_depth: int = 5  # archives inside archives
     max_ratio: float = 250.0  # inflated / compressed, checked past ratio_floor
     ratio_floor: int = 1 * MiB  # below this many inflated bytes, any ratio is fine
+    spool_bytes: int = 64 * MiB  # a bigger member goes to a file in the case folder, if given
 
 
 def open_readonly(path: str, buffered: bool = True) -> BinaryIO:
@@ -143,10 +145,22 @@ def suspicious_name(name: str) -> str | None:
 
 
 class _Budget:
-    """Inflated bytes left for the whole source."""
+    """Inflated bytes left for the whole source, and where members too big
+    to hold in memory are spooled (None: they are held all the same)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, spool_dir: str | None = None) -> None:
         self.left = total
+        self.spool_dir = spool_dir
+
+
+class Spooled(str):
+    """The path of a member's bytes spooled to the case folder's spool."""
+
+
+def _inflated_size(data: bytes | Spooled | None) -> int:
+    if data is None:
+        return 0
+    return os.path.getsize(data) if isinstance(data, Spooled) else len(data)
 
 
 @dataclass
@@ -164,15 +178,20 @@ def iter_refs(
     source: str | os.PathLike[str],
     limits: Limits | None = None,
     tally: Counter[str] | None = None,
+    spool_dir: str | os.PathLike[str] | None = None,
 ) -> Iterator[FileRef]:
     """Every file the source holds, loose or inside archives, in a stable order.
 
     A folder is walked recursively in sorted order, without following links;
     a single file is its own source. Urls are relative to the source folder
     (a single file's url is its name) and use `!/` to step into an archive.
+    Members larger than `limits.spool_bytes` are written to a file in
+    `spool_dir` (inside the case folder; the scanner deletes each once its
+    result is stored) and their refs carry that path; without a spool_dir
+    they are held in memory like the others.
     """
     limits = limits or Limits()
-    budget = _Budget(limits.max_total_bytes)
+    budget = _Budget(limits.max_total_bytes, os.fspath(spool_dir) if spool_dir else None)
     root = os.fspath(source)
     st = os.lstat(root)
     if stat.S_ISDIR(st.st_mode):
@@ -372,7 +391,7 @@ def _read_bounded(
     walk: _Walk,
     packed_read: Callable[[], int] | None = None,
     already: int = 0,
-) -> bytes | None:
+) -> bytes | Spooled:
     """Read a member, stopping at the member, budget and ratio limits.
 
     The ratio is bytes produced against bytes consumed: `packed_read()` says
@@ -382,33 +401,65 @@ def _read_bounded(
     what it produced before this member: a tar.gz's earlier members)."""
     limits, total = walk.limits, 0
     out = bytearray()  # one buffer, not a list of chunks then a join: half the peak
-    while True:
-        chunk = stream.read(MiB)
-        if not chunk:
-            break
-        total += len(chunk)
-        packed = packed_read() if packed_read is not None else declared_packed
-        if total > limits.max_member_bytes:
-            walk_problem = f"{name}: larger than {limits.max_member_bytes} bytes inflated"
-            raise _Refused(walk_problem)
-        if total > walk.budget.left:
-            raise _Refused(
-                f"{name}: the source's inflated-bytes budget is spent "
-                f"(--max-total-bytes {limits.max_total_bytes})"
-            )
-        produced = already + total
-        if (
-            packed is not None
-            and produced > limits.ratio_floor
-            and produced > limits.max_ratio * max(packed, 1)
-        ):
-            raise _Refused(
-                f"{name}: compression ratio above {limits.max_ratio:g} "
-                f"({produced} bytes from {packed}; a decompression bomb?)"
-            )
-        out += chunk
+    spool: IO[bytes] | None = None
+    try:
+        while True:
+            chunk = stream.read(MiB)
+            if not chunk:
+                break
+            total += len(chunk)
+            _check_member(walk, name, total, already, packed_read, declared_packed)
+            if spool is None and walk.budget.spool_dir and total > limits.spool_bytes:
+                spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 - handed on by path
+                    dir=walk.budget.spool_dir, prefix="member-", delete=False
+                )
+                spool.write(out)
+                out = bytearray()
+            if spool is not None:
+                spool.write(chunk)
+            else:
+                out += chunk
+    except BaseException:
+        if spool is not None:
+            spool.close()
+            os.unlink(spool.name)
+        raise
     walk.budget.left -= total
+    if spool is not None:
+        spool.close()
+        return Spooled(spool.name)
     return bytes(out)
+
+
+def _check_member(
+    walk: _Walk,
+    name: str,
+    total: int,
+    already: int,
+    packed_read: Callable[[], int] | None,
+    declared_packed: int | None,
+) -> None:
+    """Refuse a member past the member-size, budget or ratio limit."""
+    limits = walk.limits
+    packed = packed_read() if packed_read is not None else declared_packed
+    if total > limits.max_member_bytes:
+        walk_problem = f"{name}: larger than {limits.max_member_bytes} bytes inflated"
+        raise _Refused(walk_problem)
+    if total > walk.budget.left:
+        raise _Refused(
+            f"{name}: the source's inflated-bytes budget is spent "
+            f"(--max-total-bytes {limits.max_total_bytes})"
+        )
+    produced = already + total
+    if (
+        packed is not None
+        and produced > limits.ratio_floor
+        and produced > limits.max_ratio * max(packed, 1)
+    ):
+        raise _Refused(
+            f"{name}: compression ratio above {limits.max_ratio:g} "
+            f"({produced} bytes from {packed}; a decompression bomb?)"
+        )
 
 
 class _Refused(Exception):
@@ -417,7 +468,7 @@ class _Refused(Exception):
 
 def _member_refs(
     name: str,
-    data: bytes | None,
+    data: bytes | Spooled | None,
     entry: ArchiveEntry,
     chain: tuple[str, ...],
     flags: list[Problem],
@@ -448,21 +499,25 @@ def _member_refs(
             )
         )
     if data is not None and kind == "file":
-        inner_kind = archive_kind(data[:512])
-        if inner_kind:
-            inner = _Walk(walk.limits, walk.budget)
-            yield from _walk_archive(io.BytesIO(data), inner_kind, url, chain, len(data), inner)
-            flags.extend(inner.flags)
+        with open(data, "rb") if isinstance(data, Spooled) else io.BytesIO(data) as held:
+            inner_kind = archive_kind(held.read(512))
+            if inner_kind:
+                held.seek(0)
+                inner = _Walk(walk.limits, walk.budget)
+                size = _inflated_size(data)
+                yield from _walk_archive(held, inner_kind, url, chain, size, inner)
+                flags.extend(inner.flags)
+    spooled = isinstance(data, Spooled)
     yield FileRef(
         url=url,
-        path=None,
+        path=str(data) if spooled else None,
         container=chain,
         size=entry.size,
         kind=kind,  # type: ignore[arg-type]
         link_target=link,
         entry=entry,
         flags=tuple(flags),
-        payload=data,
+        payload=None if spooled else data,  # type: ignore[arg-type]
     )
 
 
@@ -524,7 +579,7 @@ def _walk_zip(fh: IO[bytes], chain: tuple[str, ...], walk: _Walk) -> Iterator[Fi
                 comment=info.comment,
             )
             is_link = info.create_system == 3 and stat.S_ISLNK(mode)
-            data: bytes | None = None
+            data: bytes | Spooled | None = None
             try:
                 if info.flag_bits & 0x1:
                     flags.append(
@@ -564,6 +619,11 @@ def _walk_zip(fh: IO[bytes], chain: tuple[str, ...], walk: _Walk) -> Iterator[Fi
                 why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 flags.append(Problem("error", "sources", "corrupt_member", f"not read: {why}"))
             if is_link:
+                if isinstance(data, Spooled):  # a "link" of megabytes: keep its start
+                    with open(data, "rb") as fh:
+                        head = fh.read(4096)
+                    os.unlink(data)
+                    data = head
                 target = (data or b"").decode("utf-8", "replace")
                 yield from _member_refs(
                     info.filename, None, entry, chain, flags, walk, kind="symlink", link=target
@@ -612,7 +672,7 @@ def _walk_zip_headers(
                             "warning",
                             "sources",
                             "truncated",
-                            f"the archive ends inside this member: {len(data or b'')} of "
+                            f"the archive ends inside this member: {_inflated_size(data)} of "
                             f"{member.size} bytes read (the hashes are of those)",
                         )
                     )
@@ -754,5 +814,5 @@ def _walk_compressed(
         except _Refused as exc:
             flags.append(Problem("warning", "sources", "limit_exceeded", f"not read: {exc}"))
         mtime = getattr(stream, "mtime", None) or None  # gzip's header time, 0 when unset
-    entry = ArchiveEntry(format=kind, name=name, size=len(data or b""), stream_mtime=mtime)
+    entry = ArchiveEntry(format=kind, name=name, size=_inflated_size(data), stream_mtime=mtime)
     yield from _member_refs(name, data, entry, chain, flags, walk)

@@ -260,3 +260,31 @@ def test_zip_symlink_member(tmp_path: Path) -> None:
     member = next(iter(iter_refs(tmp_path)))
     assert member.kind == "symlink" and member.link_target == "/etc/shadow"
     assert member.payload is None
+
+
+def test_big_members_are_spooled_in_the_case_folder_and_removed(tmp_path: Path) -> None:
+    import hashlib
+
+    import forensics
+
+    big = os.urandom(3 * 2**20)
+    inner = _zip({"deep.bin": big}, level=0)
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "upload.zip").write_bytes(_zip({"video.bin": big, "inner.zip": inner}, level=0))
+    limits = Limits(spool_bytes=2**20)
+    spooled = [r for r in iter_refs(dump, limits, spool_dir=tmp_path) if r.path and r.container]
+    assert {r.url for r in spooled} == {
+        "upload.zip!/video.bin",
+        "upload.zip!/inner.zip",
+        "upload.zip!/inner.zip!/deep.bin",
+    }
+    assert all(r.payload is None and Path(str(r.path)).parent == tmp_path for r in spooled)
+    case = forensics.scan(dump, tmp_path / "case", ocr=False, jobs=2, limits=limits)
+    sha = dict(zip(case.files["path"], case.files["sha256"], strict=True))
+    digest = hashlib.sha256(big).hexdigest()
+    assert sha["upload.zip!/video.bin"] == digest
+    assert sha["upload.zip!/inner.zip!/deep.bin"] == digest  # walked from its spool file
+    assert sha["upload.zip!/inner.zip"] == hashlib.sha256(inner).hexdigest()
+    assert not (tmp_path / "case" / "spool").exists()
+    assert case.problems.empty
