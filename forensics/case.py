@@ -121,9 +121,10 @@ def _now() -> str:
 
 def _text(value: Any) -> Any:
     """Text as SQLite can hold it: a string with lone surrogates (bytes that
-    were not UTF-8, as Python escapes them) gets them as `%XX`, the way urls
-    spell such names; other values pass."""
-    if not isinstance(value, str):
+    were not UTF-8, as Python escapes them: link targets, tar member names in
+    record bodies) gets them as `%XX`, the way urls spell such names; other
+    values pass. Urls are escaped by the walker already."""
+    if type(value) is not str or value.isascii():
         return value
     try:
         value.encode("utf-8")
@@ -134,10 +135,6 @@ def _text(value: Any) -> Any:
             .decode("utf-8")
         )
     return value
-
-
-def _row(*values: Any) -> tuple[Any, ...]:
-    return tuple(_text(v) for v in values)
 
 
 def connect(folder: str | os.PathLike[str]) -> sqlite3.Connection:
@@ -259,12 +256,12 @@ class CaseWriter:
             "INSERT INTO file_rows (observation, path, container, kind, link_target, size, md5,"
             " sha1, sha256, mime, ext_mismatch, status, seconds)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            _row(
+            (
                 self.observation,
-                ref.url,
-                ref.container[-1] if ref.container else "",
+                _text(ref.url),
+                _text(ref.container[-1]) if ref.container else "",
                 ref.kind,
-                ref.link_target,
+                _text(ref.link_target),
                 res.size,
                 h.md5 if h else None,
                 h.sha1 if h else None,
@@ -279,27 +276,30 @@ class CaseWriter:
         self.con.executemany(
             "INSERT INTO record_rows VALUES (?, ?, ?, ?, ?, ?)",
             [
-                _row(fid, i, r.extractor, r.KIND, r.source, r.body_json())
+                (fid, i, r.extractor, r.KIND, _text(r.source), _text(r.body_json()))
                 for i, r in enumerate(res.records)
             ],
         )
         self.con.executemany(
             "INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [_row(fid, i, *e.row()) for i, e in enumerate(events_for(res.records))],
+            [
+                (fid, i, e.field, _text(e.description), e.extractor, _text(e.local), *e.row()[4:])
+                for i, e in enumerate(events_for(res.records))
+            ],
         )
         self.con.executemany(
             "INSERT INTO note_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                _row(
+                (
                     fid,
                     i,
-                    n.text,
+                    _text(n.text),
                     n.lang,
                     n.confidence,
                     n.ink,
                     json.dumps(n.box) if n.box else None,
                     n.origin,
-                    n.source,
+                    _text(n.source),
                     n.pair,
                 )
                 for i, n in enumerate(res.notes)
@@ -308,7 +308,7 @@ class CaseWriter:
         self.con.executemany(
             "INSERT INTO problem_rows VALUES (?, ?, ?, ?, ?, ?)",
             [
-                _row(fid, i, p.severity, p.extractor, p.kind, p.message)
+                (fid, i, p.severity, p.extractor, p.kind, _text(p.message))
                 for i, p in enumerate(res.problems)
             ],
         )

@@ -95,6 +95,12 @@ def main(debug: bool) -> None:
     default=None,
     help="Zone of naive times (+09:00, Asia/Pyongyang); changeable later.",
 )
+@_limit(
+    "--spool-bytes",
+    "spool_bytes",
+    click.IntRange(min=0),
+    "Members bigger than this are spooled to the case folder while read.",
+)
 @click.option(
     "--file-timeout",
     type=click.FloatRange(min=0),
@@ -140,6 +146,7 @@ def scan(
     max_member_bytes: int,
     max_depth: int,
     max_ratio: float,
+    spool_bytes: int,
     file_timeout: float,
     file_memory: int,
 ) -> None:
@@ -159,6 +166,7 @@ def scan(
         max_member_bytes=max_member_bytes,
         max_depth=max_depth,
         max_ratio=max_ratio,
+        spool_bytes=spool_bytes,
     )
     show_progress = sys.stderr.isatty()
     progress = None

@@ -65,13 +65,36 @@ Salvage = Callable[[FileRef, Problem], FileResult]
 
 
 @dataclass
+class _Job:
+    """A batch of refs given to one worker, answered one result at a time in
+    order, so the file being read is always `refs[done]` and its clock
+    starts when the result before it came back. `second` marks a ref given
+    a second worker after the first died under it."""
+
+    id: int
+    refs: list[FileRef]
+    second: bool
+    started: float
+    done: int = 0
+
+    @property
+    def current(self) -> FileRef:
+        return self.refs[self.done]
+
+    @property
+    def rest(self) -> list[FileRef]:
+        return self.refs[self.done + 1 :]
+
+
+@dataclass
 class _Proc:
     popen: subprocess.Popen[bytes]
     stderr: IO[bytes]
     buffer: bytearray = field(default_factory=bytearray)
     ready: bool = False
-    job: tuple[int, FileRef, float] | None = None  # id, ref, monotonic start
+    job: _Job | None = None
     peak: int = 0
+    last_rss_check: float = 0.0
 
     @property
     def fd(self) -> int:
@@ -106,6 +129,9 @@ class WorkerPool:
     off. `salvage(ref, problem)` builds the result of a file whose worker
     was stopped or died."""
 
+    batch_size = 16
+    batch_bytes = 32 * 2**20
+
     def __init__(
         self,
         fn: Callable[[FileRef], FileResult],
@@ -122,9 +148,8 @@ class WorkerPool:
         self.sel = selectors.DefaultSelector()
         self.procs: list[_Proc] = []
         self.replaced = 0
-        self.retried: set[int] = set()  # ids of refs already given a second worker
         self._next_id = 0
-        self._waiting: list[tuple[FileRef, bool]] = []
+        self._waiting: list[tuple[list[FileRef], bool]] = []
         self._package = _package_dir()
 
     # -- processes -------------------------------------------------------
@@ -202,41 +227,52 @@ class WorkerPool:
             del buf[: HEADER.size + size]
             yield pickle.loads(body)
 
-    def _send(self, proc: _Proc, ref: FileRef, second: bool = False) -> bool:
+    def _send(self, proc: _Proc, refs: list[FileRef], second: bool) -> bool:
         self._next_id += 1
-        if second:
-            self.retried.add(self._next_id)
-        proc.job = (self._next_id, ref, time.monotonic())
+        proc.job = _Job(self._next_id, refs, second, time.monotonic())
         proc.peak = 0
         assert proc.popen.stdin is not None
         try:
-            proc.popen.stdin.write(frame((self._next_id, ref)))
+            proc.popen.stdin.write(frame((self._next_id, refs)))
             proc.popen.stdin.flush()
         except OSError:
             return False
         return True
+
+    def _batch(self, it: Iterator[FileRef]) -> list[FileRef]:
+        """Up to `batch_size` refs or `batch_bytes` of payload: one round
+        trip per few files, not per file (most take well under a
+        millisecond), and a big file closes its batch."""
+        batch: list[FileRef] = []
+        held = 0
+        for ref in it:
+            batch.append(ref)
+            held += len(ref.payload) if ref.payload is not None else (ref.size or 0)
+            if len(batch) >= self.batch_size or held >= self.batch_bytes:
+                break
+        return batch
 
     # -- the loop --------------------------------------------------------
 
     def map(self, refs: Iterable[FileRef]) -> Iterator[FileResult]:
         it = iter(refs)
         exhausted = False
-        waiting = self._waiting  # refs to (re)send: a worker died before or while taking them
+        waiting = self._waiting  # batches to (re)send: their worker died before reading them
         try:
             for _ in range(self.jobs):
                 self._start()
             while True:
                 idle = [p for p in self.procs if p.ready and p.job is None]
                 for proc in idle:
-                    ref, second = waiting.pop() if waiting else (None, False)
-                    if ref is None and not exhausted:
-                        ref = next(it, None)
-                        exhausted = ref is None
-                    if ref is None:
+                    batch, second = waiting.pop() if waiting else ([], False)
+                    if not batch and not exhausted:
+                        batch = self._batch(it)
+                        exhausted = not batch
+                    if not batch:
                         break
-                    if not self._send(proc, ref, second):  # it died idle: not this file's doing
+                    if not self._send(proc, batch, second):  # it died idle: not these files' doing
                         proc.job = None
-                        waiting.append((ref, second))
+                        waiting.append((batch, second))
                         self._kill(proc)
                 if exhausted and not waiting and all(p.job is None for p in self.procs):
                     return
@@ -261,7 +297,7 @@ class WorkerPool:
                 if proc.popen.poll() is not None:
                     yield from self._died(proc)
                 continue
-            started = proc.job[2]
+            started = proc.job.started
             if self.timeout is not None and now - started > self.timeout:
                 yield from self._lost(
                     proc,
@@ -270,7 +306,8 @@ class WorkerPool:
                     "hashes and filesystem facts kept",
                 )
                 continue
-            if self.memory is not None:
+            if self.memory is not None and now - proc.last_rss_check >= POLL_SECONDS:
+                proc.last_rss_check = now
                 rss = tree_rss(proc.popen.pid)
                 proc.peak = max(proc.peak, rss)
                 if rss > self.memory:
@@ -289,9 +326,13 @@ class WorkerPool:
             self._kill(proc)
             raise WorkerStartError(f"worker refused to start: {msg[1]}")
         elif msg[0] == "done":
-            _, job_id, result = msg
-            if proc.job is not None and proc.job[0] == job_id:
-                proc.job = None
+            _, job_id, index, result = msg
+            job = proc.job
+            if job is not None and job.id == job_id and job.done == index:
+                job.done += 1
+                job.started = time.monotonic()  # the next file's clock
+                if job.done == len(job.refs):
+                    proc.job = None
                 yield result
 
     def _died(self, proc: _Proc) -> Iterator[FileResult]:
@@ -303,10 +344,12 @@ class WorkerPool:
         how = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
         if code == -signal.SIGKILL:
             how += " (the OOM killer, or someone's kill -9)"
-        if proc.job is not None and proc.job[0] not in self.retried:
+        job = proc.job
+        if job is not None and not job.second:
             # Once more in a fresh worker: a kill from outside (the OOM
             # killer taking the biggest process) is not the file's doing.
-            self._waiting.append((proc.job[1], True))
+            self._requeue(job.rest)
+            self._waiting.append(([job.current], True))
             proc.job = None
             self._forget(proc)
             return
@@ -325,8 +368,12 @@ class WorkerPool:
             self._forget(proc)
         if job is None:
             return
-        _, ref, started = job
-        detail = f"{message}; after {time.monotonic() - started:.1f} s"
+        self._requeue(job.rest)  # the files after it in its batch were not read yet
+        detail = f"{message}; after {time.monotonic() - job.started:.1f} s"
         if tail:
             detail += f"\n{tail}"
-        yield self.salvage(ref, Problem("error", "pipeline", kind, detail))
+        yield self.salvage(job.current, Problem("error", "pipeline", kind, detail))
+
+    def _requeue(self, refs: list[FileRef]) -> None:
+        if refs:
+            self._waiting.append((refs, False))

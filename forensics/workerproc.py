@@ -2,8 +2,8 @@
 forensics.workerproc`; see `workerpool.py` for the side that supervises it).
 
 It reads framed pickles on its standard input (first the worker function,
-then one ref at a time) and answers with framed pickles on a private copy of
-its standard output. File descriptors 0 and 1 are pointed at /dev/null
+then batches of refs) and answers each file's result, in order, as a framed
+pickle on a private copy of its standard output. File descriptors 0 and 1 are pointed at /dev/null
 before any extractor runs, so that a C decoder that prints to stdout cannot
 corrupt the protocol. `-P` keeps the current directory off `sys.path`: a
 folder named `forensics` where the analyst stands is never imported.
@@ -82,10 +82,11 @@ def main() -> None:
     proto_out.write(frame(("ready", os.getpid())))
     proto_out.flush()
     while (job := read_frame(proto_in)) is not None:
-        job_id, ref = job
-        result = worker(ref)
-        proto_out.write(frame(("done", job_id, result)))
-        proto_out.flush()
+        job_id, refs = job
+        for index, ref in enumerate(refs):  # one answer per file, in order, as each is done
+            result = worker(ref)
+            proto_out.write(frame(("done", job_id, index, result)))
+            proto_out.flush()
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ from typing import Any, BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
-from pypdf.errors import PyPdfError
 
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
@@ -69,11 +68,11 @@ _RDF_ONLY = re.compile(rb"<rdf:RDF[\s>].*?</rdf:RDF>", re.S)
 SCAN_BYTES = 32 * 1024 * 1024
 MAX_PACKET_BYTES = 64 * 1024 * 1024  # XMP read from one file, all packets together
 # What finding packets may raise on damaged carriers: our block walkers stop
-# quietly, so these come from struct unpacking, zlib and pypdf's documented
-# errors (plus the KeyError/IndexError/RecursionError it gives on broken
-# object trees).
+# quietly, so these come from struct unpacking, zlib and pypdf (its documented
+# PyPdfError, added where a PDF is read: importing pypdf costs every worker a
+# tenth of a second, plus the KeyError/IndexError/RecursionError it gives on
+# broken object trees).
 CARRIER_ERRORS: tuple[type[BaseException], ...] = (
-    PyPdfError,
     struct.error,
     zlib.error,
     OSError,
@@ -388,10 +387,15 @@ class XmpExtractor(Extractor):
         problems = []
         budget = MAX_PACKET_BYTES
         packets = find_packets(stream, head)  # lazily: one packet held at a time
+        errors = CARRIER_ERRORS
+        if head.startswith(b"%PDF"):
+            from pypdf.errors import PyPdfError
+
+            errors = (*CARRIER_ERRORS, PyPdfError)
         while True:
             try:
                 found = next(packets, None)
-            except CARRIER_ERRORS as exc:  # a carrier too broken to find (more) packets in
+            except errors as exc:  # a carrier too broken to find (more) packets in
                 problems.append(f"could not look for XMP: {type(exc).__name__}: {exc}")
                 break
             if found is None:
