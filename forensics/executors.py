@@ -50,8 +50,11 @@ def _bounded(
 
 
 FILE_TIMEOUT = 300.0  # seconds of extraction per file (--file-timeout)
-FILE_MEMORY = 640 * 2**20  # resident bytes of one worker's process tree (--file-memory): two
-# workers at their cap and the scanner stay under 1.5 GB; a worker with OCR loaded idles at ~260 MB
+FILE_MEMORY = 576 * 2**20  # resident bytes of one worker's process tree (--file-memory)
+# Two workers at their cap (1.21 GB) and the scanner (about 0.25 GB on a
+# hostile folder) stay under 1.5 GB; a worker with OCR loaded idles at about
+# 260 MB, which leaves some 300 MB for one file. The cap is read every 50 ms,
+# so a file that allocates faster than that can pass it briefly.
 
 
 class ProcessExecutor:

@@ -39,5 +39,9 @@ class Faulty(Extractor):
         elif word == b"EXIT":
             os.kill(os.getpid(), signal.SIGKILL)
         elif word == b"SLOW":
+            mark = os.environ.get("FAULTY_MARK")
+            if mark:  # tells a test this worker is busy with the file
+                with open(mark, "a") as fh:
+                    fh.write(f"{os.getpid()}\n")
             time.sleep(2)
         yield Note(text=f"read {word.decode('ascii', 'replace')}", origin="cell")

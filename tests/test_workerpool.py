@@ -173,22 +173,22 @@ def test_tree_rss_counts_children() -> None:
 
 
 def test_a_worker_killed_from_outside_costs_its_file_nothing(
-    tmp_path: Path, importable_tests: None
+    tmp_path: Path, importable_tests: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dump = _dump(tmp_path / "dump", {"slow.txt": "SLOW"})
+    mark = tmp_path / "busy"
+    monkeypatch.setenv("FAULTY_MARK", str(mark))
     worker = Worker((FilesystemExtractor(), Faulty()))
     executor = ProcessExecutor(jobs=1, file_timeout=60, file_memory=None)
     killed: list[int] = []
 
     def kill_the_busy_worker() -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not killed:
-            for pid in _children(os.getpid()):
-                if time.monotonic() > deadline - 28:  # let it take the file first
-                    os.kill(pid, signal.SIGKILL)
-                    killed.append(pid)
-                    break
-            time.sleep(0.1)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not mark.exists():
+            time.sleep(0.05)
+        pid = int(mark.read_text().split()[0])  # the first worker, while it reads the file
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
 
     import threading
 
@@ -199,3 +199,4 @@ def test_a_worker_killed_from_outside_costs_its_file_nothing(
     assert killed, "the test never found the worker"
     assert result.problems == () and [n.text for n in result.notes] == ["read SLOW"]
     assert executor.replaced == 1
+    assert len(mark.read_text().split()) == 2  # a second worker read it
