@@ -521,6 +521,33 @@ def _member_refs(
     )
 
 
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its bytes say. Without the UTF-8 flag zipfile reads
+    names as cp437, but Korean and Chinese Windows tools write their code
+    page (cp949, GBK) and others write UTF-8 without the flag: UTF-8 is
+    taken when the bytes are UTF-8; other bytes go on as they are (the url
+    escapes them, and the `undecodable_name` problem gives their readings
+    in the legacy code pages), never as cp437 mojibake."""
+    name = info.filename
+    if info.flag_bits & 0x800 or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:  # not what zipfile's cp437 decoding gives: leave it
+        return name
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _crc(data: bytes | Spooled) -> int:
+    if not isinstance(data, Spooled):
+        return zlib.crc32(data)
+    crc = 0
+    with open(data, "rb") as fh:
+        while chunk := fh.read(MiB):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
 def _consumed(member: Any, declared: int) -> Callable[[], int] | None:
     """Compressed bytes a zip member's decompressor has really used so far.
 
@@ -597,12 +624,26 @@ def _walk_zip(fh: IO[bytes], chain: tuple[str, ...], walk: _Walk) -> Iterator[Fi
                     )
                 else:
                     with zf.open(info) as member:
+                        # zipfile raises on a bad CRC at the very end and the
+                        # bytes are lost; we check it ourselves and keep them.
+                        if hasattr(member, "_expected_crc"):
+                            member._expected_crc = None
                         data = _read_bounded(
                             member,
                             info.compress_size,
                             info.filename,
                             walk,
                             packed_read=_consumed(member, info.compress_size),
+                        )
+                    if (crc := _crc(data)) != info.CRC:
+                        flags.append(
+                            Problem(
+                                "error",
+                                "sources",
+                                "corrupt_member",
+                                f"CRC-32 of the inflated bytes is {crc:08x}, the archive says "
+                                f"{info.CRC:08x}: the bytes are kept, and hashed, as they inflate",
+                            )
                         )
             except _Refused as exc:
                 flags.append(Problem("warning", "sources", "limit_exceeded", f"not read: {exc}"))
@@ -626,10 +667,10 @@ def _walk_zip(fh: IO[bytes], chain: tuple[str, ...], walk: _Walk) -> Iterator[Fi
                     data = head
                 target = (data or b"").decode("utf-8", "replace")
                 yield from _member_refs(
-                    info.filename, None, entry, chain, flags, walk, kind="symlink", link=target
+                    _zip_name(info), None, entry, chain, flags, walk, kind="symlink", link=target
                 )
             else:
-                yield from _member_refs(info.filename, data, entry, chain, flags, walk)
+                yield from _member_refs(_zip_name(info), data, entry, chain, flags, walk)
 
 
 def _walk_zip_headers(

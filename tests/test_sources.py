@@ -288,3 +288,40 @@ def test_big_members_are_spooled_in_the_case_folder_and_removed(tmp_path: Path) 
     assert sha["upload.zip!/inner.zip"] == hashlib.sha256(inner).hexdigest()
     assert not (tmp_path / "case" / "spool").exists()
     assert case.problems.empty
+
+
+def test_a_member_with_a_bad_crc_keeps_its_bytes(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("note.txt", b"correction notes\n" * 20)
+    data = bytearray(buf.getvalue())
+    data[data.index(b"correction")] ^= 0x20  # one byte changed after the CRC was written
+    (tmp_path / "bad.zip").write_bytes(bytes(data))
+    refs = {r.url: r for r in iter_refs(tmp_path)}
+    member = refs["bad.zip!/note.txt"]
+    assert member.payload is not None and member.payload.startswith(b"Correction")
+    assert [p.kind for p in member.flags] == ["corrupt_member"]
+    assert "CRC-32" in member.flags[0].message
+
+
+def test_zip_names_in_a_legacy_code_page_are_not_cp437(tmp_path: Path) -> None:
+    """Names written in cp949 without the UTF-8 flag (Korean Windows tools),
+    and UTF-8 names without it: never shown as cp437 mojibake."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("placeholder_a.txt", b"a")
+        zf.writestr("placeholder_b.txt", b"b")
+    data = buf.getvalue()
+    korean = "수정.txt".encode("cp949")
+    utf8 = "修改.txt".encode()
+    for old, new in ((b"placeholder_a.txt", korean), (b"placeholder_b.txt", utf8)):
+        padded = new + b"_" * (len(old) - len(new))  # same length: offsets stay right
+        data = data.replace(old, padded)
+    (tmp_path / "legacy.zip").write_bytes(data)
+    refs = {r.url: r for r in iter_refs(tmp_path)}
+    utf8_url = "legacy.zip!/修改.txt" + "_" * (17 - len(utf8))
+    assert refs[utf8_url].payload == b"b"
+    [korean_url] = [u for u in refs if u.startswith("legacy.zip!/%")]
+    assert korean_url.startswith("legacy.zip!/%BC%F6%C1%A4.txt")
+    [problem] = refs[korean_url].flags
+    assert problem.kind == "undecodable_name" and "cp949: 수정.txt" in problem.message
