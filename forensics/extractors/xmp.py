@@ -306,14 +306,19 @@ def _png_packets(stream: BinaryIO) -> Iterator[tuple[str, bytes]]:
 
 def _pdf_packets(stream: BinaryIO) -> Iterator[tuple[str, bytes]]:
     from pypdf import PdfReader
+    from pypdf.generic import StreamObject
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings are our problems
     stream.seek(0)
     reader = PdfReader(stream, strict=False)
     root: Any = reader.trailer["/Root"].get_object()
     meta = root.get("/Metadata") if hasattr(root, "get") else None
-    if meta is not None:
-        yield "PDF metadata stream", meta.get_object().get_data()
+    if meta is None:
+        return
+    stream_obj = meta.get_object()
+    if not isinstance(stream_obj, StreamObject):  # a damaged /Metadata names a dictionary
+        raise CorruptInput(f"PDF /Metadata is a {type(stream_obj).__name__}, not a stream")
+    yield "PDF metadata stream", stream_obj.get_data()
 
 
 def _scanned(data: bytes) -> Iterator[tuple[str, bytes]]:
