@@ -20,7 +20,9 @@ class Executor(Protocol):
 
 
 class SerialExecutor:
-    """In this process, one file at a time: for tests and debugging."""
+    """In this process, one file at a time: for tests and debugging. No
+    per-file deadline or memory cap (nothing outside watches it): a file that
+    hangs hangs the scan. Use the process executor on evidence."""
 
     name = "serial"
 
@@ -91,7 +93,8 @@ class ProcessExecutor:
 
 class DaskExecutor:
     """A Dask cluster: `address` of a scheduler, or a local cluster when
-    none is given. Needs the `[dask]` extra."""
+    none is given. Needs the `[dask]` extra. Not yet supervised like the
+    process executor (no per-file deadline, memory cap or crash salvage)."""
 
     name = "dask"
 
