@@ -93,7 +93,6 @@ class _Proc:
     buffer: bytearray = field(default_factory=bytearray)
     ready: bool = False
     job: _Job | None = None
-    peak: int = 0
     last_rss_check: float = 0.0
 
     @property
@@ -230,7 +229,6 @@ class WorkerPool:
     def _send(self, proc: _Proc, refs: list[FileRef], second: bool) -> bool:
         self._next_id += 1
         proc.job = _Job(self._next_id, refs, second, time.monotonic())
-        proc.peak = 0
         assert proc.popen.stdin is not None
         try:
             proc.popen.stdin.write(frame((self._next_id, refs)))
@@ -309,7 +307,6 @@ class WorkerPool:
             if self.memory is not None and now - proc.last_rss_check >= POLL_SECONDS:
                 proc.last_rss_check = now
                 rss = tree_rss(proc.popen.pid)
-                proc.peak = max(proc.peak, rss)
                 if rss > self.memory:
                     yield from self._lost(
                         proc,
