@@ -428,8 +428,11 @@ class CaseWriter:
         }
         scans = [s for s in previous.get("scans", []) if s.get("observation") != self.observation]
         manifest = {**scan, "scans": [*scans, scan]}
+        if "case_sha256" in previous:  # stays the last sealed state until this scan seals
+            manifest["case_sha256"] = previous["case_sha256"]
         _write_json(self.folder / MANIFEST, manifest)
-        seal(self.folder)
+        if finished:  # hashing a big case at the start of a scan would be wasted
+            seal(self.folder)
 
 
 def _load_manifest(folder: Path) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import tarfile
 import zipfile
@@ -180,4 +179,4 @@ def test_an_unfinished_case_says_so(tmp_path: Path, awkward: Path) -> None:
     con.close()
     res = CliRunner().invoke(main, ["changes", str(case_dir)])
     assert "did not finish" in res.output
-    assert json.loads((case_dir / "manifest.json").read_text())["scans"][-1] is not None
+    assert not forensics.open_case(case_dir).complete

@@ -115,6 +115,9 @@ def test_a_hostile_folder_is_scanned_whole_and_left_as_it_was(
         if kind:
             assert any(kind in kinds.get(p, set()) for p in below), (url, kind, kinds.get(url))
     assert "error" not in set(problems["kind"]), problems[problems["kind"] == "error"]
+    # Every input class is bounded inside the extractors now: none needs the
+    # supervisor's last resort.
+    assert not {"timeout", "memory_limit", "worker_crashed"} & set(problems["kind"])
     assert set(problems["kind"]) <= set(PROBLEM_KINDS)
     assert case.manifest["counts"]["reconciliation"]["missing"] == 0
     after = _tree(dump)
