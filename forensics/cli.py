@@ -106,7 +106,8 @@ def main(debug: bool) -> None:
     type=click.FloatRange(min=0),
     default=FILE_TIMEOUT,
     show_default=True,
-    help="Seconds of extraction per file (0: none); past it the file keeps its hashes.",
+    help="Seconds of extraction per file, plus 1 s per 20 MB of it (0: none); "
+    "past it the file keeps its hashes.",
 )
 @click.option(
     "--file-memory",

@@ -64,6 +64,12 @@ def tree_rss(pid: int) -> int:
 Salvage = Callable[[FileRef, Problem], FileResult]
 
 
+READ_FLOOR_BYTES_PER_S = 20 * 10**6
+"""Reading pace granted on top of --file-timeout (three hashes of a sparse
+3 GiB file take 9.5 s here, about 340 MB/s; a networked disk shared with
+another job can be ten times slower)."""
+
+
 @dataclass
 class _Job:
     """A batch of refs given to one worker, answered one result at a time in
@@ -150,6 +156,15 @@ class WorkerPool:
         self._next_id = 0
         self._waiting: list[tuple[list[FileRef], bool]] = []
         self._package = _package_dir()
+
+    def allowed(self, ref: FileRef) -> float | None:
+        """Wall seconds a file may take: the timeout plus the time to read
+        and hash its bytes at a slow disk's pace, so a big video on a busy
+        machine is never stopped for being big (only a hang or a blow-up
+        should reach the deadline)."""
+        if self.timeout is None:
+            return None
+        return self.timeout + (ref.size or 0) / READ_FLOOR_BYTES_PER_S
 
     # -- processes -------------------------------------------------------
 
@@ -296,11 +311,13 @@ class WorkerPool:
                     yield from self._died(proc)
                 continue
             started = proc.job.started
-            if self.timeout is not None and now - started > self.timeout:
+            allowed = self.allowed(proc.job.current)
+            if allowed is not None and now - started > allowed:
                 yield from self._lost(
                     proc,
                     "timeout",
-                    f"extraction stopped after {self.timeout:g} s (--file-timeout); "
+                    f"extraction stopped after {allowed:g} s (--file-timeout "
+                    f"{self.timeout:g} s plus reading time for its size); "
                     "hashes and filesystem facts kept",
                 )
                 continue
