@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
 
 CASE_FILE = "case.sqlite"
 MANIFEST = "manifest.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: notes gained lang_confidence and pair_score
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,7 +70,8 @@ CREATE TABLE IF NOT EXISTS event_rows (
 CREATE TABLE IF NOT EXISTS note_rows (
     file_id INTEGER NOT NULL REFERENCES file_rows(id), seq INTEGER NOT NULL,
     text TEXT NOT NULL, lang TEXT NOT NULL, confidence REAL, ink TEXT, box TEXT,
-    origin TEXT NOT NULL, source TEXT NOT NULL, pair INTEGER
+    origin TEXT NOT NULL, source TEXT NOT NULL, pair INTEGER,
+    lang_confidence REAL, pair_score REAL
 );
 CREATE TABLE IF NOT EXISTS problem_rows (
     file_id INTEGER NOT NULL REFERENCES file_rows(id), seq INTEGER NOT NULL,
@@ -96,8 +97,8 @@ CREATE VIEW IF NOT EXISTS events AS
            e.field, e.flag, f.observation
     FROM event_rows e JOIN latest_files f ON f.id = e.file_id;
 CREATE VIEW IF NOT EXISTS notes AS
-    SELECT f.path, n.text, n.lang, n.confidence, n.ink, n.box, n.origin, n.pair, n.source,
-           f.observation
+    SELECT f.path, n.text, n.lang, n.confidence, n.lang_confidence, n.ink, n.box, n.origin,
+           n.pair, n.pair_score, n.source, f.observation
     FROM note_rows n JOIN latest_files f ON f.id = n.file_id;
 CREATE VIEW IF NOT EXISTS problems AS
     SELECT f.path, p.severity, p.extractor, p.kind, p.message, f.observation
@@ -137,6 +138,18 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _upgrade(con: sqlite3.Connection) -> None:
+    """A case written by schema 1 gains the note columns of schema 2 (empty
+    for the notes it holds) and its notes view is rebuilt."""
+    columns = {row[1] for row in con.execute("PRAGMA table_info(note_rows)")}
+    if not columns or "pair_score" in columns:
+        return
+    con.execute("ALTER TABLE note_rows ADD COLUMN lang_confidence REAL")
+    con.execute("ALTER TABLE note_rows ADD COLUMN pair_score REAL")
+    con.execute("DROP VIEW IF EXISTS notes")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+
 def connect(folder: str | os.PathLike[str]) -> sqlite3.Connection:
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
@@ -144,6 +157,7 @@ def connect(folder: str | os.PathLike[str]) -> sqlite3.Connection:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
     con.execute("PRAGMA foreign_keys=ON")
+    _upgrade(con)
     con.executescript(_SCHEMA)
     con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
     return con
@@ -288,7 +302,7 @@ class CaseWriter:
             ],
         )
         self.con.executemany(
-            "INSERT INTO note_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO note_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     fid,
@@ -301,6 +315,8 @@ class CaseWriter:
                     n.origin,
                     _text(n.source),
                     n.pair,
+                    n.lang_confidence,
+                    n.pair_score,
                 )
                 for i, n in enumerate(res.notes)
             ],

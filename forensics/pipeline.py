@@ -165,8 +165,17 @@ def _with_language(note: Note) -> Note:
     if note.lang != "und" or not note.text:
         return note
     guess = detect_language(note.text)
-    confidence = note.confidence if note.confidence is not None else guess.confidence
-    return dataclasses.replace(note, lang=guess.lang, confidence=confidence)
+    return dataclasses.replace(note, lang=guess.lang, lang_confidence=guess.confidence)
+
+
+def _paired(notes: list[Note]) -> tuple[Note, ...]:
+    """Translation pairs among all of a file's notes (a PSD's text layers
+    as well as the notes read on its pixels); pairs found already are kept."""
+    from .annotations.pairing import link_pairs
+
+    if not any(n.lang == "ko" for n in notes) or not any(n.lang.startswith("zh") for n in notes):
+        return tuple(notes)
+    return tuple(link_pairs(notes))
 
 
 @dataclass(frozen=True)
@@ -204,7 +213,7 @@ def extract_one(ref: FileRef, extractors: tuple[Extractor, ...] | None = None) -
         ext_mismatch=found.mismatch,
         size=found.size if found.size is not None else ref.size,
         records=tuple(i for i in found.items if isinstance(i, Record)),
-        notes=tuple(_with_language(i) for i in found.items if isinstance(i, Note)),
+        notes=_paired([_with_language(i) for i in found.items if isinstance(i, Note)]),
         problems=tuple(found.problems),
         seconds=time.perf_counter() - start,
     )

@@ -180,9 +180,14 @@ class Record:
 class Note:
     """One piece of annotation text, whatever carried it.
 
-    `origin` is one of ocr, printed, text_layer, layer_name, cell, path.
-    `box` is (left, top, right, bottom) in image pixels when the note has a
-    place on an image."""
+    `origin` is one of ocr (written on an image in an ink or in pencil),
+    printed (printed black text on an image), text_layer, layer_name, cell,
+    path. `box` is (left, top, right, bottom) in image pixels when the note
+    has a place on an image. `confidence` is the recogniser's (0-1, None
+    for text that was not recognised from pixels), `lang_confidence` the
+    language detector's (0-1). `pair` numbers a Chinese note and the
+    Korean note that translates it, `pair_score` (0-1) says how much of
+    the Chinese was found read out in the Korean."""
 
     text: str
     lang: str = "und"
@@ -192,6 +197,8 @@ class Note:
     origin: str = "ocr"
     source: str = ""
     pair: int | None = None
+    lang_confidence: float | None = None
+    pair_score: float | None = None
 
 
 @dataclass(frozen=True)

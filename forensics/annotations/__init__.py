@@ -14,19 +14,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..language import detect_language, script_of
 from ..records import Note
 from .ink import Ink, coverage, ink_masks, load_palette
-from .ocr import (
-    Line,
-    Reading,
-    cut_line,
-    printed_lines,
-    read_lines,
-    read_printed,
-    strength,
-    text_lines,
-)
 from .pairing import link_pairs
+from .params import NOTES
+from .reader import PRINTED, Found, read_regions
 
 MAX_PIXELS = 60_000_000  # a sheet scanned at 600 dpi is ~35 Mpx; beyond is a bomb
 TIME_LIMIT = 120.0
@@ -52,21 +45,30 @@ def _load(source: str | os.PathLike[str] | bytes | Image.Image) -> np.ndarray:
     return np.asarray(img.convert("RGB"))
 
 
-def _notes(lines: list[Line], readings: list[Reading | None], origin: str) -> list[Note]:
-    """A note for each line that was read."""
-    return [
-        Note(
-            text=r.text,
-            lang=r.lang,
-            confidence=r.confidence,
-            ink=line.ink,
-            box=line.box,
-            origin=origin,
-            source=f"tesseract {r.model}",
-        )
-        for line, r in zip(lines, readings, strict=True)
-        if r is not None
-    ]
+def _language(found: Found) -> tuple[str, float]:
+    """A note's language and the detector's confidence; printed Latin text
+    (a cut header: `KMR S01 EP12`) is not given one from a few letters."""
+    text = found.reading.text
+    if found.ink == PRINTED:
+        cjk = any(script_of(c) in ("Hangul", "Kana", "Han") for c in text)
+        if not cjk and sum(c.isalpha() for c in text) < NOTES.printed_letters:
+            return "und", 0.0
+    guess = detect_language(text)
+    return guess.lang, guess.confidence
+
+
+def _note(found: Found) -> Note:
+    lang, lang_confidence = _language(found)
+    return Note(
+        text=found.reading.text,
+        lang=lang,
+        confidence=round(found.reading.confidence, 3),
+        lang_confidence=lang_confidence,
+        ink=found.ink,
+        box=found.region.box,
+        origin="printed" if found.ink == PRINTED else "ocr",
+        source=found.reading.model,
+    )
 
 
 def analyse(
@@ -75,26 +77,19 @@ def analyse(
     time_limit: float = TIME_LIMIT,
     printed: bool = True,
 ) -> SheetReading:
-    """Ink coverage, and every note in the inks (and printed text), with pairs."""
+    """Ink coverage, and every note on the sheet (in an ink, in pencil, and
+    printed black unless `printed` is off), with translation pairs."""
     start = time.monotonic()
-    deadline = start + time_limit
     rgb = _load(source)
     inks = palette or load_palette()
-    masks = ink_masks(rgb, inks)
-    lines: list[Line] = []
-    for ink in inks:
-        # lines are found on a laxer mask than the coverage one: thin pen
-        # strokes lose chroma at their edges, and the long strokes a lax mask
-        # lets in (construction lines) are dropped as non-writing anyway
-        for box, vertical in text_lines(strength(rgb, ink) >= 0.6 * 70):
-            lines.append(Line(box, ink.name, cut_line(rgb, box, ink, vertical), vertical))
-    notes = _notes(lines, read_lines(lines, deadline), "ocr")
-    if printed:
-        plines = printed_lines(rgb)
-        notes += _notes(plines, read_printed(plines, deadline), "printed")
+    found = read_regions(rgb, inks, start + time_limit, printed)
+    notes = [_note(f) for f in found]
     notes.sort(key=lambda n: ((n.box or (0, 0, 0, 0))[1], (n.box or (0, 0, 0, 0))[0]))
     return SheetReading(
-        tuple(link_pairs(notes)), coverage(masks), len(lines), round(time.monotonic() - start, 3)
+        tuple(link_pairs(notes)),
+        coverage(ink_masks(rgb, inks)),
+        len(found),
+        round(time.monotonic() - start, 3),
     )
 
 

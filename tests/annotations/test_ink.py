@@ -50,7 +50,7 @@ def test_coverage_and_palette_file(
 ) -> None:
     rgb, truth = sheets[0]
     cov = coverage(ink_masks(rgb, load_palette()))
-    assert set(cov) == {"blue", "red"}
+    assert set(cov) == {"blue", "red", "pink", "orange"}  # the palette's enabled inks
     assert 0 < sum(cov.values()) < 0.05
     assert abs(sum(cov.values()) - truth.mean()) < truth.mean()
     custom = tmp_path / "studio.toml"

@@ -1,33 +1,66 @@
-"""Chinese note above (or left of) its Korean translation, same ink."""
+"""A Chinese note and the Korean note that reads it out: geometry proposes,
+the Sino-Korean readings decide."""
 
 from __future__ import annotations
 
-from forensics.annotations.pairing import link_pairs
+from forensics.annotations.pairing import link_pairs, reading_score
 from forensics.records import Note
 
 
-def note(text: str, lang: str, box: tuple[int, int, int, int], ink: str = "red") -> Note:
+def note(text: str, lang: str, box: tuple[int, int, int, int] | None, ink: str = "red") -> Note:
     return Note(text=text, lang=lang, box=box, ink=ink)
 
 
-def test_below_and_beside() -> None:
+def test_readings_found_in_order() -> None:
+    assert reading_score("角度修正", "각도 수정") == 1.0
+    assert reading_score("角度修改", "각도 수정") == 0.75  # 改 is 개, not 정
+    assert reading_score("料理", "요리") == 1.0  # 料 료 at the start of a word is 요
+    assert reading_score("頭髮", "두발") == reading_score("头发", "두발") == 1.0  # both forms
+    assert reading_score("修正角度", "각도 수정") == 0.5  # order matters
+    assert reading_score("眼睛再大一点", "눈을 더 크게") == 0.0  # a native Korean rendering
+
+
+def test_pair_needs_readings_beside_it() -> None:
     notes = [
-        note("眼睛再大一点", "zh-Hans", (600, 100, 800, 135)),
-        note("눈을 더 크게", "ko", (605, 145, 780, 180)),
+        note("表情修改", "zh-Hans", (600, 100, 800, 135)),
+        note("표정 수정", "ko", (605, 145, 780, 180)),
         note("加陰影", "zh-Hant", (100, 400, 200, 430)),
-        note("그림자 추가", "ko", (215, 402, 330, 432)),
-        note("表情修改", "zh-Hans", (600, 500, 700, 530)),
-        note("표정 수정", "ko", (600, 540, 700, 570), ink="blue"),
+        note("발 위치 수정", "ko", (215, 402, 330, 432)),  # beside, but says something else
+        note("注意透视", "zh-Hans", (600, 500, 700, 530)),
+        note("주의 투시", "ko", (600, 540, 700, 570), ink="blue"),  # another ink
     ]
     out = link_pairs(notes)
-    assert [n.pair for n in out] == [1, 1, 2, 2, None, None]  # different ink: no pair
+    assert [n.pair for n in out] == [1, 1, None, None, None, None]
+    assert out[0].pair_score == out[1].pair_score == 0.75
 
 
 def test_far_apart_is_no_pair() -> None:
     out = link_pairs(
         [
             note("注意透视", "zh-Hans", (600, 100, 700, 130)),
-            note("원근감 주의", "ko", (600, 300, 720, 330)),
+            note("주의투시", "ko", (600, 300, 720, 330)),
         ]
     )
     assert [n.pair for n in out] == [None, None]
+
+
+def test_text_layers_pair_on_strong_readings() -> None:
+    out = link_pairs(
+        [
+            note("角度修正", "zh-Hant", None),
+            note("수정", "ko", None),  # half the readings: not enough without a place
+            note("각도 수정", "ko", None),
+        ]
+    )
+    assert [n.pair for n in out] == [1, None, 1]
+
+
+def test_best_candidate_wins() -> None:
+    out = link_pairs(
+        [
+            note("角度修正", "zh-Hans", (100, 100, 300, 140)),
+            note("수정", "ko", (100, 150, 200, 180)),
+            note("각도 수정", "ko", (310, 100, 450, 140)),
+        ]
+    )
+    assert [n.pair for n in out] == [1, None, 1]

@@ -1,0 +1,79 @@
+"""Every tuned parameter of the note reader, in one place, with where it
+was chosen. "Tune fonts" are the generalization set's tuning half
+(`bench/wildsheets.py`, split by font); nothing here was chosen on the
+fonts its headline figures are reported on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Detector:
+    side: int = 1280  # pixels of the longer side the sheet is scaled to for DBNet
+    threshold: float = 0.3  # probability above which a pixel is inside a line (DB's default)
+    box_threshold: float = 0.5  # mean probability a region needs (DB's default)
+    unclip: float = 1.6  # DB's unclip ratio (rapidocr's default)
+    min_pixels: int = 6  # map pixels a region needs
+    min_side: float = 8.0  # sheet pixels across, below which a region is a speck
+    join: float = 1.0  # of the line's height: a gap along a line that still joins two parts
+    join_offset: float = 0.35  # of the height: how far off the line's axis a part may sit
+    join_height: float = 0.6  # the shorter part is at least this share of the taller
+    join_angle: float = 6.0  # degrees two parts of a line may differ by
+
+
+DETECTOR = Detector()
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    model: str = "ppocrv6-small"  # which PP-OCR line recogniser (recognise.MODELS)
+    max_width: int = 2400  # pixels at height 48: longer lines are squeezed
+    sure: float = 0.85  # PP-OCR support from which Tesseract kor is not asked
+    glyphs: float = 0.6  # characters per line height a region is expected to hold, at least
+    tesseract_height: int = 96  # pixels a line is scaled to for Tesseract
+    pad: float = 0.12  # of a region's height, paper kept round it when cut
+
+
+RECOGNISER = Recogniser()
+
+
+@dataclass(frozen=True)
+class Inks:
+    lax: float = 0.5  # of an ink's minimum chroma: a pixel of a region counts as that ink
+    share: float = 0.25  # of a region's written pixels in one ink: the region is in that ink
+    dark: float = 70.0  # luminance below which unhued writing is printed black, not pencil
+    written: float = 50.0  # darker than the paper by this much: a pixel is writing
+    gate: float = 0.4  # of an ink's minimum chroma: where the ink is, for a region's image
+
+
+INKS = Inks()
+
+
+@dataclass(frozen=True)
+class Pairs:
+    gap: float = 1.5  # of the taller note's height: how far the Korean may sit from the Chinese
+    min_score: float = 0.5  # share of the Chinese read out in the Korean, beside it on a sheet
+    min_score_unplaced: float = 0.8  # the same, for notes without a place (text layers)
+
+
+PAIRS = Pairs()
+
+
+@dataclass(frozen=True)
+class Notes:
+    printed_letters: int = 20  # Latin letters printed text needs before it is given a language
+
+
+NOTES = Notes()
+
+
+@dataclass(frozen=True)
+class Columns:
+    inked: int = 170  # grey level below which a pixel of a column image is writing
+    square: float = 1.15  # a character is at most this much taller than the column is wide
+
+
+COLUMNS = Columns()
+
+ALL = (DETECTOR, RECOGNISER, INKS, PAIRS, NOTES, COLUMNS)  # what the cache key holds

@@ -1,0 +1,141 @@
+"""A sheet's notes: regions found by the detector, each given its ink from
+the ink masks, cut upright, read by the recogniser of its script.
+
+The ink masks no longer decide where text is (`detect.py` does); they say
+which ink a region is written in (or printed black, or pencil) and how
+much of the sheet each ink covers.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from .columns import row_of_column
+from .detect import Region, cut, detect
+from .ink import Ink, hue_chroma, in_hue, ink_darkness
+from .params import INKS, RECOGNISER
+from .recognise import Reading, ppocr_read, tesseract_read
+
+PRINTED, PENCIL = "black", "pencil"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A region read: where, in what ink, its text and by which reader."""
+
+    region: Region
+    ink: str
+    vertical: bool
+    reading: Reading
+
+
+def region_ink(rgb: np.ndarray, region: Region, palette: tuple[Ink, ...]) -> str:
+    """The ink a region is written in: the palette ink holding the largest
+    share of its written pixels, if that share is at least `INKS.share`;
+    otherwise printed black or pencil by how dark the writing is."""
+    x0, y0, x1, y1 = region.box
+    part = rgb[y0:y1, x0:x1]
+    if part.size == 0:
+        return PENCIL
+    hue, chroma = hue_chroma(part)
+    lum = part.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    paper = float(np.percentile(lum, 90))
+    written = (paper - lum >= INKS.written) | (
+        chroma >= min(i.min_chroma for i in palette) * INKS.lax
+    )
+    total = int(written.sum())
+    if total == 0:
+        return PENCIL
+    best, count = "", 0
+    for ink in palette:
+        n = int((written & in_hue(hue, ink.hue) & (chroma >= ink.min_chroma * INKS.lax)).sum())
+        if n > count:
+            best, count = ink.name, n
+    if best and count >= INKS.share * total:
+        return best
+    dark = lum[written & (chroma < 40)]
+    if dark.size and float(np.percentile(dark, 10)) < INKS.dark:
+        return PRINTED
+    return PENCIL
+
+
+def _upright(rgb: np.ndarray, region: Region) -> tuple[Region, bool]:
+    """The region turned so its writing runs left to right, and whether it
+    is a column (written top to bottom: its long side is near vertical)."""
+    if abs(region.angle) > 45 and region.width >= 1.5 * region.height:
+        return region, True
+    return region, False
+
+
+def _images(
+    rgb: np.ndarray, region: Region, vertical: bool, ink: Ink | None
+) -> tuple[Image.Image, Image.Image]:
+    """The region cut upright, twice: as it is on the sheet (for PP-OCR,
+    which was trained on text among clutter and reads it better so, as the
+    tuning fonts showed) and as its ink alone, dark on paper, pencil and
+    construction lines removed (for Tesseract, which reads clutter as
+    strokes). A column is laid out as a row."""
+    if vertical:  # cut as a tall image: across the column is the region's height
+        angle = region.angle - 90 if region.angle > 0 else region.angle + 90
+        turned = Region(region.cx, region.cy, region.height, region.width, angle, region.score)
+        plain = cut(rgb, turned, RECOGNISER.pad)
+    else:
+        plain = cut(rgb, region, RECOGNISER.pad)
+    if ink is not None:
+        amount = ink_darkness(np.asarray(plain.convert("RGB")), ink)
+        alone = Image.fromarray((255 - amount * 255).astype(np.uint8))
+    else:
+        alone = plain.convert("L")
+    if vertical:
+        size = max(1, round(region.height))
+        # the plain cut's clutter would join characters: the row is laid out from the ink
+        alone = row_of_column(alone, size)
+        plain = alone.convert("RGB")
+    return plain, alone
+
+
+def _hangul_share(text: str) -> float:
+    letters = [c for c in text if not c.isspace()]
+    return sum("\uac00" <= c <= "\ud7a3" for c in letters) / len(letters) if letters else 0.0
+
+
+def _support(reading: Reading, region: Region, vertical: bool) -> float:
+    """A reading's confidence, discounted when it holds fewer characters than
+    the region has room for (a CJK glyph is about as wide as the line is
+    tall): PP-OCR, which knows no Hangul, reads a Korean line as one or two
+    confident Han or Latin characters."""
+    expected = max(1.0, (region.width / max(region.height, 1)) * RECOGNISER.glyphs)
+    if vertical:
+        expected = max(1.0, region.width / max(region.height, 1) * RECOGNISER.glyphs)
+    chars = len([c for c in reading.text if not c.isspace()])
+    return reading.confidence * min(1.0, chars / expected)
+
+
+def read_regions(
+    rgb: np.ndarray, palette: tuple[Ink, ...], deadline: float, printed: bool = True
+) -> list[Found]:
+    """Every region of the sheet read, in reading order."""
+    regions = detect(rgb)
+    by_name = {ink.name: ink for ink in palette}
+    found: list[tuple[Region, str, bool, Image.Image, Reading]] = []
+    for region in regions:
+        if time.monotonic() > deadline:
+            raise TimeoutError("OCR time limit")
+        ink = region_ink(rgb, region, palette)
+        if ink == PRINTED and not printed:
+            continue
+        region, vertical = _upright(rgb, region)
+        plain, alone = _images(rgb, region, vertical, by_name.get(ink))
+        found.append((region, ink, vertical, alone, ppocr_read(plain)))
+    unsure = [i for i, f in enumerate(found) if _support(f[4], f[0], f[2]) < RECOGNISER.sure]
+    for i, kor in zip(unsure, tesseract_read([found[i][3] for i in unsure]), strict=True):
+        region, ink, vertical, img, han = found[i]
+        if _hangul_share(kor.text) >= 0.5 and _support(kor, region, vertical) > _support(
+            han, region, vertical
+        ):
+            found[i] = (region, ink, vertical, img, kor)
+    return [Found(r, ink, v, reading) for r, ink, v, _img, reading in found if reading.text]

