@@ -113,6 +113,7 @@ ZH_WORDS = (
 SHORT_LATIN = 12  # fewer ASCII letters than this: no statistics, English
 # langdetect's answers are kept to these (others are folded into "und").
 LATIN_LANGS = ("en", "fr", "de", "es", "it", "pt", "nl", "id", "vi", "tl", "pl", "sv", "ru")
+CYRILLIC_LANGS = ("ru", "uk", "bg", "mk", "sr")
 
 
 @dataclass(frozen=True)
@@ -203,19 +204,23 @@ def _han_only(text: str, han: list[str]) -> tuple[str, float]:
     return "zh-Hans", 0.5 if not zh_score else 0.6
 
 
-def _latin(text: str) -> tuple[str, float]:
+def _latin(text: str, cyrillic: bool = False) -> tuple[str, float]:
+    """An alphabetic text's language among those its script writes; when
+    the letters do not decide, `und` with the script's subtag (und-Latn,
+    und-Cyrl): the script is still evidence."""
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
     DetectorFactory.seed = 0  # langdetect is random unless seeded
+    allowed, fallback = (CYRILLIC_LANGS, "und-Cyrl") if cyrillic else (LATIN_LANGS, "und-Latn")
     try:
         probabilities = detect_langs(text)
     except LangDetectException:
-        return "und", 0.0
+        return fallback, 0.0
     for item in probabilities:
-        if item.lang in LATIN_LANGS:
+        if item.lang in allowed:
             return item.lang, round(float(item.prob), 3)
-    return "und", 0.0
+    return fallback, 0.0
 
 
 def detect_language(text: str | None) -> LanguageGuess:
@@ -256,6 +261,7 @@ def _detect(text: str) -> LanguageGuess:
         # words this short are English (LO, BG, OK, "fix", "retake").
         return LanguageGuess("en", 0.5, scripts)
     if latin + counts.get("Cyrillic", 0) >= 2:
-        lang, conf = _latin(re.sub(r"[\d_]+", " ", text))
+        cyrillic = counts.get("Cyrillic", 0) > latin
+        lang, conf = _latin(re.sub(r"[\d_]+", " ", text), cyrillic)
         return LanguageGuess(lang, conf, scripts)
     return LanguageGuess("und", 0.0, scripts)

@@ -47,3 +47,12 @@ def test_scripts_and_character_sets() -> None:
     assert dict(guess.scripts) == {"Hangul": 3, "Han": 2, "Latin": 5}
     assert han_langs("图") == {"zh-Hans"} and han_langs("圖") == {"zh-Hant", "ja"}  # JIS has 圖
     assert han_langs("図") == {"ja"} and han_langs("色") == {"zh-Hans", "zh-Hant", "ja"}
+
+
+def test_an_alphabet_is_evidence_even_when_the_words_are_not() -> None:
+    # Russian words langdetect would give to no listed language still name
+    # their language family's script, never a bare `und`
+    for text in ("когда через", "Это тест", "привет мир", "ёж щи"):
+        lang = detect_language(text).lang
+        assert lang in ("ru", "uk", "bg", "mk", "sr", "und-Cyrl"), (text, lang)
+    assert detect_language("qxz vvk").lang != "und"

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Language of short texts we did not write: forensics.detect_language
+against langdetect (seeded), lingua and pycld2 in the same run.
+
+    .venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/language_wild.py [--n 400]
+
+Texts come from packages: jieba's dictionary (Simplified Chinese words),
+the same words through OpenCC (Traditional), wordfreq's Japanese, Korean,
+English, French, German, Italian, Spanish and Russian word lists. Strings
+are built by joining random words (seed 7): "texts" of 10-20 characters
+(CJK) or five words (Latin, Cyrillic), 4-character snippets cut from CJK
+texts, Japanese words written in kanji only against Chinese words, and
+Latin-script two-word pairs. A CJK answer counts by family (zh-Hans and
+zh-Hant are both right for `zh` snippets) except in the Simplified
+against Traditional rows, which use only texts whose characters change
+under OpenCC (so the characters decide).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import wildsheets  # noqa: E402
+
+from forensics.language import detect_language  # noqa: E402
+
+LATIN = ("en", "fr", "de", "it", "es")
+KANJI = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def family(tag: str) -> str:
+    return "zh" if tag.startswith("zh") else tag.split("-")[0]
+
+
+def _ours(text: str) -> str:
+    return detect_language(text).lang
+
+
+def _langdetect() -> Callable[[str], str]:
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+
+    def run(text: str) -> str:
+        try:
+            out = detect(text)
+        except LangDetectException:
+            return "und"
+        return {"zh-cn": "zh-Hans", "zh-tw": "zh-Hant"}.get(out, out)
+
+    return run
+
+
+def _lingua() -> Callable[[str], str]:
+    from lingua import LanguageDetectorBuilder
+
+    detector = LanguageDetectorBuilder.from_all_languages().build()
+
+    def run(text: str) -> str:
+        lang = detector.detect_language_of(text)
+        return lang.iso_code_639_1.name.lower() if lang else "und"
+
+    return run
+
+
+def _cld2() -> Callable[[str], str]:
+    import pycld2
+
+    def run(text: str) -> str:
+        try:
+            _reliable, _, details = pycld2.detect(text)
+        except pycld2.error:
+            return "und"
+        code = details[0][1]
+        return {"zh": "zh-Hans", "zh-Hant": "zh-Hant", "un": "und"}.get(code, code)
+
+    return run
+
+
+def sets(n: int) -> dict[str, list[tuple[str, str]]]:
+    rng = random.Random(7)
+    words, weights = wildsheets._jieba_words()
+    zh = ["".join(rng.choices(words, weights, k=5))[: rng.randint(10, 20)] for _ in range(n)]
+    ja_words = wildsheets._wordfreq("ja", "ja")
+    ja = ["".join(rng.choices(ja_words, k=6))[: rng.randint(10, 20)] for _ in range(n)]
+    ko_words = wildsheets._wordfreq("ko", "hangul")
+    ko = [" ".join(rng.choices(ko_words, k=4)) for _ in range(n)]
+    latin = {lang: wildsheets._wordfreq(lang, "latin") for lang in (*LATIN, "ru")}
+    out: dict[str, list[tuple[str, str]]] = {}
+    out["texts ko/zh/ja/en"] = (
+        [(t, "ko") for t in ko]
+        + [(t, "zh") for t in zh]
+        + [(t, "ja") for t in ja]
+        + [(" ".join(rng.choices(latin["en"], k=5)), "en") for _ in range(n)]
+    )
+    snippets = []
+    for texts, lang in ((ko, "ko"), (zh, "zh"), (ja, "ja")):
+        for t in texts:
+            s = re.sub(r"\s+", "", t)
+            i = rng.randrange(max(1, len(s) - 4))
+            snippets.append((s[i : i + 4], lang))
+    snippets += [(rng.choice(latin["en"])[:4], "en") for _ in range(n)]
+    out["4-char snippets ko/zh/ja/en"] = snippets
+    kanji_ja = [w for w in ja_words if KANJI.match(w)]
+    out["Japanese in kanji only"] = [(w, "ja") for w in rng.sample(kanji_ja, min(n, len(kanji_ja)))]
+    out["Chinese words (against those)"] = [(w, "zh") for w in rng.choices(words, weights, k=n)]
+    changed = [t for t in zh if wildsheets.traditional(t) != t]
+    out["Simplified texts (S vs T)"] = [(t, "zh-Hans") for t in changed]
+    out["Traditional texts (S vs T)"] = [(wildsheets.traditional(t), "zh-Hant") for t in changed]
+    out["Latin two words (en fr de it es)"] = [
+        (" ".join(rng.choices(latin[lang], k=2)), lang) for lang in LATIN for _ in range(n // 5)
+    ]
+    out["Russian two words"] = [(" ".join(rng.choices(latin["ru"], k=2)), "ru") for _ in range(n)]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--n", type=int, default=400)
+    args = ap.parse_args()
+    detectors: dict[str, Callable[[str], str]] = {"forensics": _ours, "langdetect": _langdetect()}
+    for name, make in (("lingua", _lingua), ("pycld2", _cld2)):
+        try:
+            detectors[name] = make()
+        except ImportError:
+            print(f"({name} not installed: pip install -e '.[bench]')")
+    print(f"{'set':36s} {'n':>5s}  " + "  ".join(f"{d:>10s}" for d in detectors))
+    for label, items in sets(args.n).items():
+        strict = "S vs T" in label
+        cells = []
+        for fn in detectors.values():
+            right = 0
+            for text, want in items:
+                got = fn(text)
+                right += got == want if strict else family(got) == family(want)
+            cells.append(f"{right / max(len(items), 1):10.3f}")
+        print(f"{label:36s} {len(items):5d}  " + "  ".join(cells))
+    und = sum(detect_language(t).lang == "und" for t, _ in sets(args.n)["Russian two words"])
+    print(f"forensics answers und on {und} of {args.n} Russian two-word texts")
+
+
+if __name__ == "__main__":
+    main()
