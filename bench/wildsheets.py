@@ -381,7 +381,7 @@ def draw(seed: int, wanted_split: str) -> Sheet:
                 TruthNote(
                     text,
                     lang,
-                    INK_FAMILY[_name_of(colour)],
+                    _name_of(colour),
                     drawn,
                     angle,
                     vertical,
@@ -394,9 +394,7 @@ def draw(seed: int, wanted_split: str) -> Sheet:
                 kdrawn = _place(sheet, kmask, angle, colour, kat)
                 taken.append(kdrawn)
                 notes.append(
-                    TruthNote(
-                        ko, "ko", INK_FAMILY[_name_of(colour)], kdrawn, angle, False, kf.family, pid
-                    )
+                    TruthNote(ko, "ko", _name_of(colour), kdrawn, angle, False, kf.family, pid)
                 )
             break
     # a few pencil strokes over the notes, as line art crossing them

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, production, revisions, zones
-from .records import FileResult
+from .records import ANNOTATION_ORIGINS, FileResult
 from .sources import iter_refs, open_readonly
 from .timeline import events_for, file_times, localize, parse_zone, volume
 
@@ -675,13 +675,22 @@ class Case:
         by: tuple[str, ...] | list[str] = (),
         tz: str | dt.tzinfo = "UTC",
         time_basis: str = "best",
+        note_origins: tuple[str, ...] | None = ANNOTATION_ORIGINS,
     ) -> pd.DataFrame:
         """Change volume per period (see timeline.volume): files, bytes,
-        new_drawings, revisions, notes by language, ink coverage."""
+        new_drawings, revisions, notes by language, ink coverage.
+
+        Notes count, and give a file its language, when their origin is in
+        `note_origins`: by default the annotations written on the files
+        (ink and pencil, text layers, layer names), not printed cut
+        headers, spreadsheet cells or words of paths; None counts all."""
         files = self.files.merge(
             self.drawings(time_basis)[["path", "is_revision"]], on="path", how="left"
         )
-        notes = self.notes[["path", "lang"]]
+        notes = self.notes
+        if note_origins is not None:
+            notes = notes[notes["origin"].isin(note_origins)]
+        notes = notes[["path", "lang"]]
         if len(notes):
             main = notes.groupby("path")["lang"].agg(lambda s: s.value_counts().index[0])
             files["lang"] = files["path"].map(main)

@@ -13,7 +13,7 @@ import forensics
 from .errors import UsageError
 from .executors import FILE_MEMORY, FILE_TIMEOUT
 from .extractors import registry
-from .records import FileResult
+from .records import ANNOTATION_ORIGINS, FileResult
 from .sources import Limits
 
 _LIMITS = Limits()
@@ -278,7 +278,15 @@ def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
     show_default=True,
     help="Which time dates a file (README).",
 )
-def timeline(case: Path, output: Path | None, freq: str, by: str, tz: str, time_basis: str) -> None:
+@click.option(
+    "--all-notes",
+    is_flag=True,
+    help="Count every note (printed headers, spreadsheet cells, path words), not only "
+    "the annotations written on the files (ink, pencil, text layers, layer names).",
+)
+def timeline(
+    case: Path, output: Path | None, freq: str, by: str, tz: str, time_basis: str, all_notes: bool
+) -> None:
     """Change volume per period: files, bytes, new drawings, revisions, notes
     by language, ink coverage; empty periods as zeros.
 
@@ -293,7 +301,13 @@ def timeline(case: Path, output: Path | None, freq: str, by: str, tz: str, time_
         click.echo(f"time zone: {tz} (best candidate of `forensics zones`)", err=True)
     groups = tuple(g.strip() for g in by.split(",") if g.strip())
     try:
-        table = opened.timeline(freq=freq, by=groups, tz=tz, time_basis=time_basis)
+        table = opened.timeline(
+            freq=freq,
+            by=groups,
+            tz=tz,
+            time_basis=time_basis,
+            note_origins=None if all_notes else ANNOTATION_ORIGINS,
+        )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     if output:

@@ -201,6 +201,11 @@ class Note:
     pair_score: float | None = None
 
 
+ANNOTATION_ORIGINS = ("ocr", "text_layer", "layer_name")
+"""Origins of the notes written on the files (ink and pencil, PSD text
+layers, layer names): what the timeline counts unless asked otherwise."""
+
+
 @dataclass(frozen=True)
 class Hashes:
     md5: str

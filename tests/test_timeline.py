@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -109,3 +110,15 @@ def test_untrustworthy_times_are_flagged_not_dropped() -> None:
     rec = ArchiveEntryRecord(extractor="x", source="y", tar_mtime=RawTime("garbage"))  # type: ignore[arg-type]
     [ev] = events_for([rec])
     assert (ev.local, ev.utc, ev.flag) == ("garbage", None, "unparsable")
+
+
+def test_note_counts_are_annotations_unless_asked(dump_copy: Path, tmp_path: Path) -> None:
+    import forensics
+    from forensics.records import ANNOTATION_ORIGINS
+
+    case = forensics.scan(dump_copy, tmp_path / "case", executor="serial", ocr=False)
+    notes = case.notes
+    written = notes[notes["origin"].isin(ANNOTATION_ORIGINS)]
+    assert 0 < len(written) < len(notes)  # text layers and layer names, and path words, cells
+    assert case.timeline(freq="D")["notes"].sum() == len(written)
+    assert case.timeline(freq="D", note_origins=None)["notes"].sum() == len(notes)

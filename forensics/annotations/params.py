@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Detector:
-    side: int = 1280  # pixels of the longer side the sheet is scaled to for DBNet
+    side: int = 1120  # pixels of the longer side the sheet is scaled to for DBNet
     threshold: float = 0.3  # probability above which a pixel is inside a line (DB's default)
     box_threshold: float = 0.5  # mean probability a region needs (DB's default)
     unclip: float = 1.6  # DB's unclip ratio (rapidocr's default)
@@ -32,6 +32,7 @@ class Recogniser:
     sure: float = 0.85  # PP-OCR support from which Tesseract kor is not asked
     glyphs: float = 0.6  # characters per line height a region is expected to hold, at least
     tesseract_height: int = 96  # pixels a line is scaled to for Tesseract
+    tesseract_blur: float = 1.0  # Gaussian radius softening the line for Tesseract
     pad: float = 0.12  # of a region's height, paper kept round it when cut
 
 
@@ -40,10 +41,10 @@ RECOGNISER = Recogniser()
 
 @dataclass(frozen=True)
 class Inks:
-    lax: float = 0.5  # of an ink's minimum chroma: a pixel of a region counts as that ink
     share: float = 0.25  # of a region's written pixels in one ink: the region is in that ink
     dark: float = 70.0  # luminance below which unhued writing is printed black, not pencil
-    written: float = 50.0  # darker than the paper by this much: a pixel is writing
+    written: float = 60.0  # RGB distance from the paper from which a pixel is writing
+    chroma: float = 15.0  # chroma above the paper's from which a written pixel is hued
     gate: float = 0.4  # of an ink's minimum chroma: where the ink is, for a region's image
 
 

@@ -34,31 +34,36 @@ class Found:
 
 
 def region_ink(rgb: np.ndarray, region: Region, palette: tuple[Ink, ...]) -> str:
-    """The ink a region is written in: the palette ink holding the largest
-    share of its written pixels, if that share is at least `INKS.share`;
-    otherwise printed black or pencil by how dark the writing is."""
+    """The ink a region is written in. Its written pixels are those far in
+    colour from its paper (the median pixel: most of a text box is paper);
+    the hued ones among them have a chroma clearly above the paper's. The
+    palette ink whose hue window holds most hued pixels wins if they are
+    at least `INKS.share` of the written ones; otherwise the writing is
+    printed black or pencil by how dark it is. Hue, not the palette's
+    minimum chroma, decides here: a faded or ballpoint stroke blurred by
+    JPEG keeps its hue long after its chroma has fallen under the mask's."""
     x0, y0, x1, y1 = region.box
-    part = rgb[y0:y1, x0:x1]
+    part = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
     if part.size == 0:
         return PENCIL
-    hue, chroma = hue_chroma(part)
-    lum = part.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    paper = float(np.percentile(lum, 90))
-    written = (paper - lum >= INKS.written) | (
-        chroma >= min(i.min_chroma for i in palette) * INKS.lax
-    )
+    paper = np.median(part, axis=0)
+    written = np.linalg.norm(part - paper, axis=1) >= INKS.written
     total = int(written.sum())
     if total == 0:
         return PENCIL
+    pixels = part[written].astype(np.uint8)[None]
+    hue, chroma = hue_chroma(pixels)
+    hue, chroma = hue[0], chroma[0].astype(np.float32)
+    hued = chroma >= float(paper.max() - paper.min()) + INKS.chroma
     best, count = "", 0
     for ink in palette:
-        n = int((written & in_hue(hue, ink.hue) & (chroma >= ink.min_chroma * INKS.lax)).sum())
+        n = int((hued & in_hue(hue, ink.hue)).sum())
         if n > count:
             best, count = ink.name, n
     if best and count >= INKS.share * total:
         return best
-    dark = lum[written & (chroma < 40)]
-    if dark.size and float(np.percentile(dark, 10)) < INKS.dark:
+    lum = pixels[0].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    if float(np.percentile(lum, 10)) < INKS.dark:
         return PRINTED
     return PENCIL
 
