@@ -30,7 +30,7 @@ class Recogniser:
     model: str = "ppocrv6-small"  # which PP-OCR line recogniser (recognise.MODELS)
     max_width: int = 2400  # pixels at height 48: longer lines are squeezed
     sure: float = 0.85  # PP-OCR support from which Tesseract kor is not asked
-    glyphs: float = 0.6  # characters per line height a region is expected to hold, at least
+    glyphs: float = 0.8  # characters per line height a region is expected to hold, at least
     tesseract_height: int = 96  # pixels a line is scaled to for Tesseract
     tesseract_blur: float = 1.0  # Gaussian radius softening the line for Tesseract
     pad: float = 0.12  # of a region's height, paper kept round it when cut
