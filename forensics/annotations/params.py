@@ -29,6 +29,7 @@ DETECTOR = Detector()
 class Recogniser:
     model: str = "ppocrv6-small"  # which PP-OCR line recogniser (recognise.MODELS)
     max_width: int = 2400  # pixels at height 48: longer lines are squeezed
+    router: str = "classifier"  # script.py's classifier; "support": PP-OCR's support below `sure`
     sure: float = 0.85  # PP-OCR support from which Tesseract kor is not asked
     glyphs: float = 0.8  # characters per line height a region is expected to hold, at least
     tesseract_height: int = 96  # pixels a line is scaled to for Tesseract

@@ -19,6 +19,7 @@ from .detect import Region, cut, detect
 from .ink import Ink, hue_chroma, in_hue, ink_darkness
 from .params import INKS, RECOGNISER
 from .recognise import Reading, ppocr_read, tesseract_read
+from .script import script_probabilities
 
 PRINTED, PENCIL = "black", "pencil"
 
@@ -120,6 +121,14 @@ def _support(reading: Reading, region: Region, vertical: bool) -> float:
     return reading.confidence * min(1.0, chars / expected)
 
 
+def _is_hangul(alone: Image.Image, han: Reading, region: Region, vertical: bool) -> bool:
+    """Whether a region is written in Hangul: by the script classifier when
+    its model is there, else by PP-OCR's support being under `sure`."""
+    if RECOGNISER.router == "classifier":
+        return script_probabilities(alone)["hangul"] >= 0.5
+    return _support(han, region, vertical) < RECOGNISER.sure
+
+
 def read_regions(
     rgb: np.ndarray, palette: tuple[Ink, ...], deadline: float, printed: bool = True
 ) -> list[Found]:
@@ -136,11 +145,17 @@ def read_regions(
         region, vertical = _upright(rgb, region)
         plain, alone = _images(rgb, region, vertical, by_name.get(ink))
         found.append((region, ink, vertical, alone, ppocr_read(plain)))
-    unsure = [i for i, f in enumerate(found) if _support(f[4], f[0], f[2]) < RECOGNISER.sure]
-    for i, kor in zip(unsure, tesseract_read([found[i][3] for i in unsure]), strict=True):
+    # Hangul goes to Tesseract kor: the script classifier says which
+    # regions are Hangul (PP-OCR has no Hangul and is confidently wrong on it)
+    korean = [i for i, f in enumerate(found) if _is_hangul(f[3], f[4], f[0], f[2])]
+    for i, kor in zip(korean, tesseract_read([found[i][3] for i in korean]), strict=True):
         region, ink, vertical, img, han = found[i]
-        if _hangul_share(kor.text) >= 0.5 and _support(kor, region, vertical) > _support(
-            han, region, vertical
-        ):
+        if RECOGNISER.router == "classifier":
+            better = bool(kor.text)
+        else:
+            better = _hangul_share(kor.text) >= 0.5 and _support(kor, region, vertical) > _support(
+                han, region, vertical
+            )
+        if better:
             found[i] = (region, ink, vertical, img, kor)
     return [Found(r, ink, v, reading) for r, ink, v, _img, reading in found if reading.text]

