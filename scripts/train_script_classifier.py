@@ -119,8 +119,8 @@ def reader_regions(seeds: range, per_seed: int = 10) -> tuple[list[np.ndarray], 
                 if lang is None:
                     continue
                 ink = reader.region_ink(rgb, region, palette)
-                region, vertical = reader._upright(rgb, region)
-                _plain, alone = reader._images(rgb, region, vertical, by.get(ink))
+                vertical = reader.is_column(region)
+                _plain, alone = reader.images(rgb, region, vertical, by.get(ink))
                 xs.append(np.stack(windows(alone))[:, None])
                 ys.append(CLASSES.index({"ko": "hangul", "en": "latin"}.get(lang, "cjk")))
     return xs, ys

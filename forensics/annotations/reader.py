@@ -69,15 +69,13 @@ def region_ink(rgb: np.ndarray, region: Region, palette: tuple[Ink, ...]) -> str
     return PENCIL
 
 
-def _upright(rgb: np.ndarray, region: Region) -> tuple[Region, bool]:
-    """The region turned so its writing runs left to right, and whether it
-    is a column (written top to bottom: its long side is near vertical)."""
-    if abs(region.angle) > 45 and region.width >= 1.5 * region.height:
-        return region, True
-    return region, False
+def is_column(region: Region) -> bool:
+    """Whether a region is a column written top to bottom: its long side is
+    near vertical (notes are rotated by far less than 45 degrees)."""
+    return abs(region.angle) > 45 and region.width >= 1.5 * region.height
 
 
-def _images(
+def images(
     rgb: np.ndarray, region: Region, vertical: bool, ink: Ink | None
 ) -> tuple[Image.Image, Image.Image]:
     """The region cut upright, twice: as it is on the sheet (for PP-OCR,
@@ -109,24 +107,23 @@ def _hangul_share(text: str) -> float:
     return sum("\uac00" <= c <= "\ud7a3" for c in letters) / len(letters) if letters else 0.0
 
 
-def _support(reading: Reading, region: Region, vertical: bool) -> float:
+def _support(reading: Reading, region: Region) -> float:
     """A reading's confidence, discounted when it holds fewer characters than
     the region has room for (a CJK glyph is about as wide as the line is
     tall): PP-OCR, which knows no Hangul, reads a Korean line as one or two
     confident Han or Latin characters."""
     expected = max(1.0, (region.width / max(region.height, 1)) * RECOGNISER.glyphs)
-    if vertical:
-        expected = max(1.0, region.width / max(region.height, 1) * RECOGNISER.glyphs)
     chars = len([c for c in reading.text if not c.isspace()])
     return reading.confidence * min(1.0, chars / expected)
 
 
-def _is_hangul(alone: Image.Image, han: Reading, region: Region, vertical: bool) -> bool:
-    """Whether a region is written in Hangul: by the script classifier when
-    its model is there, else by PP-OCR's support being under `sure`."""
+def _is_hangul(alone: Image.Image, han: Reading, region: Region) -> bool:
+    """Whether Tesseract kor should read a region: the script classifier
+    says Hangul, or (`router="support"`, kept to compare against) PP-OCR's
+    support is under `sure`."""
     if RECOGNISER.router == "classifier":
         return script_probabilities(alone)["hangul"] >= 0.5
-    return _support(han, region, vertical) < RECOGNISER.sure
+    return _support(han, region) < RECOGNISER.sure
 
 
 def read_regions(
@@ -142,19 +139,19 @@ def read_regions(
         ink = region_ink(rgb, region, palette)
         if ink == PRINTED and not printed:
             continue
-        region, vertical = _upright(rgb, region)
-        plain, alone = _images(rgb, region, vertical, by_name.get(ink))
+        vertical = is_column(region)
+        plain, alone = images(rgb, region, vertical, by_name.get(ink))
         found.append((region, ink, vertical, alone, ppocr_read(plain)))
     # Hangul goes to Tesseract kor: the script classifier says which
     # regions are Hangul (PP-OCR has no Hangul and is confidently wrong on it)
-    korean = [i for i, f in enumerate(found) if _is_hangul(f[3], f[4], f[0], f[2])]
+    korean = [i for i, f in enumerate(found) if _is_hangul(f[3], f[4], f[0])]
     for i, kor in zip(korean, tesseract_read([found[i][3] for i in korean]), strict=True):
         region, ink, vertical, img, han = found[i]
         if RECOGNISER.router == "classifier":
             better = bool(kor.text)
         else:
-            better = _hangul_share(kor.text) >= 0.5 and _support(kor, region, vertical) > _support(
-                han, region, vertical
+            better = _hangul_share(kor.text) >= 0.5 and _support(kor, region) > _support(
+                han, region
             )
         if better:
             found[i] = (region, ink, vertical, img, kor)

