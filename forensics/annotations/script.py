@@ -13,11 +13,10 @@ fonts of the generalization set (never the held-out ones); its weights
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
-
 import numpy as np
 from PIL import Image
+
+from .detect import session
 
 CLASSES = ("hangul", "cjk", "latin")
 HEIGHT, WIDTH = 32, 128
@@ -42,21 +41,11 @@ def windows(img: Image.Image) -> list[np.ndarray]:
     return [np.ascontiguousarray(arr[:, s : s + WIDTH]) for s in starts[:8]]
 
 
-@functools.cache
-def _session() -> object:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    data = resources.files(__package__).joinpath(MODEL).read_bytes()
-    return ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
-
-
 def script_probabilities(img: Image.Image) -> dict[str, float]:
     """Probability of each class for a line image (dark writing on paper)."""
     x = np.stack(windows(img))[:, None]
-    logits = np.asarray(_session().run(None, {"x": x})[0]).mean(axis=0)  # type: ignore[attr-defined]
+    sess = session("forensics", "annotations/" + MODEL)
+    logits = np.asarray(sess.run(None, {"x": x})[0]).mean(axis=0)  # type: ignore[attr-defined]
     p = np.exp(logits - logits.max())
     p /= p.sum()
     return {c: float(v) for c, v in zip(CLASSES, p, strict=True)}
