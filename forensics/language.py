@@ -7,14 +7,13 @@ written in first:
 
 1. Hangul means Korean; kana means Japanese (by majority when mixed).
 2. Text in Chinese characters only is told apart by the characters
-   themselves, using the national character sets as the dictionary: a
+   themselves. The national character sets are strong evidence: a
    character in GB 2312 but not in Big5 is a Simplified form (图, 这, 们),
    one in Big5 but not GB 2312 a Traditional form (圖, 這, 們), one in
-   JIS X 0208 but in neither a Japanese form (図, 絵, 髪, 込, 働). The
-   languages every character allows are intersected; when shared characters
-   leave a choice, words that only one language uses decide (Chinese 的,
-   这个, 一点; Japanese 目線, 色指定, 作監), then Simplified Chinese, the more
-   common writing, with a lower confidence.
+   JIS X 0208 but in neither a Japanese form (図, 絵, 髪, 込, 働). Where
+   every character is shared (時間, 中国, 問題), character and pair
+   statistics of lexicons shipped in packages decide (`hanmodel`); text
+   whose characters are the same in both Chinese scripts is `zh`.
 3. Latin and other scripts go to langdetect, seeded, among a fixed set of
    languages; plain ASCII shorter than 12 letters, where letter statistics
    mean nothing, is taken as English (the lingua franca of these notes).
@@ -25,91 +24,19 @@ Deterministic, never raises; empty or symbol-only text is `und`.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
 SCRIPTS = ("Hangul", "Kana", "Han", "Latin", "Cyrillic", "Other")
 
-# Words written in Chinese characters that only Japanese uses (production
-# vocabulary above all), and Chinese function words and phrases.
-JA_WORDS = (
-    "目線",
-    "色指定",
-    "作監",
-    "総作監",
-    "作画監督",
-    "動検",
-    "仕上",
-    "撮影",
-    "修正",
-    "口元",
-    "影指定",
-    "線画",
-    "下書",
-    "一枚",
-    "枚数",
-    "原図",
-    "美術設定",
-    "絵",
-    "図",
-    "込",
-    "様",
-    "気",
-)
-ZH_WORDS = (
-    "的",
-    "了",
-    "这",
-    "這",
-    "们",
-    "們",
-    "么",
-    "麼",
-    "吗",
-    "嗎",
-    "呢",
-    "吧",
-    "把",
-    "给",
-    "給",
-    "再",
-    "要",
-    "一点",
-    "一點",
-    "一下",
-    "还",
-    "還",
-    "请",
-    "請",
-    "没",
-    "沒",
-    "不要",
-    "这里",
-    "這裡",
-    "修改",
-    "颜色",
-    "顏色",
-    "画错",
-    "畫錯",
-    "重画",
-    "重畫",
-    "减少",
-    "減少",
-    "干净",
-    "乾淨",
-    "透视",
-    "透視",
-    "加",
-    "很",
-    "都",
-    "就",
-    "和",
-    "在",
-    "是",
-    "稿",
-    "镜头",
-    "鏡頭",
-)
+# log-odds against a language for each character its national character
+# set lacks: strong evidence, but not proof (OpenCC's forms and the sets
+# disagree on a few characters, and a misread character must not decide)
+CHARSET_PENALTY = 4.0
+# Simplified against Traditional: nearer than this in log-likelihood, the
+# characters do not decide and the answer is `zh`
+SCRIPT_MARGIN = 1.0
 SHORT_LATIN = 12  # fewer ASCII letters than this: no statistics, English
 # langdetect's answers are kept to these (others are folded into "und").
 LATIN_LANGS = ("en", "fr", "de", "es", "it", "pt", "nl", "id", "vi", "tl", "pl", "sv", "ru")
@@ -170,38 +97,37 @@ def han_langs(ch: str) -> frozenset[str]:
     return frozenset(out) or frozenset(("zh-Hans", "zh-Hant", "ja"))
 
 
-def _words(text: str, words: tuple[str, ...]) -> int:
-    return sum(text.count(w) * len(w) for w in words)
+def _han_logs(han: list[str]) -> dict[str, float]:
+    """Each language's log-likelihood for text in Chinese characters only:
+    the character statistics of package lexicons (`hanmodel`), with each
+    character a language's national set lacks counting `CHARSET_PENALTY`
+    against it."""
+    from .hanmodel import LANGS, log_likelihood
+
+    text = "".join(han)
+    return {
+        lang: log_likelihood(text, lang)
+        - CHARSET_PENALTY * sum(lang not in han_langs(ch) for ch in han)
+        for lang in LANGS
+    }
 
 
-def japanese_by_words(text: str) -> bool:
-    """Whether words only Japanese writes in Chinese characters (目線,
-    色指定) outweigh the Chinese function words and phrases in `text`."""
-    return _words(text, JA_WORDS) > _words(text, ZH_WORDS)
-
-
-def _han_only(text: str, han: list[str]) -> tuple[str, float]:
-    allowed = [han_langs(ch) for ch in han]
-    common = frozenset.intersection(*allowed) if allowed else frozenset()
-    counts = {lang: sum(lang in a for a in allowed) for lang in ("zh-Hans", "zh-Hant", "ja")}
-    if len(common) == 1:
-        return next(iter(common)), 0.95 if len(han) >= 2 else 0.8
-    ja_score = _words(text, JA_WORDS)
-    zh_score = _words(text, ZH_WORDS)
-    candidates = common or frozenset(k for k, v in counts.items() if v == max(counts.values()))
-    if "ja" in candidates and ja_score > zh_score:
-        return "ja", 0.75
-    zh = [c for c in ("zh-Hans", "zh-Hant") if c in candidates]
-    if not zh:
-        return "ja", 0.6
-    if len(zh) == 1:
-        return zh[0], 0.7 if zh_score or "ja" not in candidates else 0.6
-    # Simplified and Traditional both possible: the characters are shared.
-    only_s = sum("zh-Hans" in a and "zh-Hant" not in a for a in allowed)
-    only_t = sum("zh-Hant" in a and "zh-Hans" not in a for a in allowed)
-    if only_t > only_s:
-        return "zh-Hant", 0.6
-    return "zh-Hans", 0.5 if not zh_score else 0.6
+def _han_only(han: list[str], within: tuple[str, ...] = ()) -> tuple[str, float]:
+    """Japanese, Simplified or Traditional Chinese (among `within`, if
+    given) for text in Chinese characters only, and its probability among
+    all three. When Simplified and Traditional come within `SCRIPT_MARGIN`
+    (the characters are the same in both) the answer is `zh`, the script
+    left open."""
+    logs = _han_logs(han)
+    top = max(logs.values())
+    weights = {lang: math.exp(v - top) for lang, v in logs.items()}
+    total = sum(weights.values())
+    best = max((lang for lang in logs if not within or lang in within), key=lambda k: logs[k])
+    if best == "ja":
+        return "ja", round(weights["ja"] / total, 3)
+    if abs(logs["zh-Hans"] - logs["zh-Hant"]) < SCRIPT_MARGIN:
+        return "zh", round((weights["zh-Hans"] + weights["zh-Hant"]) / total, 3)
+    return best, round(weights[best] / total, 3)
 
 
 def _latin(text: str, cyrillic: bool = False) -> tuple[str, float]:
@@ -221,6 +147,18 @@ def _latin(text: str, cyrillic: bool = False) -> tuple[str, float]:
         if item.lang in allowed:
             return item.lang, round(float(item.prob), 3)
     return fallback, 0.0
+
+
+def han_only_in(text: str, family: str) -> LanguageGuess | None:
+    """For text in Chinese characters only, its best reading within one
+    family (`zh`: Simplified, Traditional or either; `ja`), as when the
+    other notes of the same file are sure of theirs; None for other text."""
+    han = [ch for ch in text if script_of(ch) == "Han"]
+    if not han or any(script_of(ch) not in (None, "Han") for ch in text):
+        return None
+    within = ("zh-Hans", "zh-Hant") if family == "zh" else ("ja",)
+    lang, conf = _han_only(han, within)
+    return LanguageGuess(lang, conf, (("Han", len(han)),))
 
 
 def detect_language(text: str | None) -> LanguageGuess:
@@ -251,7 +189,7 @@ def _detect(text: str) -> LanguageGuess:
         if kana and (kana >= hangul):
             return LanguageGuess("ja", round(min(0.99, 0.7 + 0.1 * (kana + n_han)), 3), scripts)
         if n_han:
-            lang, conf = _han_only(text, han)
+            lang, conf = _han_only(han)
             return LanguageGuess(lang, conf, scripts)
     latin = counts.get("Latin", 0)
     if text.isascii() and not re.search(r"\s", text.strip()) and re.search(r"[\d_]", text):

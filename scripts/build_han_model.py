@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Build the character statistics that tell Japanese written in kanji
+only from Chinese, and Simplified from Traditional where the characters
+are shared (`forensics/hanmodel.py`), and write them to
+forensics/models/han.tsv.gz.
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python scripts/build_han_model.py
+
+Sources are lexicons shipped in packages, never our own lists: wordfreq's
+Japanese list (the Chinese characters of every word), jieba's dictionary
+(Simplified Chinese) and the same words through OpenCC (Traditional).
+Each word counts by the logarithm of its frequency, so that the everyday
+vocabulary weighs more without a few words swamping the rest. Only half
+of each lexicon is used: the words whose SHA-256 starts with an even
+byte (`tuning_half`). `bench/language_wild.py` reports on the other half,
+which these statistics never saw.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import itertools
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "forensics" / "models" / "han.tsv.gz"
+JIEBA_TOTAL = 60_101_967  # the sum of jieba's counts
+MIN_WEIGHT = 2.0  # bigrams lighter than this are left out: they decide nothing
+
+
+def tuning_half(word: str) -> bool:
+    return hashlib.sha256(word.encode()).digest()[0] % 2 == 0
+
+
+def han_runs(word: str) -> list[str]:
+    runs, cur = [], ""
+    for ch in word:
+        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch == "\u3005":
+            cur += ch
+        elif cur:
+            runs.append(cur)
+            cur = ""
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def weight(freq: float) -> float:
+    """A word's weight from its frequency (per word of running text): its
+    Zipf value less one. Weighting by the frequency itself or its square
+    root did no better on the tuning half (bench/RESULTS.md)."""
+    return max(0.5, math.log10(freq * 1e9) - 1.0)
+
+
+def wordfreq_words(lang: str) -> list[tuple[str, float]]:
+    import wordfreq
+
+    out = []
+    for word, freq in wordfreq.get_frequency_dict(lang).items():
+        if tuning_half(word):
+            out.extend((run, weight(freq)) for run in han_runs(word))
+    return out
+
+
+def jieba_words() -> list[tuple[str, float]]:
+    import jieba
+
+    out = []
+    for line in (Path(jieba.__file__).parent / "dict.txt").read_text("utf-8").splitlines():
+        word, freq = [*line.split(" "), "0"][:2]
+        if tuning_half(word):
+            for run in han_runs(word):
+                # jieba's counts are raw: log10 puts them on wordfreq's Zipf-like scale
+                out.append((run, weight(max(int(freq or 0), 1) / JIEBA_TOTAL)))
+    return out
+
+
+def counts(words: list[tuple[str, float]]) -> tuple[Counter[str], Counter[str]]:
+    uni: Counter[str] = Counter()
+    bi: Counter[str] = Counter()
+    for word, weight in words:
+        for ch in word:
+            uni[ch] += weight
+        for a, b in itertools.pairwise(word):
+            bi[a + b] += weight
+    return uni, bi
+
+
+def main() -> None:
+    import opencc
+
+    # jieba rather than wordfreq's Chinese list: better on the tuning half
+    zh = jieba_words()
+    s2t = opencc.OpenCC("s2t")
+    sources = {
+        "ja": wordfreq_words("ja"),
+        "zh-Hans": zh,
+        "zh-Hant": [(str(s2t.convert(w)), f) for w, f in zh],
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    # mtime 0: the same inputs give the same bytes
+    with (
+        open(OUT, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as packed,
+        io.TextIOWrapper(packed, encoding="utf-8") as fh,
+    ):
+        fh.write("# lang\tgram\tweight (scripts/build_han_model.py)\n")
+        for lang, words in sources.items():
+            uni, bi = counts(words)
+            for gram, w in sorted(uni.items()):
+                fh.write(f"{lang}\t{gram}\t{w:.1f}\n")
+            kept = 0
+            for gram, w in sorted(bi.items()):
+                if w >= MIN_WEIGHT:
+                    fh.write(f"{lang}\t{gram}\t{w:.1f}\n")
+                    kept += 1
+            print(
+                f"{lang}: {len(words)} words, {len(uni)} characters, {kept} bigrams",
+                file=sys.stderr,
+            )
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
