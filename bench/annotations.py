@@ -13,7 +13,8 @@ A truth note is matched to the regions read whose centre falls inside its
 box (grown 8 px); CER counts letters only (spaces and punctuation
 removed) and a missed note counts as all wrong. A sheet's language is
 right when the language most of its notes were read in (a Korean note
-paired with a Chinese one is its translation and does not count) is the
+paired with a Chinese one is its translation and does not count; a `zh`
+note counts for the script of the sheet's other Chinese notes) is the
 truth's; `zh` answers a Chinese sheet whose characters have the same
 forms in both scripts.
 """
@@ -134,6 +135,17 @@ def _simplified(text: str) -> str:
     return str(wildsheets._opencc("t2s").convert(text))  # type: ignore[attr-defined]
 
 
+def sheet_language(said: list[str]) -> str:
+    """The language most notes were read in (as the truth counts them:
+    zh-Hans and zh-Hant apart); a `zh` note, whose characters leave the
+    script open, counts for the script the sheet's other Chinese notes
+    mostly have, or stays `zh`."""
+    scripts = Counter(s for s in said if s in ("zh-Hans", "zh-Hant"))
+    script = scripts.most_common(1)[0][0] if scripts else "zh"
+    votes = Counter(script if s == "zh" else s for s in said)
+    return max(sorted(votes), key=lambda s: votes[s]) if votes else "und"
+
+
 class Tally:
     def __init__(self) -> None:
         self.errors: Counter[str] = Counter()
@@ -159,10 +171,10 @@ class Tally:
             self.notes += 1
             self.found += bool(hits)
         # the sheet's language, as an analyst would read it off the notes
-        said = Counter(f[2] for f in found if not (f[3] and f[2] == "ko") and f[2] != "und")
+        said = [f[2] for f in found if not (f[3] and f[2] == "ko") and f[2] != "und"]
         if sheet.language:
             self.sheets += 1
-            answer = said.most_common(1)[0][0] if said else "und"
+            answer = sheet_language(said)
             main = [n for n in sheet.notes if n.lang == sheet.language]
             ambiguous = sheet.language.startswith("zh") and all(_same_forms(n.text) for n in main)
             self.sheets_right += answer == sheet.language or (ambiguous and answer.startswith("zh"))

@@ -192,8 +192,10 @@ def _detect(text: str) -> LanguageGuess:
             lang, conf = _han_only(han)
             return LanguageGuess(lang, conf, scripts)
     latin = counts.get("Latin", 0)
-    if text.isascii() and not re.search(r"\s", text.strip()) and re.search(r"[\d_]", text):
-        return LanguageGuess("und", 0.0, scripts)  # a code or a file name, not words
+    tokens = text.split()
+    if text.isascii() and 2 * sum(bool(re.search(r"[\d_]", t)) for t in tokens) >= len(tokens):
+        # codes and file names, not words: KMR S01 EP12 C156, cut_012_v3
+        return LanguageGuess("und", 0.0, scripts)
     if 2 <= latin < SHORT_LATIN and text.isascii():
         # Too short for letter statistics: in production notes, plain ASCII
         # words this short are English (LO, BG, OK, "fix", "retake").

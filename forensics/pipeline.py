@@ -171,9 +171,11 @@ def _with_language(note: Note) -> Note:
 def _paired(notes: list[Note]) -> tuple[Note, ...]:
     """Translation pairs among all of a file's notes (a PSD's text layers
     as well as the notes read on its pixels); pairs found already are kept."""
+    from .annotations.context import in_context
     from .annotations.pairing import link_pairs
 
-    if not any(n.lang == "ko" for n in notes) or not any(n.lang.startswith("zh") for n in notes):
+    notes = in_context(notes)
+    if not any(n.lang == "ko" for n in notes) or not any(n.lang[:2] in ("zh", "ja") for n in notes):
         return tuple(notes)
     return tuple(link_pairs(notes))
 

@@ -16,6 +16,7 @@ from PIL import Image
 
 from ..language import detect_language, script_of
 from ..records import Note
+from .context import in_context
 from .ink import Ink, coverage, ink_masks, load_palette
 from .pairing import link_pairs
 from .params import NOTES
@@ -86,7 +87,7 @@ def analyse(
     notes = [_note(f) for f in found]
     notes.sort(key=lambda n: ((n.box or (0, 0, 0, 0))[1], (n.box or (0, 0, 0, 0))[0]))
     return SheetReading(
-        tuple(link_pairs(notes)),
+        tuple(link_pairs(in_context(notes))),
         coverage(ink_masks(rgb, inks)),
         len(found),
         round(time.monotonic() - start, 3),

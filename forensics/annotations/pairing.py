@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 
+from ..language import han_only_in
 from ..records import Note
 from .params import PAIRS
 
@@ -80,17 +81,34 @@ def reading_score(chinese: str, korean: str) -> float:
     return row[-1] / len(han)
 
 
+def _chinese_characters(note: Note) -> bool:
+    """A note that may be the Chinese of a pair: Chinese, or written in
+    Chinese characters only (a short Chinese note whose characters Japanese
+    uses too may have been called Japanese; the Korean reading decides)."""
+    if note.lang.startswith("zh"):
+        return True
+    letters = [c for c in note.text if c.isalpha()]
+    return (
+        note.lang == "ja"
+        and bool(letters)
+        and all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in letters)
+    )
+
+
 def link_pairs(notes: list[Note]) -> list[Note]:
     """The notes with `pair` (1, 2, ...) and `pair_score` set on each Chinese
     note and the Korean note that translates it; each note is in one pair
     at most, the best-read candidates first. Pairs already numbered are
-    kept."""
+    kept. A note in Chinese characters only that the language detector
+    called Japanese becomes Chinese when it pairs: its Korean neighbour
+    reads it out in Sino-Korean, which is how a Chinese note is translated
+    for a Korean studio, and the statistics could not tell."""
     out = list(notes)
     used = {i for i, n in enumerate(out) if n.pair}
     pair_id = max((n.pair or 0 for n in out), default=0)
     scored = []
     for i, zh in enumerate(out):
-        if i in used or not zh.lang.startswith("zh"):
+        if i in used or not _chinese_characters(zh):
             continue
         for j, ko in enumerate(out):
             if j in used or ko.lang != "ko":
@@ -106,6 +124,13 @@ def link_pairs(notes: list[Note]) -> list[Note]:
             continue
         pair_id += 1
         used.update((i, j))
-        out[i] = dataclasses.replace(out[i], pair=pair_id, pair_score=round(score, 3))
+        chinese = dataclasses.replace(out[i], pair=pair_id, pair_score=round(score, 3))
+        if chinese.lang == "ja":  # read out in Sino-Korean beside it: Chinese, not Japanese
+            guess = han_only_in(chinese.text, "zh")
+            if guess is not None:
+                chinese = dataclasses.replace(
+                    chinese, lang=guess.lang, lang_confidence=guess.confidence
+                )
+        out[i] = chinese
         out[j] = dataclasses.replace(out[j], pair=pair_id, pair_score=round(score, 3))
     return out

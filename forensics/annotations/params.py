@@ -29,11 +29,6 @@ DETECTOR = Detector()
 class Recogniser:
     model: str = "ppocrv6-small"  # which PP-OCR line recogniser (recognise.MODELS)
     max_width: int = 2400  # pixels at height 48: longer lines are squeezed
-    router: str = "classifier"  # script.py's classifier; "support": PP-OCR's support below `sure`
-    sure: float = 0.85  # PP-OCR support from which Tesseract kor is not asked
-    glyphs: float = 0.8  # characters per line height a region is expected to hold, at least
-    tesseract_height: int = 96  # pixels a line is scaled to for Tesseract
-    tesseract_blur: float = 1.0  # Gaussian radius softening the line for Tesseract
     pad: float = 0.12  # of a region's height, paper kept round it when cut
 
 
@@ -46,6 +41,10 @@ class Inks:
     dark: float = 70.0  # luminance below which unhued writing is printed black, not pencil
     written: float = 60.0  # RGB distance from the paper from which a pixel is writing
     chroma: float = 15.0  # chroma above the paper's from which a written pixel is hued
+    # chroma of the light a region's writing lets through, on average
+    # (mean / paper): from here it is an ink even when no pixel is hued
+    # (tune fonts: printed headers at most 9, inks from 12 in 95% of cases)
+    mean_chroma: float = 12.0
     gate: float = 0.4  # of an ink's minimum chroma: where the ink is, for a region's image
 
 
@@ -65,6 +64,7 @@ PAIRS = Pairs()
 @dataclass(frozen=True)
 class Notes:
     printed_letters: int = 20  # Latin letters printed text needs before it is given a language
+    context_sure: float = 0.9  # language confidence of the notes that set a file's context
 
 
 NOTES = Notes()

@@ -16,9 +16,11 @@ from PIL import Image
 
 from .columns import row_of_column
 from .detect import Region, cut, detect
+from .hangul import BACKBONE as HANGUL_BACKBONE
+from .hangul import hangul_read
 from .ink import Ink, hue_chroma, in_hue, ink_darkness
 from .params import INKS, RECOGNISER
-from .recognise import Reading, ppocr_read, tesseract_read
+from .recognise import Reading, ppocr_run
 from .script import script_probabilities
 
 PRINTED, PENCIL = "black", "pencil"
@@ -40,9 +42,11 @@ def region_ink(rgb: np.ndarray, region: Region, palette: tuple[Ink, ...]) -> str
     the hued ones among them have a chroma clearly above the paper's. The
     palette ink whose hue window holds most hued pixels wins if they are
     at least `INKS.share` of the written ones; otherwise the writing is
-    printed black or pencil by how dark it is. Hue, not the palette's
-    minimum chroma, decides here: a faded or ballpoint stroke blurred by
-    JPEG keeps its hue long after its chroma has fallen under the mask's."""
+    printed black or pencil by how dark it is, unless the light the
+    writing lets through on average (its mean colour over the paper's) is
+    hued. Hue, not the palette's minimum chroma, decides here: a faded or
+    ballpoint stroke blurred by JPEG keeps its hue long after its chroma
+    has fallen under the mask's."""
     x0, y0, x1, y1 = region.box
     part = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
     if part.size == 0:
@@ -63,6 +67,15 @@ def region_ink(rgb: np.ndarray, region: Region, palette: tuple[Ink, ...]) -> str
             best, count = ink.name, n
     if best and count >= INKS.share * total:
         return best
+    # a thin or faint stroke under JPEG: each pixel's chroma is smeared
+    # away, but the writing as a whole still filters the paper's light
+    # towards its ink's hue, where print and pencil filter it evenly
+    passed = np.clip(part[written].mean(axis=0) / np.maximum(paper, 1) * 255, 0, 255)
+    mean_hue, mean_chroma = hue_chroma(passed.astype(np.uint8)[None, None])
+    if float(mean_chroma[0, 0]) >= INKS.mean_chroma:
+        for ink in palette:
+            if in_hue(mean_hue[0], ink.hue)[0]:
+                return ink.name
     lum = pixels[0].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     if float(np.percentile(lum, 10)) < INKS.dark:
         return PRINTED
@@ -78,11 +91,11 @@ def is_column(region: Region) -> bool:
 def images(
     rgb: np.ndarray, region: Region, vertical: bool, ink: Ink | None
 ) -> tuple[Image.Image, Image.Image]:
-    """The region cut upright, twice: as it is on the sheet (for PP-OCR,
-    which was trained on text among clutter and reads it better so, as the
-    tuning fonts showed) and as its ink alone, dark on paper, pencil and
-    construction lines removed (for Tesseract, which reads clutter as
-    strokes). A column is laid out as a row."""
+    """The region cut upright, twice: as it is on the sheet (for the
+    recognisers: PP-OCR was trained on text among clutter and reads it
+    better so, as the tuning fonts showed) and as its ink alone, dark on
+    paper, pencil and construction lines removed (for the script
+    classifier). A column is laid out as a row."""
     if vertical:  # cut as a tall image: across the column is the region's height
         angle = region.angle - 90 if region.angle > 0 else region.angle + 90
         turned = Region(region.cx, region.cy, region.height, region.width, angle, region.score)
@@ -102,57 +115,29 @@ def images(
     return plain, alone
 
 
-def _hangul_share(text: str) -> float:
-    letters = [c for c in text if not c.isspace()]
-    return sum("\uac00" <= c <= "\ud7a3" for c in letters) / len(letters) if letters else 0.0
-
-
-def _support(reading: Reading, region: Region) -> float:
-    """A reading's confidence, discounted when it holds fewer characters than
-    the region has room for (a CJK glyph is about as wide as the line is
-    tall): PP-OCR, which knows no Hangul, reads a Korean line as one or two
-    confident Han or Latin characters."""
-    expected = max(1.0, (region.width / max(region.height, 1)) * RECOGNISER.glyphs)
-    chars = len([c for c in reading.text if not c.isspace()])
-    return reading.confidence * min(1.0, chars / expected)
-
-
-def _is_hangul(alone: Image.Image, han: Reading, region: Region) -> bool:
-    """Whether Tesseract kor should read a region: the script classifier
-    says Hangul, or (`router="support"`, kept to compare against) PP-OCR's
-    support is under `sure`."""
-    if RECOGNISER.router == "classifier":
-        return script_probabilities(alone)["hangul"] >= 0.5
-    return _support(han, region) < RECOGNISER.sure
-
-
 def read_regions(
     rgb: np.ndarray, palette: tuple[Ink, ...], deadline: float, printed: bool = True
 ) -> list[Found]:
-    """Every region of the sheet read, in reading order."""
-    regions = detect(rgb)
-    by_name = {ink.name: ink for ink in palette}
-    found: list[tuple[Region, str, bool, Image.Image, Reading]] = []
-    for region in regions:
+    """Every region of the sheet read, in reading order. PP-OCR reads every
+    region; where the script classifier says Hangul (PP-OCR has none and is
+    confidently wrong on it), the Hangul reader reads the features PP-OCR's
+    backbone computed for the line."""
+    out = []
+    for region in detect(rgb):
         if time.monotonic() > deadline:
             raise TimeoutError("OCR time limit")
         ink = region_ink(rgb, region, palette)
         if ink == PRINTED and not printed:
             continue
         vertical = is_column(region)
-        plain, alone = images(rgb, region, vertical, by_name.get(ink))
-        found.append((region, ink, vertical, alone, ppocr_read(plain)))
-    # Hangul goes to Tesseract kor: the script classifier says which
-    # regions are Hangul (PP-OCR has no Hangul and is confidently wrong on it)
-    korean = [i for i, f in enumerate(found) if _is_hangul(f[3], f[4], f[0])]
-    for i, kor in zip(korean, tesseract_read([found[i][3] for i in korean]), strict=True):
-        region, ink, vertical, img, han = found[i]
-        if RECOGNISER.router == "classifier":
-            better = bool(kor.text)
-        else:
-            better = _hangul_share(kor.text) >= 0.5 and _support(kor, region) > _support(
-                han, region
-            )
-        if better:
-            found[i] = (region, ink, vertical, img, kor)
-    return [Found(r, ink, v, reading) for r, ink, v, _img, reading in found if reading.text]
+        plain, alone = images(rgb, region, vertical, {i.name: i for i in palette}.get(ink))
+        reading, features = ppocr_run(plain)
+        if script_probabilities(alone)["hangul"] >= 0.5:
+            if features is None:  # a recogniser the Hangul reader was not trained on
+                features = ppocr_run(plain, HANGUL_BACKBONE)[1]
+            assert features is not None
+            text, confidence = hangul_read(features)
+            reading = Reading(text, confidence, "hangul")
+        if reading.text:
+            out.append(Found(region, ink, vertical, reading))
+    return out

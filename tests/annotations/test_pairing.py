@@ -64,3 +64,38 @@ def test_best_candidate_wins() -> None:
         ]
     )
     assert [n.pair for n in out] == [1, None, 1]
+
+
+def test_chinese_characters_called_japanese_still_pair() -> None:
+    # 角度修正 is good Japanese as well as Chinese; the reading beside it decides
+    out = link_pairs(
+        [
+            note("角度修正", "ja", (600, 100, 760, 135)),
+            note("각도 수정", "ko", (605, 145, 760, 180)),
+            note("表情を修正", "ja", (100, 400, 300, 430)),  # kana: Japanese, never a pair
+            note("표정 수정", "ko", (105, 440, 300, 470)),
+        ]
+    )
+    assert [n.pair for n in out] == [1, 1, None, None]
+    assert out[0].lang.startswith("zh") and out[2].lang == "ja"
+
+
+def test_unsure_chinese_characters_follow_the_sure_notes_of_their_file() -> None:
+    from forensics.annotations.context import in_context
+
+    def guessed(text: str) -> Note:
+        from forensics.language import detect_language
+
+        g = detect_language(text)
+        return Note(text=text, lang=g.lang, lang_confidence=g.confidence, box=None)
+
+    unsure = guessed("背景")
+    assert unsure.lang_confidence is not None and unsure.lang_confidence < 0.9
+    chinese = in_context([unsure, guessed("这里画错了"), guessed("각도 수정")])
+    assert chinese[0].lang.startswith("zh") and chinese[1].lang == "zh-Hans"
+    assert chinese[2].lang == "ko"
+    japanese = in_context([unsure, guessed("表情を修正")])
+    assert japanese[0].lang == "ja"
+    # sure notes of both families: no context, the note keeps its own answer
+    mixed = in_context([unsure, guessed("这里画错了"), guessed("表情を修正")])
+    assert mixed[0] == unsure

@@ -1,19 +1,16 @@
 """The note reader on a sheet drawn here with Debian's fonts: notes rotated
 and crossing line art are found and read, a column is read top to bottom,
-Hangul goes to the Hangul recogniser, and each note's ink is told."""
+Hangul goes to the Hangul reader, and each note's ink is told."""
 
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from forensics.annotations import analyse
-
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
 
 FONTS = Path("/usr/share/fonts")
 

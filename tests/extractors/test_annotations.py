@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from forensics.extractors.annotations import AnnotationRecord, AnnotationsExtractor
 from forensics.extractors.base import ScanOptions
 from forensics.records import Note
 
 from .util import extract, sample_bytes, samples_with
-
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
 
 
 def test_notes_coverage_and_cache(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ def test_cjk_words_in_paths() -> None:
     assert [n.text for n in items if isinstance(n, Note)] == ["原画", "수정", "作監チェック"]
     result = extract_one(ref, (PathWordsExtractor(),))
     assert [(n.text, n.lang) for n in result.notes] == [
-        ("原画", "zh-Hans"),
+        ("原画", "ja"),  # shared by all three; the file's sure note (作監チェック) is Japanese
         ("수정", "ko"),
         ("作監チェック", "ja"),
     ]

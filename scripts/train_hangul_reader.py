@@ -1,0 +1,351 @@
+#!/usr/bin/env python3
+"""Train the Hangul line reader (`forensics/annotations/hangul.py`) and
+write it as ONNX to forensics/annotations/models/hangul.onnx, with its
+characters in hangul.txt.
+
+    .venv/bin/pip install torch==2.13.0 onnx -e '.[bench]'
+    .venv/bin/python scripts/train_hangul_reader.py [--lines 48000] [--sheets 1000] [--epochs 12]
+
+The reader is a small sequence model (a convolution, a bidirectional LSTM
+and a CTC output over the letters Hangul syllables are made of, digits,
+ASCII letters and a few marks; `hangul.TOKENS`) on top of the backbone of PaddleOCR's
+PP-OCRv6 small recogniser, which is left as it ships: its features were
+learnt on millions of Han, kana and Latin lines, and strokes are strokes.
+Only the small model is trained, on the backbone's features computed once
+per line, which is what keeps training within minutes on 2 cores.
+
+Training lines are Korean texts from packages (wordfreq's Korean list,
+hanja readings of jieba's words; `wildsheets.text_for`), some with digits
+or Latin, rendered in the *tuning* fonts of the generalization set only
+(`wildsheets.split_of`), in the set's inks on tinted paper over pencil
+line art, rotated, scanned (blur, noise, JPEG) and cut with the reader's
+own `detect.cut` from a box jittered as the detector's boxes are; plus the
+Korean regions the reader itself cuts from tuning-font sheets of the set
+(seeds 1000 on). Validation is on reader regions of other tuning sheets
+(seeds 2-3), against Tesseract kor on the same regions. Held-out fonts are
+never seen. Seeded: a rerun gives the same weights up to floating-point
+order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import pickle
+import random
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import wildsheets  # noqa: E402
+
+from forensics.annotations.detect import Region, cut  # noqa: E402
+from forensics.annotations.hangul import TOKENS, compose, to_tokens  # noqa: E402
+from forensics.annotations.params import RECOGNISER  # noqa: E402
+
+OUT = ROOT / "forensics" / "annotations" / "models" / "hangul.onnx"
+
+
+def _text(rng: random.Random) -> str:
+    text = wildsheets.text_for("ko", rng)
+    roll = rng.random()
+    if roll < 0.08:
+        text = f"{text} {rng.randint(1, 400)}"
+    elif roll < 0.14:
+        text = f"{rng.choice(['C', 'SC', 'EP', 'v', 'OK', 'BG', 'A'])}{rng.randint(1, 99)} {text}"
+    elif roll < 0.18:
+        text = f"{text}{rng.choice('!?~.')}"
+    return text
+
+
+def synth(seed: int) -> tuple[Image.Image, str]:
+    """One Korean line, drawn and cut as the reader would see it."""
+    rng = random.Random(seed)
+    fonts = [f for f in wildsheets.fonts() if wildsheets.split_of(f.family) == "tune"]
+    text = _text(rng)
+    pool = [f for f in fonts if "ko" in f.langs]
+    font = rng.choice(pool)
+    for _ in range(10):
+        if wildsheets._covers(font, text):
+            break
+        font = rng.choice(pool)
+    size = rng.choice((rng.randint(18, 40), rng.randint(30, 70), rng.randint(60, 120)))
+    mask = wildsheets._text_image(text, font, size, False)
+    angle = rng.uniform(-12, 12)
+    rot = mask.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+    margin = max(30, size)
+    w, h = rot.width + 2 * margin, rot.height + 2 * margin
+    paper = tuple(
+        int(c)
+        for c in np.array((250, 247, 238))
+        - rng.randint(0, 25)
+        + np.array([rng.randint(-6, 6) for _ in range(3)])
+    )
+    sheet = Image.new("RGB", (w, h), paper)  # type: ignore[arg-type]
+    d = ImageDraw.Draw(sheet)
+    grey = rng.randint(40, 110)
+    for _ in range(rng.choice((0, 1, 2, 3, 5))):  # line art under and across the note
+        pts = [(rng.randint(0, w), rng.randint(0, h))]
+        for _ in range(rng.randint(1, 3)):
+            pts.append((pts[-1][0] + rng.randint(-300, 300), pts[-1][1] + rng.randint(-150, 150)))
+        d.line(pts, fill=(grey, grey, grey + 5), width=rng.choice((1, 2, 3)))
+    if rng.random() < 0.3:
+        y = rng.randint(0, h)
+        d.line([(0, y), (w, y + rng.randint(-60, 60))], fill=(150, 190, 230), width=1)
+    ink = rng.choice(list(wildsheets.INKS)) if rng.random() < 0.9 else "black"
+    colour = (20, 20, 20) if ink == "black" else wildsheets._colour(ink, rng)
+    sheet.paste(Image.new("RGB", rot.size, colour), (margin, margin), rot)
+    if rng.random() < 0.25:  # a pencil stroke over the writing
+        y0 = margin + rng.randint(0, rot.height)
+        d.line([(0, y0), (w, y0 + rng.randint(-20, 20))], fill=(70, 70, 75), width=2)
+    if rng.random() < 0.5:
+        sheet = sheet.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
+    arr = np.asarray(sheet, np.int16) + np.random.default_rng(seed).normal(
+        0, rng.uniform(0, 6), (h, w, 1)
+    ).astype(np.int16)
+    sheet = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    if rng.random() < 0.7:
+        buf = io.BytesIO()
+        sheet.save(buf, "JPEG", quality=rng.randint(40, 95))
+        sheet = Image.open(buf).convert("RGB")
+    # the note's own rectangle, jittered as the detector's boxes are
+    a = math.radians(-angle)
+    jh = rng.uniform(-0.08, 0.08) * mask.height
+    region = Region(
+        w / 2 - jh * math.sin(a) + rng.uniform(-0.05, 0.05) * mask.height,
+        h / 2 + jh * math.cos(a),
+        mask.width * rng.uniform(0.95, 1.12),
+        mask.height * rng.uniform(0.85, 1.3),
+        -angle + rng.uniform(-1.5, 1.5),
+        1.0,
+    )
+    return cut(np.asarray(sheet), region, RECOGNISER.pad), text
+
+
+def features(img: Image.Image) -> np.ndarray:
+    from forensics.annotations.recognise import ppocr_run
+
+    feats = ppocr_run(img)[1]
+    assert feats is not None
+    return feats.astype(np.float16)
+
+
+def _synth_job(seed: int) -> tuple[np.ndarray, str]:
+    img, text = synth(seed)
+    return features(img), text
+
+
+def _sheet_job(seed: int) -> list[tuple[np.ndarray, str, np.ndarray]]:
+    """Korean regions the reader cuts from one tuning sheet, each with its
+    truth text, backbone features and ink-alone image (for Tesseract)."""
+    from forensics.annotations import reader
+    from forensics.annotations.detect import detect
+    from forensics.annotations.ink import load_palette
+
+    palette = load_palette()
+    by = {i.name: i for i in palette}
+    sheet = wildsheets.draw(seed, "tune")
+    rgb = np.asarray(Image.open(io.BytesIO(sheet.data)).convert("RGB"))
+    out = []
+    regions = detect(rgb)
+    for region in regions:
+        x0, y0, x1, y1 = region.box
+        inside = [
+            n
+            for n in sheet.notes
+            if x0 - 8 <= (n.box[0] + n.box[2]) / 2 <= x1 + 8
+            and y0 - 8 <= (n.box[1] + n.box[3]) / 2 <= y1 + 8
+        ]
+        if len(inside) != 1 or inside[0].lang != "ko":
+            continue
+        note = inside[0]
+        nx0, ny0, nx1, ny1 = note.box
+        overlap = max(0, min(x1, nx1) - max(x0, nx0)) * max(0, min(y1, ny1) - max(y0, ny0))
+        if overlap < 0.85 * (nx1 - nx0) * (ny1 - ny0):
+            continue  # the region holds part of the note only: its text is not the label
+        # the one region the note's centre falls in
+        if sum(_holds(r, note) for r in regions) != 1:
+            continue
+        ink = reader.region_ink(rgb, region, palette)
+        plain, alone = reader.images(rgb, region, False, by.get(ink))
+        out.append((features(plain), note.text, np.asarray(alone)))
+    return out
+
+
+def _holds(region: Region, note: wildsheets.TruthNote) -> bool:
+    x0, y0, x1, y1 = note.box
+    rx0, ry0, rx1, ry1 = region.box
+    return rx0 <= x1 and x0 <= rx1 and ry0 <= y1 and y0 <= ry1
+
+
+def make_net(classes: int) -> object:
+    import torch
+    from torch import nn
+
+    class Head(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.proj = nn.Sequential(
+                nn.Conv1d(384, 256, 3, padding=1), nn.BatchNorm1d(256), nn.Hardswish()
+            )
+            self.rnn = nn.LSTM(256, 160, batch_first=True, bidirectional=True)
+            self.drop = nn.Dropout(0.15)
+            self.fc = nn.Linear(320, classes)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:  # (n, 384, steps)
+            y, _ = self.rnn(self.proj(x).transpose(1, 2))
+            return self.fc(self.drop(y))  # (n, steps, classes)
+
+    return Head()
+
+
+def decode(logits: np.ndarray, chars: list[str]) -> str:
+    best = logits.argmax(axis=-1)
+    out, prev = [], 0
+    for k in best.tolist():
+        if k != prev and k != 0:
+            out.append(chars[k])
+        prev = k
+    return compose(out).strip()
+
+
+def letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def lev(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            cur = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+            prev = cur
+    return row[-1]
+
+
+def cer(pairs: list[tuple[str, str]]) -> float:
+    errors = sum(min(len(letters(t)), lev(letters(t), letters(g))) for t, g in pairs)
+    return errors / max(1, sum(len(letters(t)) for t, _ in pairs))
+
+
+def main() -> None:
+    import torch
+    from torch import nn
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--lines", type=int, default=48000, help="rendered lines")
+    ap.add_argument("--sheets", type=int, default=1000, help="tuning sheets cut by the reader")
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--cache", help="a folder to keep the lines' features in, for another run")
+    args = ap.parse_args()
+    torch.manual_seed(0)
+    torch.set_num_threads(args.jobs)
+    chars = ["", *TOKENS]  # CTC blank first
+    index = {c: i for i, c in enumerate(chars)}
+    start = time.monotonic()
+    cache = Path(args.cache) / f"hangul-{args.lines}-{args.sheets}.pickle" if args.cache else None
+    if cache and cache.exists():
+        rendered, cut_from, valid = pickle.loads(cache.read_bytes())
+    else:
+        with ProcessPoolExecutor(args.jobs) as pool:
+            rendered = list(pool.map(_synth_job, range(args.lines), chunksize=64))
+            cut_from = [
+                r
+                for rs in pool.map(_sheet_job, range(1000, 1000 + args.sheets), chunksize=4)
+                for r in rs
+            ]
+            valid = [r for rs in pool.map(_sheet_job, range(200_000, 200_100)) for r in rs]
+        if cache:
+            cache.write_bytes(pickle.dumps((rendered, cut_from, valid)))
+    print(
+        f"{len(rendered)} rendered lines, {len(cut_from)} reader regions, "
+        f"{len(valid)} validation regions ({time.monotonic() - start:.0f} s)",
+        flush=True,
+    )
+    # reader regions are what the reader will see: weighted up by repetition
+    train = rendered + [(f, t) for f, t, _ in cut_from] * 4
+    train = [(f, t) for f, t in train if all(c in index for c in to_tokens(t))]
+    net = make_net(len(chars))
+    opt = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-4)  # type: ignore[attr-defined]
+    ctc = nn.CTCLoss(blank=0, zero_infinity=True)
+    batch = 32
+    order_rng = random.Random(0)
+    steps = args.epochs * (len(train) // batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps)
+    by_length = sorted(range(len(train)), key=lambda i: train[i][0].shape[1])
+    batches = [by_length[i : i + batch] for i in range(0, len(by_length) - batch + 1, batch)]
+
+    def evaluate() -> float:
+        net.eval()  # type: ignore[attr-defined]
+        with torch.no_grad():
+            said = [
+                (t, decode(net(torch.from_numpy(f.astype(np.float32))[None])[0].numpy(), chars))  # type: ignore[operator]
+                for f, t, _ in valid
+            ]
+        return cer(said)
+
+    for epoch in range(args.epochs):
+        net.train()  # type: ignore[attr-defined]
+        order_rng.shuffle(batches)
+        total = 0.0
+        for idx in batches:
+            steps_max = max(train[i][0].shape[1] for i in idx)
+            x = np.zeros((len(idx), 384, steps_max), np.float32)
+            lengths, targets, target_lengths = [], [], []
+            for row, i in enumerate(idx):
+                f, t = train[i]
+                x[row, :, : f.shape[1]] = f
+                lengths.append(f.shape[1])
+                tokens = [index[c] for c in to_tokens(t)]
+                targets += tokens
+                target_lengths.append(len(tokens))
+            logp = net(torch.from_numpy(x)).log_softmax(-1).transpose(0, 1)  # type: ignore[operator]
+            loss = ctc(
+                logp,
+                torch.tensor(targets),
+                torch.tensor(lengths),
+                torch.tensor(target_lengths),
+            )
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), 5.0)  # type: ignore[attr-defined]
+            opt.step()
+            sched.step()
+            total += float(loss.detach())
+        print(
+            f"epoch {epoch + 1}: loss {total / len(batches):.3f}, validation CER "
+            f"{evaluate():.3f} ({time.monotonic() - start:.0f} s)",
+            flush=True,
+        )
+    from forensics.annotations.recognise import tesseract_read
+
+    kor = tesseract_read([Image.fromarray(a) for _, _, a in valid])
+    said = [(t, r.text) for (_, t, _), r in zip(valid, kor, strict=True)]
+    print(f"Tesseract kor on the same validation regions: CER {cer(said):.3f}")
+    net.eval()  # type: ignore[attr-defined]
+    torch.onnx.export(
+        net,
+        (torch.zeros(1, 384, 40),),
+        str(OUT),
+        input_names=["features"],
+        output_names=["logits"],
+        dynamic_axes={"features": {0: "n", 2: "steps"}, "logits": {0: "n", 1: "steps"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
