@@ -57,3 +57,33 @@ def test_coverage_and_palette_file(
     custom.write_text("[ink.green]\nhue = [80, 160]\nmin_chroma = 70\n")
     assert load_palette(custom) == (Ink("green", (80.0, 160.0), 70),)
     assert {i.name for i in load_palette(all_inks=True)} >= {"pink", "yellow", "orange", "green"}
+
+
+def test_thin_dark_pen_is_an_ink_and_print_is_black() -> None:
+    """A thin ballpoint stroke on tinted paper, JPEG at quality 40: JPEG
+    keeps colour at half resolution, so hardly a pixel of the stroke is
+    hued any more, yet the writing is blue pen, not print; black print on
+    the same paper stays printed black."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from forensics.annotations.detect import Region
+    from forensics.annotations.reader import region_ink
+
+    found = sorted(Path("/usr/share/fonts").rglob("NanumMyeongjo.ttf"))
+    if not found:
+        pytest.skip("NanumMyeongjo not installed")
+    font = ImageFont.truetype(str(found[0]), 26)
+    img = Image.new("RGB", (420, 140), (238, 236, 222))
+    d = ImageDraw.Draw(img)
+    d.text((20, 20), "눈 위치 수정 바람", font=font, fill=(44, 52, 112))  # dark ballpoint blue
+    d.text((20, 90), "KMR S01 EP12 C156", font=font, fill=(20, 20, 20))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=40)
+    rgb = np.asarray(Image.open(buf).convert("RGB"))
+    palette = load_palette()
+    pen = Region(cx=130, cy=35, width=240, height=36, angle=0.0, score=1.0)
+    printed = Region(cx=150, cy=104, width=280, height=36, angle=0.0, score=1.0)
+    assert region_ink(rgb, pen, palette) == "blue"
+    assert region_ink(rgb, printed, palette) == "black"
