@@ -10,8 +10,8 @@ forensics/models/han.tsv.gz.
 Sources are lexicons shipped in packages, never our own lists: wordfreq's
 Japanese list (the Chinese characters of every word), jieba's dictionary
 (Simplified Chinese) and the same words through OpenCC (Traditional).
-Each word counts by the logarithm of its frequency, so that the everyday
-vocabulary weighs more without a few words swamping the rest. Only half
+Characters count by their words' frequency, pairs by its logarithm
+(`weights`). Only half
 of each lexicon is used: the words whose SHA-256 starts with an even
 byte (`tuning_half`). `bench/language_wild.py` reports on the other half,
 which these statistics never saw. The constants of `hanmodel` and
@@ -60,24 +60,31 @@ def han_runs(word: str) -> list[str]:
     return runs
 
 
-def weight(freq: float) -> float:
-    """A word's weight from its frequency (per word of running text): its
-    Zipf value less one. Weighting by the frequency itself or its square
-    root did no better on the tuning half (bench/RESULTS.md)."""
-    return max(0.5, math.log10(freq * 1e9) - 1.0)
+def weights(freq: float) -> tuple[float, float]:
+    """A word's weight for the character counts and for the pair counts,
+    from its frequency (per word of running text). Characters count by the
+    frequency itself, as in running text, so that function characters (的,
+    和, 請) weigh what they weigh in writing; pairs count by the Zipf value
+    less one, so that the everyday vocabulary weighs more without a few
+    words swamping the rest. Other mixes did worse on the development
+    quarter (bench/RESULTS.md)."""
+    return freq * 1e9, max(0.5, math.log10(freq * 1e9) - 1.0)
 
 
-def wordfreq_words(lang: str) -> list[tuple[str, float]]:
+Weighted = list[tuple[str, tuple[float, float]]]
+
+
+def wordfreq_words(lang: str) -> Weighted:
     import wordfreq
 
     out = []
     for word, freq in wordfreq.get_frequency_dict(lang).items():
         if tuning_half(word):
-            out.extend((run, weight(freq)) for run in han_runs(word))
+            out.extend((run, weights(freq)) for run in han_runs(word))
     return out
 
 
-def jieba_words() -> list[tuple[str, float]]:
+def jieba_words() -> Weighted:
     import jieba
 
     out = []
@@ -86,18 +93,18 @@ def jieba_words() -> list[tuple[str, float]]:
         if tuning_half(word):
             for run in han_runs(word):
                 # jieba's counts are raw: log10 puts them on wordfreq's Zipf-like scale
-                out.append((run, weight(max(int(freq or 0), 1) / JIEBA_TOTAL)))
+                out.append((run, weights(max(int(freq or 0), 1) / JIEBA_TOTAL)))
     return out
 
 
-def counts(words: list[tuple[str, float]]) -> tuple[Counter[str], Counter[str]]:
+def counts(words: Weighted) -> tuple[Counter[str], Counter[str]]:
     uni: Counter[str] = Counter()
     bi: Counter[str] = Counter()
-    for word, weight in words:
+    for word, (char_weight, pair_weight) in words:
         for ch in word:
-            uni[ch] += weight
+            uni[ch] += char_weight
         for a, b in itertools.pairwise(word):
-            bi[a + b] += weight
+            bi[a + b] += pair_weight
     return uni, bi
 
 
