@@ -25,7 +25,9 @@ LANGS = ("ja", "zh-Hans", "zh-Hant")
 # in units of the lightest character's weight in the language's lexicon
 # (the weights' scale is the builder's choice):
 UNSEEN = 0.5  # weight of a character a lexicon lacks
-PAIR_PRIOR = 65536.0  # how much a pair leans on its second character's own probability (dev quarter)
+PAIR_PRIOR = (
+    65536.0  # how much a pair leans on its second character's own probability (dev quarter)
+)
 VOCABULARY = 30000  # characters assumed possible, for the unseen share
 
 

@@ -4,9 +4,12 @@ Two or three Chinese characters that all three languages write (背景,
 時間) cannot say on their own whether they are Japanese or Chinese. The
 other notes of the same sheet or file often can: when every note the
 detector is sure of (`NOTES.context_sure`) is of one family, Chinese or
-Japanese, a note in Chinese characters only that the detector was not
-sure of is read within that family. Korean and English notes do not take
-part: a Korean translation beside a Chinese note says nothing of it.
+Japanese, a note in Chinese characters only that the detector was unsure
+of (under `NOTES.context_unsure`) is read within that family. Korean and
+English notes do not take part: a Korean translation beside a Chinese
+note says nothing of it. On the tuning sheets of the generalization set
+this took sheet language from 0.800 to 0.825 (0.9 for `context_unsure`
+did the same).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def in_context(notes: list[Note]) -> list[Note]:
         if (
             n.lang in FAMILIES
             and FAMILIES[n.lang] != family
-            and (n.lang_confidence or 0.0) < NOTES.context_sure
+            and (n.lang_confidence or 0.0) < NOTES.context_unsure
         ):
             guess = han_only_in(n.text, family)
             if guess is not None:

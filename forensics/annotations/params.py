@@ -65,6 +65,7 @@ PAIRS = Pairs()
 class Notes:
     printed_letters: int = 20  # Latin letters printed text needs before it is given a language
     context_sure: float = 0.9  # language confidence of the notes that set a file's context
+    context_unsure: float = 0.75  # ... and under which a note follows that context
 
 
 NOTES = Notes()
