@@ -28,6 +28,8 @@ from forensics.language import detect_language, han_langs
         ("", "und"),
         ("!!! 123", "und"),
         ("C003", "und"),
+        ("KMR S01 EP12 SC012 C156", "und"),  # a cut code, not English words
+        ("fix C12 hands", "en"),
     ],
 )
 def test_hard_cases(text: str, lang: str) -> None:
