@@ -6,7 +6,7 @@ line anyway (`recognise.ppocr_run`) and reads it with a small model of its
 own (a convolution, a bidirectional LSTM and a CTC output), trained by
 `scripts/train_hangul_reader.py` on lines drawn in the tuning fonts of the
 generalization set and on regions the reader cut from tuning sheets. Its
-weights (about 2 MB) ship in the package as ONNX.
+weights (about 3.5 MB) ship in the package as ONNX.
 
 The output letters are the jamo a syllable is built of (initial consonant,
 vowel, optional final consonant, as Unicode's conjoining jamo), not the
