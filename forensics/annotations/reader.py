@@ -123,6 +123,7 @@ def read_regions(
     confidently wrong on it), the Hangul reader reads the features PP-OCR's
     backbone computed for the line."""
     out = []
+    by_name = {ink.name: ink for ink in palette}
     for region in detect(rgb):
         if time.monotonic() > deadline:
             raise TimeoutError("OCR time limit")
@@ -130,14 +131,14 @@ def read_regions(
         if ink == PRINTED and not printed:
             continue
         vertical = is_column(region)
-        plain, alone = images(rgb, region, vertical, {i.name: i for i in palette}.get(ink))
+        plain, alone = images(rgb, region, vertical, by_name.get(ink))
         reading, features = ppocr_run(plain)
         if script_probabilities(alone)["hangul"] >= 0.5:
             if features is None:  # a recogniser the Hangul reader was not trained on
                 features = ppocr_run(plain, HANGUL_BACKBONE)[1]
-            assert features is not None
-            text, confidence = hangul_read(features)
-            reading = Reading(text, confidence, "hangul")
+            if features is not None:
+                text, confidence = hangul_read(features)
+                reading = Reading(text, confidence, "hangul")
         if reading.text:
             out.append(Found(region, ink, vertical, reading))
     return out
