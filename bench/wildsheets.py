@@ -409,12 +409,7 @@ def draw(seed: int, wanted_split: str) -> Sheet:
     skew = rng.uniform(-1.5, 1.5)
     scanned = sheet.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=paper)  # type: ignore[arg-type]
     notes = [_skewed(n, skew) for n in notes]
-    if rng.random() < 0.5:
-        scanned = scanned.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
-    arr = np.asarray(scanned, np.int16) + np.random.default_rng(seed).normal(
-        0, rng.uniform(0, 6), (H, W, 1)
-    ).astype(np.int16)
-    scanned = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    scanned = blur_and_noise(scanned, rng, seed)
     buf = io.BytesIO()
     if rng.random() < 0.7:
         scanned.save(buf, "JPEG", quality=rng.randint(40, 95))
@@ -426,6 +421,16 @@ def draw(seed: int, wanted_split: str) -> Sheet:
     langs = [n.lang for n in notes if not (n.pair and n.lang == "ko")]
     language = max(sorted(set(langs)), key=langs.count) if langs else ""
     return Sheet(f"wild_{seed}.{ext}", buf.getvalue(), notes, language, wanted_split)
+
+
+def blur_and_noise(img: Image.Image, rng: random.Random, seed: int) -> Image.Image:
+    """A scanner's softening (half the time) and sensor noise."""
+    if rng.random() < 0.5:
+        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
+    arr = np.asarray(img, np.int16) + np.random.default_rng(seed).normal(
+        0, rng.uniform(0, 6), (img.height, img.width, 1)
+    ).astype(np.int16)
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
 def _name_of(colour: tuple[int, int, int]) -> str:

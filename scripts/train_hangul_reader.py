@@ -49,10 +49,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import wildsheets  # noqa: E402
+from annotations import letters, lev  # noqa: E402  (bench/annotations.py)
 
 from forensics.annotations.detect import Region, cut  # noqa: E402
 from forensics.annotations.hangul import TOKENS, compose, to_tokens  # noqa: E402
 from forensics.annotations.params import RECOGNISER  # noqa: E402
+from forensics.annotations.recognise import ctc_greedy  # noqa: E402
 
 OUT = ROOT / "forensics" / "annotations" / "models" / "hangul.onnx"
 
@@ -137,12 +139,7 @@ def synth(seed: int) -> tuple[Image.Image, str]:
     if rng.random() < 0.25:  # a pencil stroke over the writing
         y0 = margin + rng.randint(0, rot.height)
         d.line([(0, y0), (w, y0 + rng.randint(-20, 20))], fill=(70, 70, 75), width=2)
-    if rng.random() < 0.5:
-        sheet = sheet.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
-    arr = np.asarray(sheet, np.int16) + np.random.default_rng(seed).normal(
-        0, rng.uniform(0, 6), (h, w, 1)
-    ).astype(np.int16)
-    sheet = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    sheet = wildsheets.blur_and_noise(sheet, rng, seed)
     if rng.random() < 0.7:
         buf = io.BytesIO()
         sheet.save(buf, "JPEG", quality=rng.randint(40, 95))
@@ -254,32 +251,14 @@ def make_net(classes: int) -> object:
     return Head()
 
 
-def decode(logits: np.ndarray, chars: list[str]) -> str:
-    best = logits.argmax(axis=-1)
-    out, prev = [], 0
-    for k in best.tolist():
-        if k != prev and k != 0:
-            out.append(chars[k])
-        prev = k
-    return compose(out).strip()
-
-
-def letters(text: str) -> str:
-    return "".join(c for c in text if c.isalnum())
-
-
-def lev(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            cur = row[j]
-            row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-            prev = cur
-    return row[-1]
+def decode(logits: np.ndarray) -> str:
+    p = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    emitted, _ = ctc_greedy(p / p.sum(axis=-1, keepdims=True))
+    return compose([TOKENS[k - 1] for k in emitted]).strip()
 
 
 def cer(pairs: list[tuple[str, str]]) -> float:
+    """Character error rate as `bench/annotations.py` counts it."""
     errors = sum(min(len(letters(t)), lev(letters(t), letters(g))) for t, g in pairs)
     return errors / max(1, sum(len(letters(t)) for t, _ in pairs))
 
@@ -351,7 +330,7 @@ def main() -> None:
         net.eval()  # type: ignore[attr-defined]
         with torch.no_grad():
             said = [
-                (t, decode(net(torch.from_numpy(f.astype(np.float32))[None])[0].numpy(), chars))  # type: ignore[operator]
+                (t, decode(net(torch.from_numpy(f.astype(np.float32))[None])[0].numpy()))  # type: ignore[operator]
                 for f, t, _ in valid
             ]
         return cer(said)

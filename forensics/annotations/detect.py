@@ -76,7 +76,12 @@ def model_path(package: str, relative: str) -> Path:
 
 @functools.cache
 def session(package: str, relative: str) -> object:
-    """An onnxruntime session for a model shipped inside a package, one
+    """An onnxruntime session for a model shipped inside a package."""
+    return open_session(str(model_path(package, relative)))
+
+
+def open_session(model: str | bytes) -> object:
+    """An onnxruntime session for a model file or a model's bytes, one
     thread (the scan runs one worker per core)."""
     import onnxruntime as ort
 
@@ -84,9 +89,7 @@ def session(package: str, relative: str) -> object:
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    return ort.InferenceSession(
-        str(model_path(package, relative)), options, providers=["CPUExecutionProvider"]
-    )
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
 def probability_map(rgb: np.ndarray, side: int) -> tuple[np.ndarray, float, float]:

