@@ -82,13 +82,18 @@ def session(package: str, relative: str) -> object:
 
 def open_session(model: str | bytes) -> object:
     """An onnxruntime session for a model file or a model's bytes, one
-    thread (the scan runs one worker per core)."""
+    thread (the scan runs one worker per core), memory given back after
+    each run."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    # the arena keeps the largest activations of any run for the life of the
+    # worker (about 150 MB more at the detector's 1440 pixels); without it
+    # a sheet costs about 3% more time
+    options.enable_cpu_mem_arena = False
     return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
