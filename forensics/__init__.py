@@ -79,3 +79,8 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The public names too, before their modules are imported."""
+    return sorted(set(globals()) | set(__all__))

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, production, revisions, zones
 from .records import ANNOTATION_ORIGINS, FileResult
 from .sources import iter_refs, open_readonly
-from .timeline import events_for, file_times, localize, parse_zone, volume
+from .timeline import events_for, file_times, localize, parse_zone, per_file, volume
+from .worktypes import work_types
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
     import pandas as pd  # workers never need it, and it costs a third of a second
@@ -537,7 +538,9 @@ class Case:
     @property
     def files(self) -> pd.DataFrame:
         """One row per file, with the production fields its path gives
-        (show, season, episode, scene, cut, stage, version, take, correction)."""
+        (show, season, episode, scene, cut, stage, version, take, correction),
+        its drawing_key and its work type (`work`: drawing, document, video,
+        text, archive, other; see worktypes.py)."""
         df = self._read("files")
         df["ext_mismatch"] = df["ext_mismatch"].astype(bool)
         patterns = self._patterns()
@@ -545,6 +548,7 @@ class Case:
         for field in production.FIELDS:
             df[field] = [p[field] for p in parsed]
         df["drawing_key"] = [production.drawing_key(p) for p in parsed]
+        df["work"] = work_types(df)
         return df
 
     def _patterns(self) -> production.Patterns:
@@ -584,16 +588,37 @@ class Case:
 
     @property
     def events(self) -> pd.DataFrame:
-        df = self._read("events")
-        zone = self.assumed_zone
-        if zone is not None:
-            tz = parse_zone(zone)
-            unknown = (df["zone_basis"] == "unknown") & (df["flag"] != "unparsable")
-            for idx in df.index[unknown]:
-                df.at[idx, "utc"], df.at[idx, "offset"] = localize(str(df.at[idx, "local"]), tz)
-                df.at[idx, "zone_basis"] = "assumed"
+        """One row per timestamp: path, utc (NaT when the zone is unknown),
+        local (as written), offset, zone_basis (explicit, utc, assumed,
+        unknown), description, extractor, field, flag. Naive times are read
+        in the case's assumed zone when it has one (`assume_tz`)."""
+        return self.events_in(None)
+
+    def zone_of(self, tz: str | dt.tzinfo | None) -> str | dt.tzinfo | None:
+        """`tz` as given, with "auto" replaced by the best candidate of
+        `zones()` (UTC when there is none)."""
+        if isinstance(tz, str) and tz.lower() == "auto":
+            candidates = self.zones()
+            return str(candidates.iloc[0]["offset"]) if len(candidates) else "UTC"
+        return tz
+
+    def events_in(self, tz: str | dt.tzinfo | None = None) -> pd.DataFrame:
+        """The events with naive times read as wall-clock in `tz` (an offset,
+        an IANA name, a tzinfo, or "auto" for the best zone of `zones()`);
+        None reads them in the case's assumed zone, if any. Such events say
+        zone_basis "assumed"."""
         import pandas as pd
 
+        df = self._read("events")
+        zone = self.zone_of(tz) if tz is not None else self.assumed_zone
+        if zone is not None:
+            zinfo = parse_zone(zone) if isinstance(zone, str) else zone
+            unknown = (df["zone_basis"] == "unknown") & (df["flag"] != "unparsable")
+            for idx in df.index[unknown]:
+                df.at[idx, "utc"], df.at[idx, "offset"] = localize(
+                    str(df.at[idx, "local"]), zinfo
+                )
+                df.at[idx, "zone_basis"] = "assumed"
         df["utc"] = pd.to_datetime(df["utc"], utc=True, format="ISO8601")
         return df
 
@@ -644,15 +669,19 @@ class Case:
         return rows
 
     def file_times(self, tz: str | dt.tzinfo = "UTC", time_basis: str = "best") -> pd.DataFrame:
-        """One time per file by the README's rule (see timeline.file_times)."""
+        """One time per file by the README's rule (see timeline.file_times),
+        as wall-clock in `tz` ("auto": the best zone of `zones()`)."""
+        tz = self.zone_of(tz) or "UTC"
         zone = parse_zone(tz) if isinstance(tz, str) else tz
         observed = self.observed_times() if time_basis == "observed" else None
         return file_times(self.files, self.events, zone, time_basis, observed)
 
     def drawings(self, time_basis: str = "best") -> pd.DataFrame:
-        """Per file: its drawing (same code without version, or same pixels),
-        version_index (0 = first seen) and is_revision."""
+        """Per drawing file (work type drawing): its drawing (same code
+        without version, or the same pixels), version_index (0 = first seen
+        in the case) and is_revision (see revisions.py for the rule)."""
         files = self.files
+        files = files[files["work"] == "drawing"]
         times = self.file_times("UTC", time_basis)[["path", "time"]]
         records = self.records
         hashes = records[records["kind"] == "perceptual_hash"]
@@ -672,13 +701,16 @@ class Case:
     def timeline(
         self,
         freq: str = "D",
-        by: tuple[str, ...] | list[str] = (),
+        by: str | tuple[str, ...] | list[str] = (),
         tz: str | dt.tzinfo = "UTC",
         time_basis: str = "best",
         note_origins: tuple[str, ...] | None = ANNOTATION_ORIGINS,
     ) -> pd.DataFrame:
         """Change volume per period (see timeline.volume): files, bytes,
-        new_drawings, revisions, notes by language, ink coverage.
+        new_drawings, revisions, notes by language, ink coverage. `by` is a
+        column of the files view or a list of them; `tz` an offset, an IANA
+        name or "auto" (the best zone of `zones()`); `period` is the
+        period's start, a Timestamp in that zone.
 
         Notes count, and give a file its language, when their origin is in
         `note_origins`: by default the annotations written on the files
@@ -706,13 +738,46 @@ class Case:
             files,
             self.events,
             freq=freq,
-            tz=tz,
-            by=tuple(by),
+            tz=self.zone_of(tz) or "UTC",
+            by=(by,) if isinstance(by, str) else tuple(by),
             time_basis=time_basis,
             notes=notes,
             coverage=coverage,
             observed=observed,
         )
+
+    def timeline_files(
+        self,
+        period: str | dt.datetime | None = None,
+        freq: str = "D",
+        tz: str | dt.tzinfo = "UTC",
+        time_basis: str = "best",
+        **where: str,
+    ) -> pd.DataFrame:
+        """The files behind a cell of `timeline()` with the same freq, tz and
+        time_basis: those of `period` (its start, as `timeline()` gives it,
+        or a date string; None for every period) whose files columns equal
+        `where` (show="INV", work="drawing"...). Columns: path, size, time,
+        basis, work, read, is_revision, period and the `where` columns."""
+        import pandas as pd
+
+        zone = self.zone_of(tz) or "UTC"
+        files = self.files.merge(
+            self.drawings(time_basis)[["path", "is_revision"]], on="path", how="left"
+        )
+        observed = self.observed_times() if time_basis == "observed" else None
+        rows = per_file(files, self.events, freq, zone, tuple(where), time_basis, observed)
+        zinfo = parse_zone(zone) if isinstance(zone, str) else zone
+        starts = pd.DatetimeIndex([p.start_time for p in rows["period"]])
+        rows["period"] = starts.tz_localize(zinfo, ambiguous=True, nonexistent="shift_forward")
+        if period is not None:
+            stamp = pd.Timestamp(period)
+            stamp = stamp.tz_localize(zinfo) if stamp.tzinfo is None else stamp.tz_convert(zinfo)
+            rows = rows[rows["period"] == stamp]
+        for column, value in where.items():
+            rows = rows[rows[column] == value]
+        keep = ["path", "size", "time", "basis", "work", "read", "is_revision", "period"]
+        return rows[list(dict.fromkeys([*keep, *where]))].reset_index(drop=True)
 
     def changes(self, since: int | None = None) -> pd.DataFrame:
         """What each observation found new, changed or gone (after `since`)."""
@@ -733,7 +798,9 @@ class Case:
         return df
 
     def activity(self, tz: str | dt.tzinfo = "UTC", time_basis: str = "best") -> pd.DataFrame:
-        """Files by hour of day (rows) and weekday (columns) in `tz`."""
+        """Files by hour of day (rows) and weekday (columns) in `tz`
+        ("auto": the best zone of `zones()`)."""
+        tz = self.zone_of(tz) or "UTC"
         zone = parse_zone(tz) if isinstance(tz, str) else tz
         return zones.activity_matrix(self._instants(time_basis), zone)
 
@@ -825,4 +892,6 @@ class NotesView:
 
 
 def open_case(folder: str | os.PathLike[str]) -> Case:
+    """The case in `folder` (written by `scan`), read-only: its views are
+    pandas DataFrames. Raises FileNotFoundError when there is no case."""
     return Case(folder)

@@ -296,8 +296,7 @@ def timeline(
     """
     opened = _open(case)
     if tz == "auto":
-        candidates = opened.zones()
-        tz = str(candidates.iloc[0]["offset"]) if len(candidates) else "UTC"
+        tz = str(opened.zone_of("auto"))
         click.echo(f"time zone: {tz} (best candidate of `forensics zones`)", err=True)
     groups = tuple(g.strip() for g in by.split(",") if g.strip())
     try:
@@ -310,6 +309,10 @@ def timeline(
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    # the zone is the one asked for (echoed for auto): the start as written there
+    table["period"] = table["period"].dt.strftime(
+        "%Y-%m-%d %H:00" if freq.upper() == "H" else "%Y-%m-%d"
+    )
     if output:
         table.to_csv(output, index=False)
         click.echo(f"wrote {len(table)} rows to {output}")
@@ -350,13 +353,12 @@ def zones(case: Path, as_json: bool, top: int) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for row in rows:
-        ev = row["evidence"]
+    for ev in rows:
         click.echo(
-            f"{row['offset']}  score {row['score']:.3f}  explicit {ev['explicit']:g}/"
+            f"{ev['offset']}  score {ev['score']:.3f}  explicit {ev['explicit']:g}/"
             f"{ev['explicit_total']:g}  reconciled {ev['reconciled']}/"
             f"{ev['reconciled_total']}  pattern {ev['pattern']:.2f}  "
-            f"{', '.join(row['zones'])}"
+            f"{', '.join(ev['zones'])}"
         )
 
 
@@ -377,7 +379,13 @@ def zones(case: Path, as_json: bool, top: int) -> None:
     type=click.Path(path_type=Path),
     help="File (or folder for csv and parquet).",
 )
-def export(case: Path, fmt: str, output: Path) -> None:
+@click.option(
+    "--tz",
+    default=None,
+    help="Zone naive times are read in (timesketch, jsonl): +09:00, Asia/Pyongyang, or auto "
+    "(best zone found); default the case's assumed zone.",
+)
+def export(case: Path, fmt: str, output: Path, tz: str | None) -> None:
     """Export the case for other tools: csv or parquet of every view (a
     folder), Timesketch CSV or JSONL, Sleuth Kit bodyfile, events as JSONL,
     custody (CSV: every file's size, hashes, times and problems).
@@ -386,7 +394,10 @@ def export(case: Path, fmt: str, output: Path) -> None:
     Example:
       forensics export case/ --format timesketch -o case.timesketch.csv
     """
-    counts = forensics.export_case(_open(case), fmt, output)
+    try:
+        counts = forensics.export_case(_open(case), fmt, output, tz=tz)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> {output}")
 
 

@@ -3,9 +3,16 @@ Timesketch CSV and JSONL, a Sleuth Kit bodyfile, JSON lines of events, and
 the custody list (every file with its hashes, times and problems).
 
 Timesketch reads a CSV time without an offset as UTC and a JSONL one in the
-server's zone, so `datetime` always carries its offset here. Events whose
-zone is unknown (and no zone assumed) have no instant: they are left out of
-the Timesketch files and counted in the return value.
+server's zone, so `datetime` always carries its offset here. Every event is
+written. A naive time is read in the zone the analyst gives (`tz`: an
+offset, an IANA name, or "auto" for the best candidate of `Case.zones`),
+else in the case's assumed zone; one left without a zone is written as its
+wall-clock time marked `+00:00` with `zone_unknown` true and the message
+saying so (Timesketch needs an instant for every event), and a time that
+could not be parsed at 1970-01-01 with its text in the message. The counts
+returned say how many of each kind were written.
+
+JSON lines are strict JSON: no NaN, a missing value is null.
 """
 
 from __future__ import annotations
@@ -22,18 +29,20 @@ FORMATS = ("csv", "parquet", "timesketch", "timesketch-jsonl", "bodyfile", "json
 VIEWS = ("files", "records", "events", "notes", "problems", "observations")
 
 
-def export(case: Case, fmt: str, path: str | Path) -> dict[str, int]:
-    """Write the case in `fmt` at `path` (a folder for csv and parquet);
-    returns counts of what was written and left out."""
+def export(case: Case, fmt: str, path: str | Path, tz: str | None = None) -> dict[str, int]:
+    """Write the case in `fmt` (one of `FORMATS`) at `path` (a folder for
+    csv and parquet); returns counts of what was written. `tz` is the zone
+    naive times are read in for the Timesketch and JSON lines exports
+    (default: the case's assumed zone; "auto": the best zone found)."""
     target = Path(path)
     if fmt in ("csv", "parquet"):
         return _tables(case, fmt, target)
     if fmt in ("timesketch", "timesketch-jsonl"):
-        return _timesketch(case, target, jsonl=fmt == "timesketch-jsonl")
+        return _timesketch(case, target, jsonl=fmt == "timesketch-jsonl", tz=tz)
     if fmt == "bodyfile":
         return _bodyfile(case, target)
     if fmt == "jsonl":
-        return _jsonl(case, target)
+        return _jsonl(case, target, tz)
     if fmt == "custody":
         return _custody(case, target)
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -64,41 +73,69 @@ def _tables(case: Case, fmt: str, folder: Path) -> dict[str, int]:
     return counts
 
 
-def _timesketch_rows(case: Case) -> tuple[list[dict[str, object]], int]:
-    events = case.events
+def _plain(value: Any) -> Any:
+    """A value as strict JSON has it: NaN, NaT and NA become None."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, list | dict | tuple | str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+_EPOCH = "1970-01-01T00:00:00.000000+00:00"
+
+
+def _timesketch_rows(case: Case, tz: str | None) -> tuple[list[dict[str, object]], dict[str, int]]:
+    import pandas as pd
+
+    events = case.events_in(tz)
     sha = dict(zip(case.files["path"], case.files["sha256"], strict=True))
-    rows, skipped = [], 0
+    rows = []
+    counts = {"events": 0, "zone_known": 0, "zone_assumed": 0, "zone_unknown": 0, "unparsable": 0}
     ev: dict[Any, Any]
     for ev in events.to_dict("records"):
-        if ev["utc"] is None or str(ev["utc"]) == "NaT":
-            skipped += 1
-            continue
+        message = f"{ev['description']}: {ev['path']}"
+        unknown = False
+        if pd.notna(ev["utc"]):
+            when = ev["utc"].isoformat(timespec="microseconds")  # one format: pandas infers it
+            counts["zone_assumed" if ev["zone_basis"] == "assumed" else "zone_known"] += 1
+        elif ev["flag"] != "unparsable" and pd.notna(pd.Timestamp(ev["local"])):
+            when = pd.Timestamp(ev["local"]).isoformat(timespec="microseconds") + "+00:00"
+            message += " (zone unknown: the time as written, marked UTC)"
+            unknown = True
+            counts["zone_unknown"] += 1
+        else:
+            when = _EPOCH
+            message += f" (unparsable time: {ev['local']!r})"
+            counts["unparsable"] += 1
+        counts["events"] += 1
         rows.append(
             {
-                "message": f"{ev['description']}: {ev['path']}",
-                "datetime": ev["utc"].isoformat(
-                    timespec="microseconds"
-                ),  # one format: pandas infers it
+                "message": message,
+                "datetime": when,
                 "timestamp_desc": ev["description"],
                 "path": ev["path"],
-                "sha256": sha.get(ev["path"]),
+                "sha256": _plain(sha.get(ev["path"])),
+                "zone_unknown": unknown,
                 **{
-                    k: ev[k]
+                    k: _plain(ev[k])
                     for k in ("extractor", "field", "local", "offset", "zone_basis", "flag")
                 },
             }
         )
-    return rows, skipped
+    return rows, counts
 
 
-def _timesketch(case: Case, target: Path, jsonl: bool) -> dict[str, int]:
+def _timesketch(case: Case, target: Path, jsonl: bool, tz: str | None) -> dict[str, int]:
     import pandas as pd
 
-    rows, skipped = _timesketch_rows(case)
+    rows, counts = _timesketch_rows(case, tz)
     if jsonl:
         with open(target, "w", encoding="utf-8") as fh:
             for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
     else:
         pd.DataFrame(
             rows,
@@ -108,6 +145,7 @@ def _timesketch(case: Case, target: Path, jsonl: bool) -> dict[str, int]:
                 "timestamp_desc",
                 "path",
                 "sha256",
+                "zone_unknown",
                 "extractor",
                 "field",
                 "local",
@@ -116,7 +154,7 @@ def _timesketch(case: Case, target: Path, jsonl: bool) -> dict[str, int]:
                 "flag",
             ],
         ).to_csv(target, index=False)
-    return {"events": len(rows), "without_instant": skipped}
+    return counts
 
 
 def _escape(name: str) -> str:
@@ -172,13 +210,12 @@ def _bodyfile(case: Case, target: Path) -> dict[str, int]:
     return {"lines": lines}
 
 
-def _jsonl(case: Case, target: Path) -> dict[str, int]:
-    events = case.events
+def _jsonl(case: Case, target: Path, tz: str | None) -> dict[str, int]:
+    events = case.events_in(tz)
     with open(target, "w", encoding="utf-8") as fh:
         for ev in events.to_dict("records"):
-            utc = ev["utc"]
-            ev["utc"] = None if str(utc) == "NaT" else utc.isoformat()
-            fh.write(json.dumps(ev, ensure_ascii=False, default=str) + "\n")
+            row = {k: _plain(v) for k, v in ev.items()}
+            fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False, default=str) + "\n")
     return {"events": len(events)}
 
 

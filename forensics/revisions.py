@@ -1,10 +1,14 @@
 """Drawings and their revisions: which files are versions of one drawing.
 
 Files with the same production code without its version (production.py)
-are one drawing; files whose names say too little are grouped by nearly
-identical pixels (perceptual hashes within `PHASH_DISTANCE` bits). Within a
-drawing, versions are ordered by time; the first is new work, the others
-are rework."""
+are one drawing; a file whose name says too little joins, by nearly
+identical pixels (perceptual hashes within `PHASH_DISTANCE` bits), the
+named drawing or the earlier unnamed file it matches. Within a drawing,
+files are ordered by time; the first one the case holds is new work, the
+others are revisions. The rule goes by the case, not by the version
+number: a `v04` whose earlier versions the case does not hold is a new
+drawing in the case's figures (nothing in the case shows the earlier
+work), and a `v02` seen before its `v01` makes the `v01` the revision."""
 
 from __future__ import annotations
 
@@ -29,12 +33,22 @@ def assign(files: pd.DataFrame) -> pd.DataFrame:
     out = files.copy()
     drawing = out["drawing_key"].astype(object)
     unnamed = out[drawing.isna() & out["phash"].notna()].sort_values("time", kind="stable")
-    clusters: list[tuple[str, str]] = []  # (representative phash, drawing id)
+    # a named drawing's first file stands for it: a redraw saved under a
+    # name without a code joins the drawing whose pixels it keeps
+    named = out[drawing.notna() & out["phash"].notna()].sort_values("time", kind="stable")
+    firsts = named.drop_duplicates("drawing_key")
+    clusters: list[tuple[str, str]] = list(
+        zip(firsts["phash"], firsts["drawing_key"], strict=True)
+    )  # (representative phash, drawing id)
     for idx, phash in list(zip(unnamed.index, unnamed["phash"], strict=True))[:MAX_UNNAMED]:
-        for rep, ident in clusters:
-            if _hamming(rep, phash) <= PHASH_DISTANCE:
-                drawing[idx] = ident
-                break
+        # the nearest drawing, not the first within reach: sheets of one
+        # studio share a layout, and their hashes sit a few bits apart
+        near = min(
+            ((_hamming(rep, phash), n) for n, (rep, _ident) in enumerate(clusters)),
+            default=(PHASH_DISTANCE + 1, -1),
+        )
+        if near[0] <= PHASH_DISTANCE:
+            drawing[idx] = clusters[near[1]][1]
         else:
             ident = f"pixels:{phash}"
             clusters.append((phash, ident))

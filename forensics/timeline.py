@@ -244,6 +244,57 @@ def file_times(
     return out.rename(columns={"field": "basis"})
 
 
+VOLUME_COUNTS = (
+    "files",
+    "bytes",
+    "archives",
+    "drawings",
+    "new_drawings",
+    "revisions",
+    "documents",
+    "videos",
+    "texts",
+    "others",
+)
+
+
+def per_file(
+    files: pd.DataFrame,
+    events: pd.DataFrame,
+    freq: str = "D",
+    tz: str | dt.tzinfo = "UTC",
+    by: tuple[str, ...] = (),
+    time_basis: str = "best",
+    observed: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The rows `volume` counts: one per dated regular file (gone files
+    left out), with its time, basis, period, work type, whether it was read
+    (`read`: its bytes were hashed), `is_revision` and the `by` columns."""
+
+    zone = parse_zone(tz) if isinstance(tz, str) else tz
+    if freq.upper() not in FREQS:
+        raise ValueError(f"frequency must be one of {', '.join(FREQS)}, not {freq!r}")
+    pfreq = FREQS[freq.upper()]
+    times = file_times(files, events, zone, time_basis, observed).dropna(subset=["time"])
+    wanted = dict.fromkeys(("is_revision", "work", "sha256", *by))
+    extra = [c for c in wanted if c in files.columns and c not in times.columns]
+    times = times.merge(files[["path", *extra]], on="path", how="left")
+    for column in by:
+        if column not in times.columns:
+            raise ValueError(f"cannot group by {column!r}: not a column of the files view")
+        times[column] = times[column].fillna("")
+    if "is_revision" not in times.columns:
+        times["is_revision"] = False
+    if "work" not in times.columns:
+        times["work"] = "other"
+    times["read"] = times["sha256"].notna() if "sha256" in times.columns else True
+    times["is_revision"] = times["is_revision"].fillna(False).astype(bool) & (
+        times["work"] == "drawing"
+    )
+    times["period"] = times["time"].dt.to_period(pfreq)
+    return times
+
+
 def volume(
     files: pd.DataFrame,
     events: pd.DataFrame,
@@ -255,32 +306,28 @@ def volume(
     coverage: pd.DataFrame | None = None,
     observed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Change volume per period (and per `by` group): files, bytes,
-    new_drawings, revisions, notes and notes by language, mean ink coverage.
-    Every period between the first and the last present appears, zeros
-    included, so that charts do not lie.
+    """Change volume per period (and per `by` group). Every period between
+    the first and the last present appears, zeros included, so that charts
+    do not lie; `period` is the period's start as a Timestamp in `tz`.
 
-    `files` may carry production columns (show, stage...), `is_revision`
-    (False for a drawing's first version) and `lang` (the file's main note
-    language) for grouping; `notes` has path and lang; `coverage` has path
-    and ink_coverage."""
+    Counted by what the work is (worktypes.py): `files` are content files
+    (an archive is transport: its members count, not itself) and `bytes`
+    their sizes, of the files whose bytes were read only (a member the
+    limits refused declared a size nobody read); `archives` arrived in the
+    period; `drawings` (images, PSD, CLIP) split into `new_drawings` and
+    `revisions` by revisions.py's rule; `documents`, `videos`, `texts` and
+    `others` beside them; notes and notes by language of the files' notes;
+    the mean ink coverage of the sheets read.
+
+    `files` may carry production columns (show, stage...), `work`,
+    `is_revision` (False for a drawing's first version) and `lang` (the
+    file's main note language) for grouping; `notes` has path and lang;
+    `coverage` has path and ink_coverage."""
     import pandas as pd
 
     zone = parse_zone(tz) if isinstance(tz, str) else tz
-    if freq.upper() not in FREQS:
-        raise ValueError(f"frequency must be one of {', '.join(FREQS)}, not {freq!r}")
+    times = per_file(files, events, freq, zone, by, time_basis, observed)
     pfreq = FREQS[freq.upper()]
-    times = file_times(files, events, zone, time_basis, observed).dropna(subset=["time"])
-    extra = [c for c in ("is_revision", *by) if c in files.columns and c not in times.columns]
-    times = times.merge(files[["path", *extra]], on="path", how="left")
-    for column in by:
-        if column not in times.columns:
-            raise ValueError(f"cannot group by {column!r}: not a column of the files view")
-        times[column] = times[column].fillna("")
-    if "is_revision" not in times.columns:
-        times["is_revision"] = False
-    times["is_revision"] = times["is_revision"].fillna(False).astype(bool)
-    times["period"] = times["time"].dt.to_period(pfreq)
     note_langs: list[str] = []
     if notes is not None and len(notes):
         counts = notes.groupby(["path", "lang"]).size().unstack(fill_value=0)
@@ -296,27 +343,28 @@ def volume(
         times["ink_coverage"] = float("nan")
     note_cols = ["notes", *[f"notes_{lang}" for lang in note_langs]]
     times[note_cols] = times[note_cols].fillna(0)
+    work = times["work"]
+    content = work != "archive"
+    times = times.assign(
+        files=content.astype(int),
+        bytes=times["size"].where(content & times["read"], 0).fillna(0),
+        archives=(work == "archive").astype(int),
+        drawings=(work == "drawing").astype(int),
+        revisions=times["is_revision"].astype(int),
+        documents=(work == "document").astype(int),
+        videos=(work == "video").astype(int),
+        texts=(work == "text").astype(int),
+        others=(work == "other").astype(int),
+    )
+    times["new_drawings"] = times["drawings"] - times["revisions"]
     keys = ["period", *by]
-    columns = [
-        "period",
-        *by,
-        "files",
-        "bytes",
-        "new_drawings",
-        "revisions",
-        *note_cols,
-        "ink_coverage",
-    ]
+    columns = ["period", *by, *VOLUME_COUNTS, *note_cols, "ink_coverage"]
     if times.empty:
         return pd.DataFrame({c: [] for c in columns})
     grouped = times.groupby(keys, dropna=False).agg(
-        files=("path", "count"),
-        bytes=("size", "sum"),
-        revisions=("is_revision", "sum"),
         ink_coverage=("ink_coverage", "mean"),
-        **{c: (c, "sum") for c in note_cols},
+        **{c: (c, "sum") for c in (*VOLUME_COUNTS, *note_cols)},
     )
-    grouped["new_drawings"] = grouped["files"] - grouped["revisions"]
     full = pd.period_range(times["period"].min(), times["period"].max(), freq=pfreq)
     index: pd.Index
     if by:
@@ -325,10 +373,10 @@ def volume(
     else:
         index = pd.Index(full, name="period")
     grouped = grouped.reindex(index)
-    counts_cols = ["files", "bytes", "new_drawings", "revisions", *note_cols]
+    counts_cols = [*VOLUME_COUNTS, *note_cols]
     grouped[counts_cols] = grouped[counts_cols].fillna(0).astype("int64")
     grouped["ink_coverage"] = grouped["ink_coverage"].fillna(0.0).round(6)
     out = grouped.reset_index()
-    fmt = "%Y-%m-%d %H:00" if pfreq == "h" else "%Y-%m-%d"
-    out["period"] = [p.start_time.strftime(fmt) for p in out["period"]]
+    starts = pd.DatetimeIndex([p.start_time for p in out["period"]])
+    out["period"] = starts.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
     return out[columns]

@@ -188,8 +188,12 @@ def zone_names(minutes: int, when: dt.datetime) -> list[str]:
 
 
 def infer(events: pd.DataFrame, instants: list[dt.datetime]) -> pd.DataFrame:
-    """Candidates best first: offset ("+09:00"), score, evidence (counts per
-    kind), zones (IANA names with that offset on the files' dates)."""
+    """Candidates best first: offset ("+09:00"), score, the evidence as
+    columns (explicit: events written with this offset, of explicit_total;
+    reconciled: naive times that an instant of the same file puts at this
+    offset, of reconciled_total; pattern: how well the files' hours fit a
+    working day at this offset, over files_in_pattern files), zones (IANA
+    names with that offset on the files' dates)."""
     import pandas as pd
 
     dates: dict[int, list[dt.datetime]] = {}
@@ -215,14 +219,12 @@ def infer(events: pd.DataFrame, instants: list[dt.datetime]) -> pd.DataFrame:
             {
                 "offset": format_offset(dt.timedelta(minutes=m)),
                 "score": round(score, 4),
-                "evidence": {
-                    "explicit": round(float(explicit[m]), 2),
-                    "reconciled": reconciled[m],
-                    "pattern": round(patterns.get(m, 0.0), 4),
-                    "explicit_total": round(float(total_e), 2),
-                    "reconciled_total": total_r,
-                    "files_in_pattern": len(instants),
-                },
+                "explicit": round(float(explicit[m]), 2),
+                "explicit_total": round(float(total_e), 2),
+                "reconciled": reconciled[m],
+                "reconciled_total": total_r,
+                "pattern": round(patterns.get(m, 0.0), 4),
+                "files_in_pattern": len(instants),
                 "zones": zone_names(m, _median(dates.get(m)) or when),
             }
         )

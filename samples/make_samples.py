@@ -26,6 +26,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import struct
 import tarfile
@@ -121,6 +122,8 @@ class Truth:
 
     files: dict[str, dict[str, object]] = field(default_factory=dict)
     notes: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    # the drawing a file is a version of, where its name does not say
+    drawing_of: dict[str, str] = field(default_factory=dict)
 
     def add(
         self,
@@ -754,6 +757,7 @@ def build(
         zf.writestr(s.zip_info(name, when, extra), data)
         truth.add(f"{container}!/{name}", data, when, basis, **stamps)
 
+    drawn: list[tuple[int, dict[str, str], Image.Image, list[dict[str, object]]]] = []
     for i, day in enumerate(days):
         upload = f"uploads/{day.isoformat()}.zip"
         extra = "ntfs" if i >= 10 else "ext"  # the last week was zipped on Windows
@@ -775,6 +779,7 @@ def build(
                     name = s.name(code, "jpg")
                 add_member(zf, upload, name, data, when, extra, basis, **stamps)
                 truth.notes[f"{upload}!/{name}"] = notes
+                drawn.append((i, dict(code), img, notes))
                 log_rows.append(
                     (
                         name.rsplit("/", 1)[-1],
@@ -950,7 +955,45 @@ def build(
         "timestamps": {},
         "link_target": "../../../../../etc/passwd",
     }
+
+    # Revision chains, drawn last so that every file above keeps its bytes:
+    # two sheets of the uploads come back days later as the next versions
+    # of the same cut, in the show's folders, and one comes back once more
+    # as a redraw saved under a name without a production code.
+    def redraw(img: Image.Image, k: int) -> Image.Image:
+        """The sheet with a few more pencil strokes in the drawing."""
+        out = img.copy()
+        d = ImageDraw.Draw(out)
+        for n in range(3):
+            x, y = 1000 + 60 * n + 10 * k, 300 + 40 * n + 15 * k
+            d.arc((x, y, x + 80, y + 60), 20, 200, fill=(70, 70, 70), width=2)
+        return out
+
+    first_of = {entry[0]: entry for entry in reversed(drawn)}  # each day's first sheet
+    chains = [(first_of[1], (4, 8), None), (first_of[3], (6,), 9)]
+    for (_day, code, img, notes), later, renamed in chains:
+        for k, d in enumerate(later, 1):
+            version = dict(code, version=f"{int(code['version']) + k:02d}")
+            when = s.work_time(days[d])
+            data, stamps = s.jpeg(redraw(img, k), when, with_offset=True)
+            url = s.name(version, "jpg")
+            write(dump, url, data, when)
+            truth.add(url, data, when, "filesystem.mtime", **stamps)
+            truth.notes[url] = notes
+        if renamed is not None:
+            when = s.work_time(days[renamed])
+            data, stamps = s.jpeg(redraw(img, 3), when, with_offset=True)
+            url = f"{code['show']}/EP{code['ep']}/retakes/retake_{days[renamed]:%m%d}.jpg"
+            write(dump, url, data, when)
+            truth.add(url, data, when, "filesystem.mtime", **stamps)
+            truth.notes[url] = notes
+            truth.drawing_of[url] = drawing_id(code)
     return truth
+
+
+def drawing_id(code: dict[str, str]) -> str:
+    """The generator's own name for a drawing: its cut and stage."""
+    return f"{code['show']}_S{code['season']}_EP{code['ep']}_SC{code['sc']}_C{code['cut']}_{code['stage']}"
 
 
 def expected_basis(url: str, info: dict[str, object]) -> str:
@@ -979,23 +1022,87 @@ def expected_basis(url: str, info: dict[str, object]) -> str:
     return recorded
 
 
+# What the generator wrote that is not what its extension says.
+WORK_OF = {
+    "misc/scan_0001.png": "other",  # random bytes
+    "misc/empty_note.txt": "other",  # no bytes at all
+    "hostile/bomb.zip!/zeros.bin": "other",  # zeros, refused unread
+    "hostile/traversal.zip!/../../../etc/cron.d/evil": "text",
+}
+WORK_BY_EXTENSION = {
+    "jpg": "drawing",
+    "png": "drawing",
+    "psd": "drawing",
+    "clip": "drawing",
+    "zip": "archive",
+    "gz": "archive",
+    "xlsx": "document",
+    "pdf": "document",
+    "mp4": "video",
+    "txt": "text",
+    "xmp": "text",
+}
+CODE = re.compile(r"([A-Z]+_S\d+_EP\d+_SC\d+_C\d+_[A-Z]+)_v\d+")
+
+
+def work_of(url: str) -> str:
+    """What the generator made each file as: drawing, document, video,
+    text, archive or other (the tool's work types)."""
+    if url in WORK_OF:
+        return WORK_OF[url]
+    return WORK_BY_EXTENSION.get(url.rsplit(".", 1)[-1].lower(), "other")
+
+
+def revisions_truth(truth: Truth) -> dict[str, bool]:
+    """Per drawing file, whether it is a revision: not the first, in time,
+    of the files of its drawing (the cut and stage its name codes, or the
+    drawing it was redrawn from)."""
+    drawings: dict[str, list[tuple[str, str]]] = {}
+    for url, info in truth.files.items():
+        if info["kind"] != "file" or work_of(url) != "drawing":
+            continue
+        found = CODE.search(url.rsplit("/", 1)[-1])
+        ident = truth.drawing_of.get(url) or (found.group(1) if found else url)
+        drawings.setdefault(ident, []).append((str(info["time"]), url))
+    out = {}
+    for versions in drawings.values():
+        ordered = sorted(versions, key=lambda v: (dt.datetime.fromisoformat(v[0]), v[1]))
+        for n, (_when, url) in enumerate(ordered):
+            out[url] = n > 0
+    return out
+
+
+DAILY = ("files", "bytes", "archives", "drawings", "new_drawings", "revisions")
+
+
 def daily(truth: Truth, offset: dt.timedelta) -> list[dict[str, object]]:
-    """Files and bytes per local day, the regular files only, zeros included."""
+    """Per local day, zeros included: content files (archives are counted
+    apart, as transport), the bytes of those that can be read (a member
+    meant to be refused has no hash), archives, drawings, new drawings and
+    revisions."""
     tz = dt.timezone(offset)
-    per: dict[dt.date, list[int]] = {}
-    for info in truth.files.values():
+    revision = revisions_truth(truth)
+    per: dict[dt.date, dict[str, int]] = {}
+    for url, info in truth.files.items():
         if info["kind"] != "file":
             continue
         day = dt.datetime.fromisoformat(str(info["time"])).astimezone(tz).date()
-        acc = per.setdefault(day, [0, 0])
-        acc[0] += 1
-        acc[1] += int(info["size"])  # type: ignore[call-overload]
+        acc = per.setdefault(day, dict.fromkeys(DAILY, 0))
+        work = work_of(url)
+        if work == "archive":
+            acc["archives"] += 1
+            continue
+        acc["files"] += 1
+        if info["sha256"]:
+            acc["bytes"] += int(info["size"])  # type: ignore[call-overload]
+        if work == "drawing":
+            acc["drawings"] += 1
+            acc["revisions" if revision[url] else "new_drawings"] += 1
     first, last = min(per), max(per)
     rows = []
     for n in range((last - first).days + 1):
         day = first + dt.timedelta(days=n)
-        files, size = per.get(day, [0, 0])
-        rows.append({"period": day.isoformat(), "files": files, "bytes": size})
+        rows.append({"period": day.isoformat(), **per.get(day, dict.fromkeys(DAILY, 0))})
     return rows
 
 
@@ -1038,7 +1145,9 @@ def main() -> None:
         json.dumps(dict(sorted(truth.notes.items())), indent=1, ensure_ascii=False) + "\n"
     )
     rows = daily(truth, offset)
-    lines = ["period,files,bytes"] + [f"{r['period']},{r['files']},{r['bytes']}" for r in rows]
+    lines = [",".join(("period", *DAILY))] + [
+        ",".join(str(r[c]) for c in ("period", *DAILY)) for r in rows
+    ]
     (expected / "daily.csv").write_text("\n".join(lines) + "\n")
     total = sum(
         p.stat().st_size

@@ -45,3 +45,17 @@ def dump_copy(regenerated: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "dump"
     shutil.copytree(regenerated / "dump", dest, symlinks=True)
     return dest
+
+
+@pytest.fixture(scope="session")
+def scanned_samples(tmp_path_factory: pytest.TempPathFactory, regenerated: Path) -> Path:
+    """A whole scan of the samples (OCR and pixel hashes on), for the tests
+    that read its figures; its folder holds `dump` and `case`."""
+    if shutil.which("tesseract") is None:
+        pytest.skip("no tesseract")
+    import forensics
+
+    tmp = tmp_path_factory.mktemp("scanned")
+    shutil.copytree(regenerated / "dump", tmp / "dump", symlinks=True)
+    forensics.scan(tmp / "dump", tmp / "case", jobs=2)
+    return tmp

@@ -189,7 +189,7 @@ def test_changes_and_observed_time_basis(tmp_path: Path) -> None:
     observed = case.timeline(freq="D", tz="UTC", time_basis="observed")
     assert observed["files"].sum() == 2
     started = case.observations.iloc[-1]["started"][:10]
-    assert observed.iloc[-1]["period"] == started
+    assert observed.iloc[-1]["period"].strftime("%Y-%m-%d") == started
 
 
 def test_notebook_summary(tmp_path: Path) -> None:

@@ -42,3 +42,33 @@ def test_exports(dump_copy: Path, tmp_path: Path) -> None:
             else pd.read_parquet(out / "files.parquet")
         )
         assert len(files) == len(case.files)
+
+
+def _strict(line: str) -> object:
+    def refuse(name: str) -> object:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_every_event_is_exported_and_json_lines_are_strict(dump_copy: Path, tmp_path: Path) -> None:
+    case = forensics.scan(dump_copy, tmp_path / "case", executor="serial", ocr=False)
+    events = case.events
+    naive = int(events["utc"].isna().sum())
+    assert naive, "the samples hold naive times (zip DOS times, EXIF without an offset)"
+    ts = tmp_path / "ts.csv"
+    counts = forensics.export_case(case, "timesketch", ts)
+    table = pd.read_csv(ts)
+    assert len(table) == len(events) == counts["events"]
+    assert counts["zone_unknown"] + counts["unparsable"] == naive
+    assert int(table["zone_unknown"].sum()) == counts["zone_unknown"]
+    assert table["datetime"].str.contains(r"[+-]\d\d:\d\d$").all()
+    # with the best zone found, the naive times are read in it
+    auto = forensics.export_case(case, "timesketch", tmp_path / "auto.csv", tz="auto")
+    assert auto["events"] == len(events) and auto["zone_unknown"] == 0
+    assert auto["zone_assumed"] == naive - counts["unparsable"]
+    for fmt in ("timesketch-jsonl", "jsonl"):
+        out = tmp_path / f"{fmt}.jsonl"
+        forensics.export_case(case, fmt, out)
+        rows = [_strict(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert len(rows) == len(events)

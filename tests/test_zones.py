@@ -18,7 +18,7 @@ def test_samples_point_to_plus_nine(dump_copy: Path, tmp_path: Path) -> None:
     zones = case.zones()
     best = zones.iloc[0]
     assert best["offset"] == "+09:00"
-    assert best["evidence"]["explicit"] > 20 and best["evidence"]["reconciled"] > 20
+    assert best["explicit"] > 20 and best["reconciled"] > 20
     assert {"Asia/Pyongyang", "Asia/Seoul", "Asia/Tokyo"} <= set(best["zones"])
     matrix = case.activity("+09:00")
     assert matrix[["Sat", "Sun"]].to_numpy().sum() == 0  # the samples' weekly rest

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Detector:
-    # pixels of the longer side the sheet is scaled to for DBNet (tune fonts,
-    # seeds 7 and 8, 60 sheets each: CER 0.086 / 0.064 at 1120, 0.069 / 0.051
-    # at 1440, 0.072 / 0.052 at 1600; small faint notes are lost at 1120)
-    side: int = 1440
+    # pixels of the longer side the sheet is scaled to for DBNet. 1440 reads
+    # better (tune fonts, seeds 7 and 8: CER 0.086 / 0.064 at 1120, 0.069 /
+    # 0.051 at 1440) but the detector's activations then take a worker's
+    # peak to about 616 MiB, over --file-memory (576 MiB): see bench/RESULTS.md
+    side: int = 1120
     threshold: float = 0.3  # probability above which a pixel is inside a line (DB's default)
     box_threshold: float = 0.5  # mean probability a region needs (DB's default)
     unclip: float = 1.6  # DB's unclip ratio (rapidocr's default)

@@ -141,12 +141,23 @@ def build(case: Case, gallery: int = 12) -> str:
                 {
                     "offset": r["offset"],
                     "score": r["score"],
-                    "evidence": json.dumps(r["evidence"]),
+                    "times written with this offset": f"{r['explicit']:g} of "
+                    f"{r['explicit_total']:g}",
+                    "naive times a file's instant puts here": f"{r['reconciled']} of "
+                    f"{r['reconciled_total']}",
+                    "fit of a working day": f"{r['pattern']:.2f} ({r['files_in_pattern']} files)",
                     "zones": ", ".join(r["zones"]),
                 }
-                for r in zones.to_dict("records")
+                for r in zones.head(8).to_dict("records")
             ],
-            ["offset", "score", "evidence", "zones"],
+            [
+                "offset",
+                "score",
+                "times written with this offset",
+                "naive times a file's instant puts here",
+                "fit of a working day",
+                "zones",
+            ],
         )
     )
     parts.append("<h2>Most corrected sheets</h2>" + sheet_cards(case, None, gallery))
