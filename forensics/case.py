@@ -21,10 +21,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, production, revisions, zones
+from . import __version__, entities, production, revisions, zones
 from .records import ANNOTATION_ORIGINS, FileResult
 from .sources import iter_refs, open_readonly
-from .timeline import events_for, file_times, localize, parse_zone, per_file, volume
+from .timeline import (
+    events_for,
+    file_times,
+    localize,
+    once_across_sources,
+    parse_zone,
+    per_file,
+    volume,
+)
 from .worktypes import work_types
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
@@ -445,11 +453,16 @@ class CaseWriter:
         }
         scans = [s for s in previous.get("scans", []) if s.get("observation") != self.observation]
         manifest = {**scan, "scans": [*scans, scan]}
-        if "case_sha256" in previous:  # stays the last sealed state until this scan seals
-            manifest["case_sha256"] = previous["case_sha256"]
+        for key in (
+            "case_sha256",
+            "sealed",
+            "seals",
+        ):  # the last sealed state until this scan seals
+            if key in previous:
+                manifest[key] = previous[key]
         _write_json(self.folder / MANIFEST, manifest)
         if finished:  # hashing a big case at the start of a scan would be wasted
-            seal(self.folder)
+            seal(self.folder, f"scan of {self.source} (observation {self.observation})")
 
 
 def _load_manifest(folder: Path) -> dict[str, Any]:
@@ -491,6 +504,20 @@ def _noatime_in_force(source: str) -> bool:
     return True
 
 
+def sources_of(folder: str | os.PathLike[str]) -> list[str]:
+    """The sources a case folder's observations scanned, first scanned
+    first (none when there is no case there yet)."""
+    path = Path(folder) / CASE_FILE
+    if not path.exists():
+        return []
+    con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT source, min(id) FROM observations GROUP BY source ORDER BY 2")
+        return [str(r[0]) for r in rows]
+    finally:
+        con.close()
+
+
 def case_sha256(folder: str | os.PathLike[str]) -> str:
     sha = hashlib.sha256()
     with open(Path(folder) / CASE_FILE, "rb") as fh:
@@ -499,10 +526,11 @@ def case_sha256(folder: str | os.PathLike[str]) -> str:
     return sha.hexdigest()
 
 
-def seal(folder: str | os.PathLike[str]) -> str:
+def seal(folder: str | os.PathLike[str], why: str = "scan") -> str:
     """Fold the write-ahead log into the case file and record its hash in
     the manifest: after a scan, and after every later write (assume-tz), so
-    that `verify` holds."""
+    that `verify` holds. Each seal is also appended to the manifest's
+    `seals` (hash, time, why), so the case's history of writes is kept."""
     path = Path(folder)
     con = sqlite3.connect(path / CASE_FILE, isolation_level=None)
     try:
@@ -513,6 +541,8 @@ def seal(folder: str | os.PathLike[str]) -> str:
     manifest = _load_manifest(path)
     manifest["case_sha256"] = digest
     manifest["sealed"] = _now()
+    entry = {"case_sha256": digest, "sealed": manifest["sealed"], "why": why}
+    manifest["seals"] = [*manifest.get("seals", []), entry]
     _write_json(path / MANIFEST, manifest)
     return digest
 
@@ -539,8 +569,9 @@ class Case:
     def files(self) -> pd.DataFrame:
         """One row per file, with the production fields its path gives
         (show, season, episode, scene, cut, stage, version, take, correction),
-        its drawing_key and its work type (`work`: drawing, document, video,
-        text, archive, other; see worktypes.py)."""
+        its drawing_key, its work type (`work`: drawing, document, video,
+        text, archive, other; see worktypes.py) and the `source` it was
+        scanned from."""
         df = self._read("files")
         df["ext_mismatch"] = df["ext_mismatch"].astype(bool)
         patterns = self._patterns()
@@ -549,7 +580,15 @@ class Case:
             df[field] = [p[field] for p in parsed]
         df["drawing_key"] = [production.drawing_key(p) for p in parsed]
         df["work"] = work_types(df)
+        sources = dict(zip(self.observations["id"], self.observations["source"], strict=True))
+        df["source"] = df["observation"].map(sources)
         return df
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources scanned into the case, first scanned first (one,
+        unless scans were made with `add_source`)."""
+        return sources_of(self.folder)
 
     def _patterns(self) -> production.Patterns:
         """The case's own production.toml when the analyst put one there."""
@@ -584,7 +623,7 @@ class Case:
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('assume_tz', ?)", (zone,))
         finally:
             con.close()
-        seal(self.folder)
+        seal(self.folder, f"assume-tz {zone}" if zone else "assume-tz cleared")
 
     @property
     def events(self) -> pd.DataFrame:
@@ -615,9 +654,7 @@ class Case:
             zinfo = parse_zone(zone) if isinstance(zone, str) else zone
             unknown = (df["zone_basis"] == "unknown") & (df["flag"] != "unparsable")
             for idx in df.index[unknown]:
-                df.at[idx, "utc"], df.at[idx, "offset"] = localize(
-                    str(df.at[idx, "local"]), zinfo
-                )
+                df.at[idx, "utc"], df.at[idx, "offset"] = localize(str(df.at[idx, "local"]), zinfo)
                 df.at[idx, "zone_basis"] = "assumed"
         df["utc"] = pd.to_datetime(df["utc"], utc=True, format="ISO8601")
         return df
@@ -645,10 +682,18 @@ class Case:
         return not len(self.observations.query("finished.isnull()"))
 
     def verify(self) -> dict[str, Any]:
-        """The case file against the hash its manifest recorded."""
-        recorded = self.manifest.get("case_sha256")
+        """The case file against the hash its manifest recorded at the last
+        write (scan or assume-tz), with how many writes were sealed."""
+        manifest = self.manifest
+        recorded = manifest.get("case_sha256")
         actual = case_sha256(self.folder)
-        return {"recorded": recorded, "actual": actual, "ok": recorded == actual}
+        seals = manifest.get("seals", [])
+        return {
+            "recorded": recorded,
+            "actual": actual,
+            "ok": recorded == actual,
+            "seals": len(seals),
+        }
 
     def observed_times(self) -> pd.DataFrame:
         """path, utc: when a scan first saw each current file as it is now
@@ -681,7 +726,7 @@ class Case:
         without version, or the same pixels), version_index (0 = first seen
         in the case) and is_revision (see revisions.py for the rule)."""
         files = self.files
-        files = files[files["work"] == "drawing"]
+        files = once_across_sources(files[(files["work"] == "drawing") & (files["kind"] == "file")])
         times = self.file_times("UTC", time_basis)[["path", "time"]]
         records = self.records
         hashes = records[records["kind"] == "perceptual_hash"]
@@ -716,7 +761,8 @@ class Case:
         `note_origins`: by default the annotations written on the files
         (ink and pencil, text layers, layer names), not printed cut
         headers, spreadsheet cells or words of paths; None counts all."""
-        files = self.files.merge(
+        groups = (by,) if isinstance(by, str) else tuple(by)
+        files = self._with_roles(self.files, groups).merge(
             self.drawings(time_basis)[["path", "is_revision"]], on="path", how="left"
         )
         notes = self.notes
@@ -739,12 +785,56 @@ class Case:
             self.events,
             freq=freq,
             tz=self.zone_of(tz) or "UTC",
-            by=(by,) if isinstance(by, str) else tuple(by),
+            by=groups,
             time_basis=time_basis,
             notes=notes,
             coverage=coverage,
             observed=observed,
         )
+
+    @property
+    def entities(self) -> pd.DataFrame:
+        """Who the files name (entities.py): path, role (author, byline,
+        creator, last_modified_by, software, host, user, email,
+        organization, copyright, device), value, extractor, field and the
+        record kind it came from; only fields their extractor declares."""
+        return entities.table(self.records)
+
+    def entity_summary(self, time_basis: str = "best") -> pd.DataFrame:
+        """Per role and value: how many files name it, the first and last of
+        their times (UTC; naive times as written), and the fields it was
+        found in (extractor.field). Most files first."""
+        import pandas as pd
+
+        found = self.entities
+        times = self.file_times("UTC", time_basis)[["path", "time"]]
+        merged = found.merge(times, on="path", how="left")
+        if merged.empty:
+            return pd.DataFrame(
+                columns=["role", "value", "files", "first_seen", "last_seen", "fields"]
+            )
+        merged["source"] = merged["extractor"] + "." + merged["field"]
+        out = (
+            merged.groupby(["role", "value"])
+            .agg(
+                files=("path", "nunique"),
+                first_seen=("time", "min"),
+                last_seen=("time", "max"),
+                fields=("source", lambda f: ", ".join(sorted(set(f)))),
+            )
+            .reset_index()
+        )
+        order = ["files", "role", "value"]
+        out = out.sort_values(order, ascending=[False, True, True])
+        return out.reset_index(drop=True)
+
+    def _with_roles(self, files: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+        """The files view with a column for each entity role among `columns`
+        that it lacks (a file's values of that role, joined: entities.by_file)."""
+        roles = [c for c in columns if c in entities.ROLES and c not in files.columns]
+        if not roles:
+            return files
+        return files.merge(entities.by_file(self.entities, roles), on="path", how="left")
 
     def timeline_files(
         self,
@@ -762,7 +852,7 @@ class Case:
         import pandas as pd
 
         zone = self.zone_of(tz) or "UTC"
-        files = self.files.merge(
+        files = self._with_roles(self.files, tuple(where)).merge(
             self.drawings(time_basis)[["path", "is_revision"]], on="path", how="left"
         )
         observed = self.observed_times() if time_basis == "observed" else None

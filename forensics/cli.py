@@ -133,6 +133,12 @@ def main(debug: bool) -> None:
     click.FloatRange(min=1),
     "Compression ratio (inflated / packed) past 1 MiB.",
 )
+@click.option(
+    "--add-source",
+    is_flag=True,
+    help="Scan SOURCE into a case that holds another source (its files then count once "
+    "where the same bytes are in both).",
+)
 def scan(
     source: Path,
     case: Path,
@@ -150,6 +156,7 @@ def scan(
     spool_bytes: int,
     file_timeout: float,
     file_memory: int,
+    add_source: bool,
 ) -> None:
     """Scan SOURCE (a folder, a file or an archive) into a case.
 
@@ -203,6 +210,7 @@ def scan(
             palette=palette,
             file_timeout=file_timeout or None,
             file_memory=file_memory * 2**20 or None,
+            add_source=add_source,
         )
     except (UsageError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from exc
@@ -264,7 +272,12 @@ def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
     show_default=True,
     help="Period: hour, day, or week (from Monday).",
 )
-@click.option("--by", default="", help="Group by files columns, comma-separated: show,stage,lang.")
+@click.option(
+    "--by",
+    default="",
+    help="Group by files columns or entity roles, comma-separated: show,stage,lang,work,"
+    "author,byline,software...",
+)
 @click.option(
     "--tz",
     default="UTC",
@@ -331,6 +344,28 @@ def changes(case: Path, since: int | None) -> None:
       forensics changes case/ --since 1
     """
     table = _open(case).changes(since)
+    click.echo(table.to_csv(index=False), nl=False)
+
+
+@main.command()
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--role", default=None, help="Only this role: author, byline, software, user...")
+@click.option("--files", "per_file", is_flag=True, help="One row per file and value instead.")
+def entities(case: Path, role: str | None, per_file: bool) -> None:
+    """The people, machines, organisations and software the files name
+    (fields their extractors declare: IPTC by-lines, office creators and
+    last-modified-by, XMP software agents, user names in embedded paths...),
+    with how many files name each and the first and last of their times
+    (UTC), as CSV.
+
+    \b
+    Example:
+      forensics entities case/ --role byline
+    """
+    opened = _open(case)
+    table = opened.entities if per_file else opened.entity_summary()
+    if role:
+        table = table[table["role"] == role]
     click.echo(table.to_csv(index=False), nl=False)
 
 

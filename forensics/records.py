@@ -151,6 +151,10 @@ class Record:
 
     KIND: ClassVar[str] = "record"
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {}
+    # fields that name a person, a machine, an organisation or software,
+    # with their role (entities.ROLES); "path" marks an embedded path,
+    # whose user and host names are read out of it (entities.py)
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {}
 
     extractor: str
     source: str  # what inside the file the record came from ("stat", "zip central directory", ...)
@@ -168,6 +172,12 @@ class Record:
         """The field's meaning; records whose fields are named by the data
         (an XMP property, a PNG text key) override this."""
         return spec
+
+    @classmethod
+    def entity_fields(cls, body: dict[str, Any]) -> dict[str, str]:
+        """The entity fields of a record with this body; records whose
+        fields are named by the data (a PNG text key) override this."""
+        return cls.ENTITY_FIELDS
 
     def body(self) -> dict[str, Any]:
         return {name: _jsonable(getattr(self, name)) for name in _body_fields(type(self))}

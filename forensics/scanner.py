@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from .case import Case, CaseWriter
+from .case import Case, CaseWriter, sources_of
 from .errors import UsageError
 from .executors import FILE_MEMORY, FILE_TIMEOUT, get_executor
 from .extractors import registry
@@ -37,6 +37,7 @@ def scan(
     palette: str | None = None,
     file_timeout: float | None = FILE_TIMEOUT,
     file_memory: int | None = FILE_MEMORY,
+    add_source: bool = False,
 ) -> Case:
     """Scan `source` (a folder, a file or an archive) into the case folder.
 
@@ -51,7 +52,9 @@ def scan(
     `file_timeout` (seconds) and `file_memory` (bytes resident) bound each
     file's extraction in the process executor (None: no bound); a file past
     them keeps its row, hashes and filesystem facts, with a `timeout` or
-    `memory_limit` problem. Bad arguments raise `UsageError`.
+    `memory_limit` problem. A case holds one source: scanning another into
+    it raises `UsageError` unless `add_source` (its files then count once
+    where the same bytes are in both). Bad arguments raise `UsageError`.
     """
     root = Path(source).resolve()
     if not root.exists() and not root.is_symlink():
@@ -65,6 +68,13 @@ def scan(
     case_dir = Path(case).resolve()
     if case_dir == root or root in case_dir.parents:
         raise UsageError("the case folder must not be inside the evidence")
+    others = sorted(set(sources_of(case_dir)) - {str(root)})
+    if others and not add_source:
+        raise UsageError(
+            f"the case at {case_dir} holds another source ({', '.join(others)}); scanning "
+            f"{root} into it would mix their figures: use another case folder, or "
+            "--add-source to keep both in this case"
+        )
     params = {"ocr": ocr, "palette": palette, "limits": dataclasses.asdict(limits)}
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     writer = CaseWriter(case_dir, str(root), params, batch_size=batch_size)

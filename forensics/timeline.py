@@ -276,7 +276,7 @@ def per_file(
         raise ValueError(f"frequency must be one of {', '.join(FREQS)}, not {freq!r}")
     pfreq = FREQS[freq.upper()]
     times = file_times(files, events, zone, time_basis, observed).dropna(subset=["time"])
-    wanted = dict.fromkeys(("is_revision", "work", "sha256", *by))
+    wanted = dict.fromkeys(("is_revision", "work", "sha256", "source", "observation", *by))
     extra = [c for c in wanted if c in files.columns and c not in times.columns]
     times = times.merge(files[["path", *extra]], on="path", how="left")
     for column in by:
@@ -292,7 +292,22 @@ def per_file(
         times["work"] == "drawing"
     )
     times["period"] = times["time"].dt.to_period(pfreq)
-    return times
+    return once_across_sources(times)
+
+
+def once_across_sources(times: pd.DataFrame) -> pd.DataFrame:
+    """A case of several sources (scans with `add_source`) counts a file
+    whose bytes are in more than one of them once, in the source scanned
+    first; copies inside one source stay files of their own."""
+    if "source" not in times.columns or times["source"].nunique() < 2:
+        return times
+    if "observation" in times.columns:
+        ranks = times["source"].map(times.groupby("source")["observation"].min())
+    else:
+        ranks = times["source"].map({s: n for n, s in enumerate(sorted(set(times["source"])))})
+    first = ranks.groupby(times["sha256"]).transform("min")
+    later = times["sha256"].notna() & (ranks > first)
+    return times[~later]
 
 
 def volume(

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import forensics
 
 from .case_views import assert_same_case
@@ -200,3 +202,23 @@ def test_notebook_summary(tmp_path: Path) -> None:
     html = case._repr_html_()
     assert html.startswith("<table>") and "files</th><td style='text-align:left'>1 (" in html
     assert "dump&lt;1&gt;" in html and "dump<1>" not in html  # the source is escaped
+
+
+def test_a_second_source_is_refused_unless_asked_and_counted_once(
+    dump_copy: Path, tmp_path: Path
+) -> None:
+    from forensics.errors import UsageError
+
+    case = forensics.scan(dump_copy, tmp_path / "case", executor="serial", ocr=False)
+    counted = ["files", "bytes", "drawings", "new_drawings", "revisions"]
+    before = case.timeline(tz="+09:00")[counted].sum()
+    with pytest.raises(UsageError, match="another source"):
+        forensics.scan(dump_copy / "KMR", tmp_path / "case", executor="serial", ocr=False)
+    assert case.sources == [str(dump_copy.resolve())]  # nothing was added
+    both = forensics.scan(
+        dump_copy / "KMR", tmp_path / "case", executor="serial", ocr=False, add_source=True
+    )
+    assert both.sources == [str(dump_copy.resolve()), str((dump_copy / "KMR").resolve())]
+    assert set(both.files["source"]) == set(both.sources)
+    after = both.timeline(tz="+09:00")[counted].sum()
+    assert (after == before).all()  # KMR's files are the first source's bytes: counted once

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from forensics.entities import ROLES
 from forensics.errors import CorruptInput, LimitExceeded, NotMyFormat
 from forensics.extractors import registry
 from forensics.extractors.base import Context
@@ -45,6 +46,9 @@ def test_names_unique_and_documented() -> None:
             assert issubclass(kind, Record) and kind.KIND != "record"
             for field in kind.TIME_FIELDS:
                 assert field in kind.__dataclass_fields__, (kind, field)
+            for field, role in kind.ENTITY_FIELDS.items():
+                assert field in kind.__dataclass_fields__, (kind, field)
+                assert role in (*ROLES, "path"), (kind, field, role)
 
 
 def test_each_extractor_has_a_test_file_and_reads_a_sample() -> None:

@@ -112,6 +112,10 @@ def test_custody_export_and_verify(awkward: Path, tmp_path: Path) -> None:
     case.assume_tz("Asia/Pyongyang")  # a later write: the manifest follows it
     assert case.verify()["ok"]
     manifest = case.manifest
+    # every write sealed, in order, and the last seal is the case as it is
+    assert [s["why"].split(" ")[0] for s in manifest["seals"]] == ["scan", "assume-tz"]
+    assert manifest["seals"][-1]["case_sha256"] == manifest["case_sha256"]
+    assert manifest["seals"][0]["case_sha256"] != manifest["case_sha256"]
     assert manifest["scans"][-1]["complete"] and manifest["user"] and "noatime" in manifest
     runner = CliRunner()
     assert runner.invoke(main, ["verify", str(case_dir)]).exit_code == 0

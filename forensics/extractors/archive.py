@@ -31,6 +31,7 @@ _NTFS_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
 @dataclass(frozen=True)
 class ArchiveEntryRecord(Record):
     KIND: ClassVar[str] = "archive_entry"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"uname": "user", "name": "path"}
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "dos_time": TimeField("Zip entry time (DOS, local, zone not recorded)"),
         "ext_mtime": TimeField("Zip extended timestamp mtime (0x5455)", utc_by_format=True),

@@ -47,6 +47,14 @@ EXIF_MIMES = {
 @dataclass(frozen=True)
 class ExifRecord(Record):
     KIND: ClassVar[str] = "exif"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {
+        "software": "software",
+        "artist": "author",
+        "copyright": "copyright",
+        "host_computer": "host",
+        "make": "device",
+        "model": "device",
+    }
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "date_time": TimeField("EXIF DateTime (ModifyDate)"),
         "date_time_original": TimeField("EXIF DateTimeOriginal"),

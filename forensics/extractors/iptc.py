@@ -61,6 +61,10 @@ NAMES = {
 @dataclass(frozen=True)
 class IptcRecord(Record):
     KIND: ClassVar[str] = "iptc"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {
+        "by_line": "byline",
+        "originating_program": "software",
+    }
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "date_time_created": TimeField("IPTC DateCreated + TimeCreated"),
         "digital_creation": TimeField("IPTC DigitalCreationDate + DigitalCreationTime"),

@@ -36,6 +36,12 @@ _APP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properti
 @dataclass(frozen=True)
 class OfficeRecord(Record):
     KIND: ClassVar[str] = "office"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {
+        "creator": "creator",
+        "last_modified_by": "last_modified_by",
+        "application": "software",
+        "company": "organization",
+    }
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "created": TimeField("Office core created"),
         "modified": TimeField("Office core modified"),

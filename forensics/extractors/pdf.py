@@ -24,6 +24,11 @@ SCAN_BYTES = 64 * 1024 * 1024
 @dataclass(frozen=True)
 class PdfRecord(Record):
     KIND: ClassVar[str] = "pdf"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {
+        "author": "author",
+        "creator": "software",
+        "producer": "software",
+    }
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "creation_date": TimeField("PDF CreationDate"),
         "mod_date": TimeField("PDF ModDate"),

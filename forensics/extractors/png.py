@@ -15,7 +15,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
@@ -63,6 +63,16 @@ class PngTextRecord(Record):
 
     def describe(self, name: str, spec: TimeField) -> TimeField:
         return TimeField(f"PNG {self.chunk} {self.keyword}")
+
+    @classmethod
+    def entity_fields(cls, body: dict[str, Any]) -> dict[str, str]:
+        """The PNG specification's Author and Software keywords name their
+        text's role (section 11.3.4.2); other keywords are free text."""
+        role = _ENTITY_KEYWORDS.get(str(body.get("keyword", "")).lower())
+        return {"text": role} if role else {}
+
+
+_ENTITY_KEYWORDS = {"author": "author", "software": "software", "copyright": "copyright"}
 
 
 def _decode_text(

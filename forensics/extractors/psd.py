@@ -43,6 +43,7 @@ MAX_LAYERS = 10_000
 @dataclass(frozen=True)
 class PsdRecord(Record):
     KIND: ClassVar[str] = "psd"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"writer": "software"}
 
     format: str = "PSD"
     width: int = 0

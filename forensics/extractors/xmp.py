@@ -98,6 +98,11 @@ _CARRIERS = (
 @dataclass(frozen=True)
 class XmpRecord(Record):
     KIND: ClassVar[str] = "xmp"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {
+        "creator_tool": "software",
+        "creator": "author",
+        "derived_from": "path",
+    }
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "create_date": TimeField("XMP xmp:CreateDate"),
         "modify_date": TimeField("XMP xmp:ModifyDate"),
@@ -139,6 +144,7 @@ class XmpHistoryRecord(Record):
     """One event of `xmpMM:History`: what software did what, and when."""
 
     KIND: ClassVar[str] = "xmp_history"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"software_agent": "software"}
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "when": TimeField("XMP history event (xmpMM:History stEvt:when)")
     }

@@ -68,8 +68,10 @@ def build(case: Case, gallery: int = 12) -> str:
     best = str(zones.iloc[0]["offset"]) if len(zones) else "UTC"
     daily = case.timeline(freq="D", tz=best)
     activity = case.activity(best)
+    sources = sorted(set(observations["source"])) if len(observations) else []
+    title = ", ".join(sources) or str(manifest.get("source", case.folder))
     parts = [
-        f"<h1>forensics report: {html.escape(str(manifest.get('source', case.folder)))}</h1>",
+        f"<h1>forensics report: {html.escape(title)}</h1>",
         f"<p class=small>made {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by forensics "
         f"{html.escape(str(manifest.get('version', '')))}</p>",
     ]
@@ -90,6 +92,22 @@ def build(case: Case, gallery: int = 12) -> str:
                 {"item": "case file SHA-256", "value": manifest.get("case_sha256", "")},
             ],
             ["item", "value"],
+        )
+    )
+    who = case.entity_summary()
+    parts.append(
+        "<h2>People, machines and software</h2>"
+        "<p class=small>Named in fields their formats define (IPTC by-line, office "
+        "creator and last-modified-by, XMP creator tool and history agents, EXIF "
+        "artist and software, user names in embedded paths); times are the files' "
+        "(UTC).</p>"
+        + (
+            _table(
+                who.head(40).to_dict("records"),
+                ["role", "value", "files", "first_seen", "last_seen", "fields"],
+            )
+            if len(who)
+            else "<p>The files name nobody.</p>"
         )
     )
     parts.append(f"<h2>Daily volume (UTC{html.escape(best)})</h2>")
@@ -178,11 +196,36 @@ def build(case: Case, gallery: int = 12) -> str:
     parts.append(
         "<h2>Problems by kind</h2>"
         + _table(by_kind.to_dict("records"), ["severity", "kind", "files"])
+        + "<h3>Problems and their files</h3>"
+        + _table(problems.head(200).to_dict("records"), ["path", "severity", "kind", "message"])
     )
+    scans = [
+        {
+            "observation": scan.get("observation"),
+            "source": scan.get("source"),
+            "started": scan.get("started"),
+            "finished": scan.get("finished"),
+            "files": (scan.get("counts") or {}).get("files"),
+            "tool": f"forensics {scan.get('version', '')}",
+            "host / user": f"{scan.get('host', '')} / {scan.get('user', '')}",
+        }
+        for scan in manifest.get("scans", [])
+    ]
     parts.append(
-        "<h2>Custody</h2><pre>"
+        "<h2>Custody</h2>"
+        + _table(
+            [
+                {"item": "case file SHA-256", "value": manifest.get("case_sha256", "")},
+                {"item": "sealed", "value": manifest.get("sealed", "")},
+            ],
+            ["item", "value"],
+        )
+        + _table(
+            scans, ["observation", "source", "started", "finished", "files", "tool", "host / user"]
+        )
+        + "<details><summary>The manifest as recorded (JSON)</summary><pre>"
         + html.escape(json.dumps(manifest, indent=2, ensure_ascii=False))
-        + "</pre>"
+        + "</pre></details>"
     )
     del timeline
     return (

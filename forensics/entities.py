@@ -1,0 +1,126 @@
+"""Who the files name: people, machines, organisations and software, as
+rows an analyst can group by.
+
+Nothing is guessed from free text. A value is an entity only when it sits
+in a field its extractor declares (`Record.ENTITY_FIELDS`: an IPTC
+by-line, an office file's last-modified-by, an XMP software agent...); the
+only values read out of a declared field are the user and host names of an
+embedded path (`C:\\Users\\kim\\...`, `/Users/kim/...`, `/home/kim/...`,
+`\\\\HOST\\share\\...`; roles `user` and `host`) and e-mail addresses in a
+person's field (role `email`), and each row says which field it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .records import Record
+
+ROLES = (
+    "author",
+    "byline",
+    "creator",
+    "last_modified_by",
+    "software",
+    "host",
+    "user",
+    "email",
+    "organization",
+    "copyright",
+    "device",
+)
+PEOPLE = ("author", "byline", "creator", "last_modified_by", "copyright")
+COLUMNS = ["path", "role", "value", "extractor", "field", "kind"]
+
+_USER = re.compile(
+    r"(?:^|[\\/])(?:[A-Za-z]:[\\/])?(?:Users|Documents and Settings|home)[\\/]([^\\/]+)[\\/]?",
+    re.IGNORECASE,
+)
+_HOST = re.compile(r"^(?:\\\\|//)([^\\/]+)[\\/]")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Windows and macOS folder names that are not a person
+_NOT_USERS = {"public", "default", "all users", "shared", "default user"}
+
+
+def from_path(text: str) -> Iterator[tuple[str, str]]:
+    """(role, value) for the user and host names in an embedded path."""
+    host = _HOST.match(text)
+    if host:
+        yield "host", host.group(1)
+    for user in _USER.finditer(text):
+        name = user.group(1).strip()
+        if name and name.lower() not in _NOT_USERS:
+            yield "user", name
+
+
+def _values(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if isinstance(v, str) and v.strip()]
+    return [value.strip()] if isinstance(value, str) and value.strip() else []
+
+
+def entities_of(cls: type[Record], body: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(role, value, field) for one record's body."""
+    for name, role in cls.entity_fields(body).items():
+        for value in _values(body.get(name)):
+            if role == "path":
+                for found_role, found in from_path(value):
+                    yield found_role, found, name
+                continue
+            yield role, value, name
+            if role in PEOPLE:
+                for email in _EMAIL.findall(value):
+                    yield "email", email, name
+
+
+def record_classes() -> dict[str, type[Record]]:
+    """Every record kind the registry's extractors write, by KIND."""
+    from .extractors import registry
+
+    return {cls.KIND: cls for ex in registry() for cls in ex.record_kinds}
+
+
+def table(records: pd.DataFrame) -> pd.DataFrame:
+    """The entities view from the records view: path, role, value,
+    extractor, field, kind (the record kind): one row per value and the
+    field it was found in (a value two records of a file repeat is one)."""
+    import pandas as pd
+
+    classes = record_classes()
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    wanted = {kind for kind, cls in classes.items() if _declares(cls)}
+    part = records[records["kind"].isin(wanted)]
+    for path, extractor, kind, text in zip(
+        part["path"], part["extractor"], part["kind"], part["body"], strict=True
+    ):
+        for role, value, field in entities_of(classes[kind], json.loads(text)):
+            rows.append((path, role, value, extractor, field, kind))
+    df = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates()
+    return df.sort_values(["path", "role", "value"]).reset_index(drop=True)
+
+
+def _declares(cls: type[Record]) -> bool:
+    """Whether records of this class can name an entity at all."""
+    from .records import Record
+
+    overridden = cls.entity_fields.__func__ is not Record.entity_fields.__func__  # type: ignore[attr-defined]
+    return bool(cls.ENTITY_FIELDS) or overridden
+
+
+def by_file(entities: pd.DataFrame, roles: Iterable[str]) -> pd.DataFrame:
+    """One column per role: a file's values of that role, sorted and joined
+    with " | " (so a file with two authors is counted once, under both)."""
+    import pandas as pd
+
+    out = pd.DataFrame({"path": sorted(set(entities["path"]))})
+    for role in roles:
+        part = entities[entities["role"] == role]
+        joined = part.groupby("path")["value"].agg(lambda v: " | ".join(sorted(set(v))))
+        out[role] = out["path"].map(joined)
+    return out
