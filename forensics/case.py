@@ -661,7 +661,19 @@ class Case:
 
     @property
     def notes(self) -> pd.DataFrame:
-        return self._read("notes")
+        """One row per note: path, text, lang, confidence, lang_confidence,
+        ink, box (JSON), origin, pair, pair_score, source, observation.
+        `pair` is an id unique in the case (a nullable integer) shared by a
+        Chinese note and the Korean note that translates it."""
+        import pandas as pd
+
+        df = self._read("notes")
+        paired = df["pair"].notna()
+        keys = list(zip(df.loc[paired, "path"], df.loc[paired, "pair"], strict=True))
+        ids = {k: n for n, k in enumerate(sorted(set(keys)), 1)}
+        df["pair"] = pd.array([None] * len(df), dtype="Int64")
+        df.loc[paired, "pair"] = [ids[k] for k in keys]
+        return df
 
     @property
     def problems(self) -> pd.DataFrame:
@@ -870,14 +882,20 @@ class Case:
         return rows[list(dict.fromkeys([*keep, *where]))].reset_index(drop=True)
 
     def changes(self, since: int | None = None) -> pd.DataFrame:
-        """What each observation found new, changed or gone (after `since`)."""
+        """What each observation found new, changed or gone (after `since`),
+        with the size and hash the file had in the previous observation of
+        its source beside the new ones (empty for new files)."""
         import pandas as pd
 
         con = sqlite3.connect(f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro", uri=True)
         try:
             df = pd.read_sql_query(
-                "SELECT f.observation, o.started, f.path, f.status, f.size, f.sha256, f.mime"
+                "SELECT f.observation, o.started, o.source, f.path, f.status, f.size, f.sha256,"
+                " f.mime, p.size AS previous_size, p.sha256 AS previous_sha256"
                 " FROM file_rows f JOIN observations o ON o.id = f.observation"
+                " LEFT JOIN file_rows p ON p.path = f.path AND p.observation = ("
+                "   SELECT max(q.id) FROM observations q"
+                "   WHERE q.source = o.source AND q.id < f.observation)"
                 " WHERE f.status != 'unchanged' AND f.observation > ?"
                 " ORDER BY f.observation, f.path",
                 con,

@@ -188,6 +188,13 @@ def test_changes_and_observed_time_basis(tmp_path: Path) -> None:
         ("a.txt", "changed"),
         ("b.txt", "new"),
     ]
+    import hashlib
+
+    changed = changes.set_index("path")
+    assert changed.loc["a.txt", "previous_sha256"] == hashlib.sha256(b"one").hexdigest()
+    assert changed.loc["a.txt", "sha256"] == hashlib.sha256(b"two").hexdigest()
+    assert changed.loc["a.txt", "previous_size"] == 3
+    assert changed["previous_sha256"].isna()["b.txt"]
     observed = case.timeline(freq="D", tz="UTC", time_basis="observed")
     assert observed["files"].sum() == 2
     started = case.observations.iloc[-1]["started"][:10]

@@ -7,9 +7,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import forensics
+
+from .conftest import SAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -25,23 +28,34 @@ def test_report_is_self_contained_with_its_figures(report: tuple[Path, object]) 
     assert not re.search(r"""(src|href)=['"]?https?://""", text)  # nothing fetched
     assert "<script" not in text
     for section in (
+        "Findings",
         "Overview",
+        "People, machines and software",
         "Daily volume",
         "Note languages",
         "Activity by hour",
         "Time zone candidates",
         "Most corrected sheets",
         "Revisions",
+        "Changes between observations",
         "Problems by kind",
+        "Problems and their files",
         "Custody",
     ):
         assert section in text, section
+    # the findings quote the same figures as the views and the truth
+    findings = text[text.index("<h2>Findings") : text.index("<h2>Overview")]
+    truth = pd.read_csv(SAMPLES / "expected" / "daily.csv")
+    assert f"{truth['files'].sum()} content files" in findings
+    assert f"{truth['revisions'].sum()} revisions" in findings
+    assert "UTC+09:00" in findings and "김지수" in findings and "studio-pc07" in findings
+    assert "hostile/bomb.zip!/zeros.bin" in text  # problems list their files
     assert text.count("<svg") == 5
     assert "INV layout" in text and "KMR key" in text  # the show and stage bars
     assert text.count("data:image/png;base64,") >= 10  # the gallery's sheets
     files = case.files  # type: ignore[attr-defined]
     present = len(files[files["status"] != "gone"])
-    assert f"<td>{present} (" in text
+    assert f"<td>{present} files, links and folders: " in text
     assert "UTC+09:00" in text and case.manifest["case_sha256"] in text  # type: ignore[attr-defined]
 
 
@@ -75,3 +89,12 @@ def test_report_renders_in_headless_chromium(report: tuple[Path, object], tmp_pa
     assert shot.exists() and shot.stat().st_size > 10_000
     console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
     assert not [line for line in console if "rror" in line], console
+
+
+def test_pairs_have_ids_unique_in_the_case(report: tuple[Path, object]) -> None:
+    _path, case = report
+    notes = case.notes  # type: ignore[attr-defined]
+    assert str(notes["pair"].dtype) == "Int64"
+    paired = notes.dropna(subset=["pair"])
+    assert len(paired) and (paired.groupby("pair").size() == 2).all()  # a Chinese note, its Korean
+    assert (paired.groupby("pair")["path"].nunique() == 1).all()

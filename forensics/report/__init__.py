@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from .charts import bar_chart, heatmap
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..case import Case
 
 CSS = """
@@ -45,11 +47,15 @@ def _thumbnail(data: bytes, notes: list[dict[str, Any]], width: int = 480) -> st
     scale = width / img.width
     img = img.resize((width, max(1, round(img.height * scale))))
     draw = ImageDraw.Draw(img)
-    for note in notes:
+    for number, note in enumerate(notes, 1):
         box = note.get("box")
         if box:
             x0, y0, x1, y1 = (round(v * scale) for v in box)
             draw.rectangle([x0 - 2, y0 - 2, x1 + 2, y1 + 2], outline=(0, 160, 0), width=2)
+            # the note's number in the list beside the sheet
+            tag = str(number)
+            draw.rectangle([x0 - 2, y0 - 14, x0 + 7 * len(tag) + 2, y0 - 2], fill=(0, 160, 0))
+            draw.text((x0, y0 - 13), tag, fill=(255, 255, 255))
     buf = io.BytesIO()
     img.save(buf, "PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
@@ -63,11 +69,13 @@ def build(case: Case, gallery: int = 12) -> str:
     observations = case.observations
     problems = case.problems
     notes = case.notes
-    timeline = case.timeline(freq="D", tz="UTC")
     zones = case.zones().head(5)
     best = str(zones.iloc[0]["offset"]) if len(zones) else "UTC"
     daily = case.timeline(freq="D", tz=best)
     activity = case.activity(best)
+    who = case.entity_summary()
+    revisions = case.revisions()
+    changes = case.changes()
     sources = sorted(set(observations["source"])) if len(observations) else []
     title = ", ".join(sources) or str(manifest.get("source", case.folder))
     parts = [
@@ -76,12 +84,27 @@ def build(case: Case, gallery: int = 12) -> str:
         f"{html.escape(str(manifest.get('version', '')))}</p>",
     ]
     parts.append(
+        "<h2>Findings</h2><ul class=findings>"
+        + "".join(
+            f"<li>{item}</li>"
+            for item in _findings(
+                sources, observations, daily, zones, activity, notes, who, revisions, problems
+            )
+        )
+        + "</ul>"
+    )
+    parts.append(
         "<h2>Overview</h2>"
         + _table(
             [
                 {
-                    "item": "files",
-                    "value": f"{len(present)} ({int(present['size'].fillna(0).sum()):,} bytes)",
+                    "item": "rows",
+                    "value": f"{len(present)} files, links and folders: "
+                    f"{int(daily['files'].sum())} content files "
+                    f"({int(daily['bytes'].sum()):,} bytes read) and "
+                    f"{int(daily['archives'].sum())} archives dated; "
+                    f"{len(present) - int(daily['files'].sum() + daily['archives'].sum())} "
+                    "others (links, folders, undated)",
                 },
                 {
                     "item": "observations",
@@ -94,7 +117,6 @@ def build(case: Case, gallery: int = 12) -> str:
             ["item", "value"],
         )
     )
-    who = case.entity_summary()
     parts.append(
         "<h2>People, machines and software</h2>"
         "<p class=small>Named in fields their formats define (IPTC by-line, office "
@@ -139,10 +161,11 @@ def build(case: Case, gallery: int = 12) -> str:
             [int(v) for v in langs.values],
             "notes by language",
             label_chars=12,
+            unit="notes",
         )
     )
     parts.append(f"<h2>Activity by hour and weekday (UTC{html.escape(best)})</h2>")
-    parts.append(heatmap(activity))
+    parts.append(heatmap(activity, unit="files"))
     parts.append("<h2>Time zone candidates</h2>")
     parts.append(
         bar_chart(
@@ -150,7 +173,8 @@ def build(case: Case, gallery: int = 12) -> str:
             [round(float(v) * 100) for v in zones["score"]],
             "zone candidates, score x100",
             label_chars=6,
-            height=160,
+            height=180,
+            unit="score x100",
         )
     )
     parts.append(
@@ -179,7 +203,6 @@ def build(case: Case, gallery: int = 12) -> str:
         )
     )
     parts.append("<h2>Most corrected sheets</h2>" + sheet_cards(case, None, gallery))
-    revisions = case.revisions()
     multi = revisions[revisions["files"] > 1].head(30)
     parts.append(
         "<h2>Revisions</h2>"
@@ -190,6 +213,18 @@ def build(case: Case, gallery: int = 12) -> str:
             )
             if len(multi)
             else "<p>No drawing has more than one version.</p>"
+        )
+    )
+    later = changes[changes["observation"] > observations["id"].min()] if len(changes) else changes
+    parts.append(
+        "<h2>Changes between observations</h2>"
+        + (
+            _table(
+                later.head(200).to_dict("records"),
+                ["observation", "started", "path", "status", "previous_size", "size", "sha256"],
+            )
+            if len(later)
+            else f"<p>{len(observations)} observation(s): nothing to compare yet.</p>"
         )
     )
     by_kind = problems.groupby(["severity", "kind"]).size().reset_index(name="files")
@@ -227,7 +262,6 @@ def build(case: Case, gallery: int = 12) -> str:
         + html.escape(json.dumps(manifest, indent=2, ensure_ascii=False))
         + "</pre></details>"
     )
-    del timeline
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         "<meta name=viewport content='width=device-width'>"
@@ -235,6 +269,82 @@ def build(case: Case, gallery: int = 12) -> str:
         + "\n".join(parts)
         + "</body></html>"
     )
+
+
+def _findings(
+    sources: list[str],
+    observations: pd.DataFrame,
+    daily: pd.DataFrame,
+    zones: pd.DataFrame,
+    activity: pd.DataFrame,
+    notes: pd.DataFrame,
+    who: pd.DataFrame,
+    revisions: pd.DataFrame,
+    problems: pd.DataFrame,
+) -> list[str]:
+    """The summary an analyst reads first, each line from a view below."""
+    esc = html.escape
+    out = [
+        f"Source{'s' if len(sources) != 1 else ''}: {esc(', '.join(sources))}; "
+        f"{len(observations)} scan(s), the last started {esc(str(observations['started'].max()))}."
+    ]
+    active = daily[daily["files"] > 0]
+    if len(active):
+        out.append(
+            f"{int(daily['files'].sum())} content files ({int(daily['drawings'].sum())} drawings: "
+            f"{int(daily['new_drawings'].sum())} new, {int(daily['revisions'].sum())} revisions; "
+            f"{int(daily['documents'].sum())} documents, {int(daily['videos'].sum())} videos) "
+            f"and {int(daily['archives'].sum())} archives, dated "
+            f"{active['period'].min():%Y-%m-%d} to {active['period'].max():%Y-%m-%d}, "
+            f"{int(daily['bytes'].sum()):,} bytes read."
+        )
+    if len(zones):
+        z = zones.iloc[0]
+        hours = activity.sum(axis=1)
+        busy = [int(h) for h in hours.index if hours[h] >= 0.05 * max(hours.sum(), 1)]
+        span = f"; work falls between {min(busy):02d}:00 and {max(busy) + 1:02d}:00" if busy else ""
+        out.append(
+            f"Time zone: UTC{esc(str(z['offset']))} (score {z['score']:.2f}; "
+            f"{z['explicit']:g} of {z['explicit_total']:g} times written with an offset say so, "
+            f"{z['reconciled']} of {z['reconciled_total']} naive times agree){span}; "
+            f"{esc(', '.join(z['zones'][:4]))}."
+        )
+    if len(notes):
+        langs = notes["lang"].value_counts()
+        pairs = int(notes["pair"].dropna().nunique())
+        out.append(
+            f"{len(notes)} notes: "
+            + ", ".join(f"{esc(str(k))} {int(v)}" for k, v in langs.head(6).items())
+            + f"; {pairs} Chinese instructions with a Korean translation beside them."
+        )
+    for roles, label in (
+        (("byline", "author", "creator"), "People"),
+        (("last_modified_by", "host", "user"), "Machines and accounts"),
+        (("software",), "Software"),
+    ):
+        part = who[who["role"].isin(roles)].head(5)
+        if len(part):
+            out.append(
+                f"{label}: "
+                + ", ".join(
+                    f"{esc(str(v))} ({int(n)} files)"
+                    for v, n in zip(part["value"], part["files"], strict=True)
+                )
+                + "."
+            )
+    multi = int((revisions["files"] > 1).sum()) if len(revisions) else 0
+    out.append(f"{multi} drawings have more than one version in the case.")
+    kinds = problems["kind"].value_counts()
+    out.append(
+        f"{len(problems)} problems"
+        + (
+            ": " + ", ".join(f"{esc(str(k))} {int(v)}" for k, v in kinds.items())
+            if len(kinds)
+            else ""
+        )
+        + "."
+    )
+    return out
 
 
 def sheet_cards(case: Case, paths: list[str] | None = None, count: int = 12) -> str:
@@ -254,7 +364,11 @@ def sheet_cards(case: Case, paths: list[str] | None = None, count: int = 12) -> 
         scored = [(c, p) for c, p in scored if p in paths]
     cards = []
     for coverage, path in scored[:count]:
-        sheet_notes = notes[notes["path"] == path].to_dict("records")
+        sheet_notes = [
+            n
+            for n in notes[notes["path"] == path].to_dict("records")
+            if n["origin"] in ("ocr", "printed")
+        ]
         for n in sheet_notes:
             n["box"] = json.loads(n["box"]) if isinstance(n.get("box"), str) else None
         try:
@@ -265,12 +379,11 @@ def sheet_cards(case: Case, paths: list[str] | None = None, count: int = 12) -> 
             f"<li>{html.escape(str(n['text']))} <span class=small>[{html.escape(str(n['lang']))}"
             f"{_pair(n.get('pair'))}]</span></li>"
             for n in sheet_notes
-            if n["origin"] in ("ocr", "printed")
         )
         img = f"<img alt='{html.escape(path)}' src='{src}'>" if src else ""
         cards.append(
             f"<div class=sheet>{img}<div class=small>{html.escape(path)}<br>ink "
-            f"{coverage:.2%}</div><ul>{items}</ul></div>"
+            f"{coverage:.2%}</div><ol>{items}</ol></div>"
         )
     return f"<div class=gallery>{''.join(cards)}</div>" if cards else "<p>No OCR in this case.</p>"
 
