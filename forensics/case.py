@@ -548,14 +548,44 @@ def seal(folder: str | os.PathLike[str], why: str = "scan") -> str:
 
 
 class Case:
-    """A case folder, read through pandas. Every view is a fresh DataFrame."""
+    """A case folder, read through pandas. Every view is a fresh DataFrame
+    (a copy: change it freely). Views and derived tables are computed once
+    per state of the case file and kept: a report that asks for the files
+    fourteen times reads and parses them once, and a scan or `assume_tz`
+    in between (which changes the file) makes them computed again."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
         if not (self.folder / CASE_FILE).exists():
             raise FileNotFoundError(f"no case at {self.folder} (missing {CASE_FILE})")
+        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._memo_state: tuple[Any, ...] = ()
+
+    def _state(self) -> tuple[Any, ...]:
+        """What the cached tables depend on: the case file (and its WAL) as
+        they are on disk, and the case's own production patterns."""
+        out: list[tuple[str, int | None, int | None]] = []
+        for name in (CASE_FILE, CASE_FILE + "-wal", "production.toml"):
+            try:
+                st = (self.folder / name).stat()
+                out.append((name, st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                out.append((name, None, None))
+        return tuple(out)
+
+    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        state = self._state()
+        if state != self._memo_state:
+            self._memo, self._memo_state = {}, state
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value = self._memo[key]
+        return value.copy() if hasattr(value, "copy") else value
 
     def _read(self, view: str) -> pd.DataFrame:
+        return self._cached(("view", view), lambda: self._read_now(view))
+
+    def _read_now(self, view: str) -> pd.DataFrame:
         import pandas as pd
 
         uri = f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro"
@@ -572,6 +602,9 @@ class Case:
         its drawing_key, its work type (`work`: drawing, document, video,
         text, archive, other; see worktypes.py) and the `source` it was
         scanned from."""
+        return self._cached(("files",), self._files_now)
+
+    def _files_now(self) -> pd.DataFrame:
         df = self._read("files")
         df["ext_mismatch"] = df["ext_mismatch"].astype(bool)
         patterns = self._patterns()
@@ -646,10 +679,14 @@ class Case:
         an IANA name, a tzinfo, or "auto" for the best zone of `zones()`);
         None reads them in the case's assumed zone, if any. Such events say
         zone_basis "assumed"."""
+        zone = self.zone_of(tz) if tz is not None else self.assumed_zone
+        key = ("events", str(zone) if zone is not None else None)
+        return self._cached(key, lambda: self._events_now(zone))
+
+    def _events_now(self, zone: str | dt.tzinfo | None) -> pd.DataFrame:
         import pandas as pd
 
         df = self._read("events")
-        zone = self.zone_of(tz) if tz is not None else self.assumed_zone
         if zone is not None:
             zinfo = parse_zone(zone) if isinstance(zone, str) else zone
             unknown = (df["zone_basis"] == "unknown") & (df["flag"] != "unparsable")
@@ -730,13 +767,20 @@ class Case:
         as wall-clock in `tz` ("auto": the best zone of `zones()`)."""
         tz = self.zone_of(tz) or "UTC"
         zone = parse_zone(tz) if isinstance(tz, str) else tz
-        observed = self.observed_times() if time_basis == "observed" else None
-        return file_times(self.files, self.events, zone, time_basis, observed)
+
+        def compute() -> pd.DataFrame:
+            observed = self.observed_times() if time_basis == "observed" else None
+            return file_times(self.files, self.events, zone, time_basis, observed)
+
+        return self._cached(("file_times", str(zone), time_basis), compute)
 
     def drawings(self, time_basis: str = "best") -> pd.DataFrame:
         """Per drawing file (work type drawing): its drawing (same code
         without version, or the same pixels), version_index (0 = first seen
         in the case) and is_revision (see revisions.py for the rule)."""
+        return self._cached(("drawings", time_basis), lambda: self._drawings_now(time_basis))
+
+    def _drawings_now(self, time_basis: str) -> pd.DataFrame:
         files = self.files
         files = once_across_sources(files[(files["work"] == "drawing") & (files["kind"] == "file")])
         times = self.file_times("UTC", time_basis)[["path", "time"]]
@@ -810,7 +854,7 @@ class Case:
         creator, last_modified_by, software, host, user, email,
         organization, copyright, device), value, extractor, field and the
         record kind it came from; only fields their extractor declares."""
-        return entities.table(self.records)
+        return self._cached(("entities",), lambda: entities.table(self.records))
 
     def entity_summary(self, time_basis: str = "best") -> pd.DataFrame:
         """Per role and value: how many files name it, the first and last of
@@ -921,7 +965,7 @@ class Case:
     def zones(self) -> pd.DataFrame:
         """Candidate UTC offsets of the people behind the files, best first,
         with their score, evidence and matching zone names (zones.py)."""
-        return zones.infer(self.events, self._instants())
+        return self._cached(("zones",), lambda: zones.infer(self.events, self._instants()))
 
     def __repr__(self) -> str:
         return f"Case({str(self.folder)!r})"

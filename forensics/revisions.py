@@ -18,11 +18,55 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PHASH_DISTANCE = 6  # of 64 bits: a re-export or a light correction, not another drawing
-MAX_UNNAMED = 20_000  # pairwise comparison beyond this would be slow; the rest stay single
 
 
 def _hamming(a: str, b: str) -> int:
     return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
+class HashIndex:
+    """64-bit hashes indexed for "the nearest within `radius` bits": the
+    hash is cut into radius + 1 bands, and by the pigeonhole principle two
+    hashes within `radius` bits agree exactly on at least one band, so only
+    hashes sharing a band with the query are compared. Exact, and on
+    unrelated hashes close to linear in their number (a Burkhard-Keller
+    tree prunes almost nothing at 6 bits of 64: random hashes sit 32 +- 4
+    apart)."""
+
+    def __init__(self, radius: int) -> None:
+        self.radius = radius
+        bands = radius + 1
+        widths = [64 // bands + (1 if i < 64 % bands else 0) for i in range(bands)]
+        self.bands: list[tuple[int, int]] = []
+        shift = 0
+        for w in widths:
+            self.bands.append((shift, (1 << w) - 1))
+            shift += w
+        self.tables: list[dict[int, list[int]]] = [{} for _ in self.bands]
+        self.hashes: list[int] = []
+        self.idents: list[str] = []
+
+    def add(self, value: int, ident: str) -> None:
+        n = len(self.hashes)
+        self.hashes.append(value)
+        self.idents.append(ident)
+        for table, (shift, mask) in zip(self.tables, self.bands, strict=True):
+            table.setdefault((value >> shift) & mask, []).append(n)
+
+    def nearest(self, value: int) -> str | None:
+        """The ident of the nearest hash within the radius (of equals, the
+        one added first), or None."""
+        seen: set[int] = set()
+        best: tuple[int, int] | None = None  # (distance, order)
+        for table, (shift, mask) in zip(self.tables, self.bands, strict=True):
+            for n in table.get((value >> shift) & mask, ()):
+                if n in seen:
+                    continue
+                seen.add(n)
+                d = (self.hashes[n] ^ value).bit_count()
+                if d <= self.radius and (best is None or (d, n) < best):
+                    best = (d, n)
+        return self.idents[best[1]] if best is not None else None
 
 
 def assign(files: pd.DataFrame) -> pd.DataFrame:
@@ -37,21 +81,18 @@ def assign(files: pd.DataFrame) -> pd.DataFrame:
     # name without a code joins the drawing whose pixels it keeps
     named = out[drawing.notna() & out["phash"].notna()].sort_values("time", kind="stable")
     firsts = named.drop_duplicates("drawing_key")
-    clusters: list[tuple[str, str]] = list(
-        zip(firsts["phash"], firsts["drawing_key"], strict=True)
-    )  # (representative phash, drawing id)
-    for idx, phash in list(zip(unnamed.index, unnamed["phash"], strict=True))[:MAX_UNNAMED]:
+    clusters = HashIndex(PHASH_DISTANCE)  # representative hashes, each with its drawing id
+    for rep, ident in zip(firsts["phash"], firsts["drawing_key"], strict=True):
+        clusters.add(int(rep, 16), ident)
+    for idx, phash in zip(unnamed.index, unnamed["phash"], strict=True):
         # the nearest drawing, not the first within reach: sheets of one
         # studio share a layout, and their hashes sit a few bits apart
-        near = min(
-            ((_hamming(rep, phash), n) for n, (rep, _ident) in enumerate(clusters)),
-            default=(PHASH_DISTANCE + 1, -1),
-        )
-        if near[0] <= PHASH_DISTANCE:
-            drawing[idx] = clusters[near[1]][1]
+        near = clusters.nearest(int(phash, 16))
+        if near is not None:
+            drawing[idx] = near
         else:
             ident = f"pixels:{phash}"
-            clusters.append((phash, ident))
+            clusters.add(int(phash, 16), ident)
             drawing[idx] = ident
     out["drawing"] = drawing.where(drawing.notna(), "file:" + out["path"])
     out = out.sort_values(["drawing", "time", "path"], kind="stable", na_position="last")

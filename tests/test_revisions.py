@@ -62,3 +62,30 @@ def test_versions_by_code_and_by_pixels(tmp_path: Path) -> None:
     assert row["files"] == 3 and row["versions"] == "1, 2, 3" and row["days_between"] == 2.5
     table = case.timeline(freq="D", tz="UTC")
     assert table["revisions"].sum() == 3 and table["new_drawings"].sum() == 3
+
+
+def test_hash_index_finds_the_nearest_as_a_full_search_does() -> None:
+    import random
+
+    from forensics.revisions import HashIndex, _hamming
+
+    rng = random.Random(5)
+    base = [rng.getrandbits(64) for _ in range(40)]
+    # hashes near a few bases, as re-exports of one drawing are
+    hashes = [
+        b ^ (1 << rng.randrange(64)) ^ (1 << rng.randrange(64)) for b in base for _ in range(5)
+    ]
+    tree = HashIndex(6)
+    reps: list[tuple[int, str]] = []
+    for n, h in enumerate(hashes):
+        want = min(
+            ((bin(r ^ h).count("1"), i, ident) for i, (r, ident) in enumerate(reps)),
+            default=None,
+        )
+        want_ident = want[2] if want is not None and want[0] <= 6 else None
+        assert tree.nearest(h) == want_ident, n
+        if want_ident is None:
+            reps.append((h, f"d{n}"))
+            tree.add(h, f"d{n}")
+    assert len(reps) == len(base)  # each base's variants joined it
+    assert _hamming("ff", "0f") == 4
