@@ -106,33 +106,30 @@ def assign(files: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(assigned: pd.DataFrame) -> pd.DataFrame:
-    """Per drawing: files, first and last seen, versions, mean days between."""
+    """Per drawing: files, versions, first and last seen, and the mean days
+    between consecutive dated files (the span over one less than the dated
+    files: the mean of the gaps telescopes), paths in time order."""
     import pandas as pd
 
-    rows = []
-    for drawing, group in assigned.groupby("drawing", sort=True):
-        times = group["time"].dropna().sort_values()
-        gaps = times.diff().dropna().dt.total_seconds() / 86400
-        rows.append(
-            {
-                "drawing": drawing,
-                "files": len(group),
-                "versions": ", ".join(str(v) for v in sorted(group["version"].dropna().unique())),
-                "first_seen": times.iloc[0] if len(times) else pd.NaT,
-                "last_seen": times.iloc[-1] if len(times) else pd.NaT,
-                "days_between": round(float(gaps.mean()), 2) if len(gaps) else None,
-                "paths": list(group.sort_values("time")["path"]),
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "drawing",
-            "files",
-            "versions",
-            "first_seen",
-            "last_seen",
-            "days_between",
-            "paths",
-        ],
+    columns = ["drawing", "files", "versions", "first_seen", "last_seen", "days_between", "paths"]
+    if assigned.empty:
+        return pd.DataFrame(columns=columns)
+    ordered = assigned.sort_values(["drawing", "time", "path"], kind="stable", na_position="last")
+    groups = ordered.groupby("drawing", sort=True)
+    out = groups.agg(
+        files=("path", "size"),
+        first_seen=("time", "min"),
+        last_seen=("time", "max"),
+        dated=("time", "count"),
+        paths=("path", list),
     )
+    versions = ordered.dropna(subset=["version"]).assign(version=lambda d: d["version"].astype(str))
+    versions = versions.drop_duplicates(["drawing", "version"]).sort_values(["drawing", "version"])
+    joined = versions.groupby("drawing")["version"].agg(", ".join)
+    out["versions"] = joined.reindex(out.index).fillna("")
+    span = (out["last_seen"] - out["first_seen"]).dt.total_seconds() / 86400
+    gaps = (out["dated"] - 1).where(out["dated"] > 1)
+    out["days_between"] = [
+        round(float(s / g), 2) if g == g and g else None for s, g in zip(span, gaps, strict=True)
+    ]
+    return out.reset_index()[columns]

@@ -117,11 +117,17 @@ def reconciled_counts(
     utc_by_path: dict[str, list[pd.Timestamp]] = {}
     for path, value in zip(utc["path"], utc["utc"], strict=True):
         utc_by_path.setdefault(path, []).append(pd.Timestamp(value).tz_convert(None))
-    for path, group in naive.groupby("path"):
-        path = str(path)
+    locals_by_path: dict[str, list[str]] = {}
+    for path, local in zip(naive["path"], naive["local"], strict=True):
+        if path in utc_by_path:  # a file without a UTC time casts no vote
+            locals_by_path.setdefault(str(path), []).append(str(local))
+    for path in sorted(locals_by_path):
         votes: Counter[int] = Counter()
-        for local in group["local"]:
-            wall = pd.Timestamp(str(local)[:19])
+        for local in locals_by_path[path]:
+            try:
+                wall = pd.Timestamp(dt.datetime.fromisoformat(local[:19]))
+            except ValueError:
+                continue
             for instant in utc_by_path.get(path, []):
                 seconds = (wall - instant).total_seconds()
                 quarter = round(seconds / 900)

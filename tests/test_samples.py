@@ -111,3 +111,23 @@ def test_every_file_time_is_the_one_the_generator_set(dump_copy: Path, tmp_path:
         want = dt.datetime.fromisoformat(info["time"]).astimezone(zone).replace(tzinfo=None)
         assert times.loc[url, "time"] == pd.Timestamp(want), url
         assert times.loc[url, "basis"] == info["time_basis"], url
+
+
+def test_daily_volume_of_another_seed_and_zone(tmp_path: Path) -> None:
+    """Not only the committed dump: another seed, drawn for UTC+8."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "other"
+    args = ["--out", str(out), "--seed", "11", "--offset", "+08:00"]
+    subprocess.run(
+        [sys.executable, str(SAMPLES / "make_samples.py"), *args],
+        check=True,
+        capture_output=True,
+    )
+    case = forensics.scan(out / "dump", tmp_path / "case", executor="serial", ocr=False)
+    columns = ["period", "files", "bytes", "archives", "drawings"]
+    want = pd.read_csv(out / "expected" / "daily.csv")[columns].to_csv(index=False)
+    table = case.timeline(freq="D", tz="+08:00")
+    table["period"] = table["period"].dt.strftime("%Y-%m-%d")
+    assert table[columns].to_csv(index=False) == want
