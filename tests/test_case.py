@@ -229,3 +229,17 @@ def test_a_second_source_is_refused_unless_asked_and_counted_once(
     assert set(both.files["source"]) == set(both.sources)
     after = both.timeline(tz="+09:00")[counted].sum()
     assert (after == before).all()  # KMR's files are the first source's bytes: counted once
+
+
+def test_storage_imports_neither_analysis_nor_report() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, forensics.store; "
+        "bad = [m for m in ('forensics.case', 'forensics.report', 'forensics.zones', "
+        "'forensics.revisions', 'forensics.entities', 'pandas') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
