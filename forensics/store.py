@@ -627,6 +627,8 @@ class CaseStore:
 
     @property
     def records(self) -> pd.DataFrame:
+        """One row per extracted record: path, extractor, kind, source and
+        body (the record's fields as JSON), observation."""
         return self._read("records")
 
     @property
@@ -710,14 +712,19 @@ class CaseStore:
 
     @property
     def problems(self) -> pd.DataFrame:
+        """One row per problem: path, severity, extractor, kind (one of
+        records.PROBLEM_KINDS), message, observation."""
         return self._read("problems")
 
     @property
     def observations(self) -> pd.DataFrame:
+        """One row per scan: id, source, params, started, finished, counts."""
         return self._read("observations")
 
     @property
     def manifest(self) -> dict[str, Any]:
+        """The custody record (manifest.json): the last scan, every scan
+        under `scans`, the case file's hash and every seal."""
         return _load_manifest(self.folder)
 
     @property

@@ -51,3 +51,21 @@ def test_errors_are_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
         check=False,
     )
     assert "Traceback" in debug.stderr
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    import forensics
+    from forensics.case import Case
+
+    missing = [
+        n for n in forensics.__all__ if n != "__version__" and not getattr(forensics, n).__doc__
+    ]
+    for name in dir(Case):
+        if name.startswith("_"):
+            continue
+        attr = getattr(Case, name)
+        doc = attr.fget.__doc__ if isinstance(attr, property) else getattr(attr, "__doc__", None)
+        if not doc:
+            missing.append(f"Case.{name}")
+    assert not missing, missing
+    assert set(forensics.__all__) <= set(dir(forensics))

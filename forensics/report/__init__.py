@@ -396,6 +396,8 @@ def _pair(value: object) -> str:
 
 
 def write_report(case: Case, path: str | Path) -> Path:
+    """Write the case's report at `path`: one self-contained HTML file
+    (no script, nothing fetched); returns the path."""
     target = Path(path)
     target.write_text(build(case), encoding="utf-8")
     return target
