@@ -50,6 +50,9 @@ def test_report_is_self_contained_with_its_figures(report: tuple[Path, object]) 
     assert f"{truth['revisions'].sum()} revisions" in findings
     assert "UTC+09:00" in findings and "김지수" in findings and "studio-pc07" in findings
     assert "hostile/bomb.zip!/zeros.bin" in text  # problems list their files
+    # from a bar to its files: the redraw under a new name, under its day, as a revision
+    day = text[text.index("<summary>2024-04-12") :]
+    assert "retakes/retake_0412.jpg <span class=small>drawing, revision" in day[:4000]
     assert text.count("<svg") == 5
     assert "INV layout" in text and "KMR key" in text  # the show and stage bars
     assert text.count("data:image/png;base64,") >= 10  # the gallery's sheets

@@ -135,12 +135,13 @@ def build(case: Case, gallery: int = 12) -> str:
     parts.append(f"<h2>Daily volume (UTC{html.escape(best)})</h2>")
     parts.append(
         bar_chart(
-            [str(p) for p in daily["period"]],
+            [f"{p:%Y-%m-%d}" for p in daily["period"]],
             [int(v) for v in daily["files"]],
-            "files per day",
+            "content files per day",
             label_every=max(1, len(daily) // 12),
         )
     )
+    parts.append(_files_behind(case, daily, best))
     by_group = case.timeline(freq="W", tz=best, by=("show", "stage"))
     totals = by_group.groupby(["show", "stage"])["files"].sum()
     totals = totals[totals > 0].sort_values(ascending=False)
@@ -269,6 +270,40 @@ def build(case: Case, gallery: int = 12) -> str:
         + "\n".join(parts)
         + "</body></html>"
     )
+
+
+def _files_behind(case: Case, daily: pd.DataFrame, zone: str, per_day: int = 40) -> str:
+    """The daily figures as a table, each day's files beneath it (folded):
+    the way from a bar to the evidence behind it."""
+    rows = case.timeline_files(tz=zone)
+    columns = ["files", "bytes", "archives", "drawings", "new_drawings", "revisions"]
+    out = [
+        _table(
+            [
+                {"day": f"{r['period']:%Y-%m-%d}", **{c: r[c] for c in columns}}
+                for r in daily[daily["files"] + daily["archives"] > 0].to_dict("records")
+            ],
+            ["day", *columns],
+        )
+    ]
+    for day, group in rows.groupby(rows["period"].dt.strftime("%Y-%m-%d")):
+        items = "".join(
+            f"<li>{html.escape(str(r['path']))} <span class=small>{html.escape(str(r['work']))}"
+            f"{', revision' if r['is_revision'] else ''}, {r['time']:%H:%M} by "
+            f"{html.escape(str(r['basis']))}</span></li>"
+            for r in group.sort_values("time").head(per_day).to_dict("records")
+        )
+        more = len(group) - per_day
+        tail = (
+            f"<li class=small>and {more} more: case.timeline_files({day!r}, tz={zone!r})</li>"
+            if more > 0
+            else ""
+        )
+        out.append(
+            f"<details><summary>{day}: {len(group)} files and archives</summary>"
+            f"<ul>{items}{tail}</ul></details>"
+        )
+    return "<h3>The files behind each day</h3>" + "".join(out)
 
 
 def _findings(
