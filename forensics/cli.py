@@ -235,7 +235,8 @@ def scan(
 def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
     click.echo(f"case: {case.folder}")
     click.echo(
-        f"files: {counts['files']}  bytes: {counts['bytes']}  "
+        f"files: {counts['files']}  bytes listed: {counts['bytes']} (archives and their "
+        f"members both; `forensics timeline` counts content read once)  "
         f"problems: {counts['problems']} in {counts['files_with_problems']} files"
     )
     click.echo("status: " + ", ".join(f"{k} {v}" for k, v in counts["by_status"].items()))
