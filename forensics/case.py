@@ -25,7 +25,14 @@ from .store import (
     seal,
     sources_of,
 )
-from .timeline import file_times, once_across_sources, parse_zone, per_file, volume
+from .timeline import (
+    file_times,
+    once_across_sources,
+    parse_zone,
+    per_file,
+    period_starts,
+    volume,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,9 +122,7 @@ class Case(CaseStore):
         (ink and pencil, text layers, layer names), not printed cut
         headers, spreadsheet cells or words of paths; None counts all."""
         groups = (by,) if isinstance(by, str) else tuple(by)
-        files = self._with_roles(self.files, groups).merge(
-            self.drawings(time_basis)[["path", "is_revision"]], on="path", how="left"
-        )
+        files = self._counted_files(groups, time_basis)
         notes = self.notes
         if note_origins is not None:
             notes = notes[notes["origin"].isin(note_origins)]
@@ -181,6 +186,13 @@ class Case(CaseStore):
         out = out.sort_values(order, ascending=[False, True, True])
         return out.reset_index(drop=True)
 
+    def _counted_files(self, columns: tuple[str, ...], time_basis: str) -> pd.DataFrame:
+        """The files view as `timeline` and `timeline_files` count it: with
+        the entity roles among `columns` and each drawing's is_revision."""
+        return self._with_roles(self.files, columns).merge(
+            self.drawings(time_basis)[["path", "is_revision"]], on="path", how="left"
+        )
+
     def _with_roles(self, files: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
         """The files view with a column for each entity role among `columns`
         that it lacks (a file's values of that role, joined: entities.by_file)."""
@@ -205,14 +217,11 @@ class Case(CaseStore):
         import pandas as pd
 
         zone = self.zone_of(tz) or "UTC"
-        files = self._with_roles(self.files, tuple(where)).merge(
-            self.drawings(time_basis)[["path", "is_revision"]], on="path", how="left"
-        )
+        files = self._counted_files(tuple(where), time_basis)
         observed = self.observed_times() if time_basis == "observed" else None
         rows = per_file(files, self.events, freq, zone, tuple(where), time_basis, observed)
         zinfo = parse_zone(zone) if isinstance(zone, str) else zone
-        starts = pd.DatetimeIndex([p.start_time for p in rows["period"]])
-        rows["period"] = starts.tz_localize(zinfo, ambiguous=True, nonexistent="shift_forward")
+        rows["period"] = period_starts(rows["period"], zinfo)
         if period is not None:
             stamp = pd.Timestamp(period)
             stamp = stamp.tz_localize(zinfo) if stamp.tzinfo is None else stamp.tz_convert(zinfo)

@@ -588,9 +588,10 @@ class CaseStore:
         uri = f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro"
         con = sqlite3.connect(uri, uri=True)
         try:
-            return pd.read_sql_query(f"SELECT * FROM {view} ORDER BY {_VIEW_ORDER[view]}", con)
+            df = pd.read_sql_query(f"SELECT * FROM {view} ORDER BY {_VIEW_ORDER[view]}", con)
         finally:
             con.close()
+        return df
 
     @property
     def files(self) -> pd.DataFrame:
@@ -610,8 +611,10 @@ class CaseStore:
             df[field] = [p[field] for p in parsed]
         df["drawing_key"] = [production.drawing_key(p) for p in parsed]
         df["work"] = work_types(df)
-        sources = dict(zip(self.observations["id"], self.observations["source"], strict=True))
-        df["source"] = df["observation"].map(sources)
+        # records and notes name their own `source` (where in the file, which
+        # reader); a file's is the scan's, found through its observation
+        scans = self.observations
+        df["source"] = df["observation"].map(dict(zip(scans["id"], scans["source"], strict=True)))
         return df
 
     @property

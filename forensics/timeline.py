@@ -392,6 +392,14 @@ def volume(
     grouped[counts_cols] = grouped[counts_cols].fillna(0).astype("int64")
     grouped["ink_coverage"] = grouped["ink_coverage"].fillna(0.0).round(6)
     out = grouped.reset_index()
-    starts = pd.DatetimeIndex([p.start_time for p in out["period"]])
-    out["period"] = starts.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+    out["period"] = period_starts(out["period"], zone)
     return out[columns]
+
+
+def period_starts(periods: Iterable[pd.Period], zone: dt.tzinfo) -> pd.DatetimeIndex:
+    """Each period's start as a Timestamp in `zone` (at a DST change, the
+    first of an ambiguous hour; a missing hour moves forward)."""
+    import pandas as pd
+
+    starts = pd.DatetimeIndex([p.start_time for p in periods])
+    return starts.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
