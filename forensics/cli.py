@@ -134,6 +134,12 @@ def main(debug: bool) -> None:
     "Compression ratio (inflated / packed) past 1 MiB.",
 )
 @click.option(
+    "--verify",
+    is_flag=True,
+    help="Read and hash every file again on a rescan, even those whose size and mtime are "
+    "unchanged.",
+)
+@click.option(
     "--add-source",
     is_flag=True,
     help="Scan SOURCE into a case that holds another source (its files then count once "
@@ -157,6 +163,7 @@ def scan(
     file_timeout: float,
     file_memory: int,
     add_source: bool,
+    verify: bool,
 ) -> None:
     """Scan SOURCE (a folder, a file or an archive) into a case.
 
@@ -211,6 +218,7 @@ def scan(
             file_timeout=file_timeout or None,
             file_memory=file_memory * 2**20 or None,
             add_source=add_source,
+            verify=verify,
         )
     except (UsageError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from exc

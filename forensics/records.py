@@ -133,6 +133,9 @@ class FileRef:
     flags: tuple[Problem, ...] = ()
     payload: bytes | None = field(default=None, repr=False, compare=False)
     listed_atime_ns: int | None = None  # a link's atime before its target was read
+    # the previous observation's results stand for this file: its identity
+    # (size and mtime) is unchanged, so it is neither read nor walked into
+    reused: bool = False
 
     @property
     def name(self) -> str:

@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .case import Case, CaseWriter, sources_of
@@ -17,9 +17,16 @@ from .executors import FILE_MEMORY, FILE_TIMEOUT, get_executor
 from .extractors import registry
 from .extractors.base import ScanOptions
 from .pipeline import Worker
-from .records import FileResult
+from .records import FileRef, FileResult
 from .sources import Limits, iter_refs
 from .timeline import parse_zone
+
+
+def _mtime(st: os.stat_result) -> str:
+    """A file's mtime as the filesystem extractor records it."""
+    from .extractors.filesystem import _from_ns
+
+    return _from_ns(st.st_mtime_ns).isoformat()
 
 
 def scan(
@@ -38,6 +45,7 @@ def scan(
     file_timeout: float | None = FILE_TIMEOUT,
     file_memory: int | None = FILE_MEMORY,
     add_source: bool = False,
+    verify: bool = False,
 ) -> Case:
     """Scan `source` (a folder, a file or an archive) into the case folder.
 
@@ -52,7 +60,11 @@ def scan(
     `file_timeout` (seconds) and `file_memory` (bytes resident) bound each
     file's extraction in the process executor (None: no bound); a file past
     them keeps its row, hashes and filesystem facts, with a `timeout` or
-    `memory_limit` problem. A case holds one source: scanning another into
+    `memory_limit` problem. A rescan does not read again a regular file of
+    a folder whose size and mtime are those the previous observation (same
+    parameters) recorded: its rows, and its members' if it is an archive,
+    are copied as `unchanged`; `verify` reads and hashes everything again.
+    A case holds one source: scanning another into
     it raises `UsageError` unless `add_source` (its files then count once
     where the same bytes are in both). Bad arguments raise `UsageError`.
     """
@@ -87,7 +99,22 @@ def scan(
     spool = case_dir / "spool"  # members too big to hold in memory, one file each while read
     shutil.rmtree(spool, ignore_errors=True)  # what a killed scan left
     spool.mkdir(parents=True)
-    refs = (ref for ref in iter_refs(root, limits, walked, spool) if ref.url not in done)
+    known = {} if verify else writer.identities()
+
+    def unchanged(url: str, st: os.stat_result) -> bool:
+        was = known.get(url)
+        return was is not None and was == (st.st_size, _mtime(st))
+
+    def to_read() -> Iterator[FileRef]:
+        for ref in iter_refs(root, limits, walked, spool, unchanged if known else None):
+            if ref.reused:  # its rows and its members' come from the previous observation
+                copied = writer.reuse(ref.url)
+                walked.update(copied)
+                walked[ref.kind] -= 1  # the walk counted the ref itself already
+            elif ref.url not in done:
+                yield ref
+
+    refs = to_read()
     worker = Worker(extractors)
     runner = get_executor(executor, jobs, scheduler, file_timeout, file_memory)
     try:

@@ -174,11 +174,15 @@ class _Walk:
         self.flags.append(Problem(severity, "sources", kind, message))  # type: ignore[arg-type]
 
 
+Reuse = Callable[[str, os.stat_result], bool]
+
+
 def iter_refs(
     source: str | os.PathLike[str],
     limits: Limits | None = None,
     tally: Counter[str] | None = None,
     spool_dir: str | os.PathLike[str] | None = None,
+    reuse: Reuse | None = None,
 ) -> Iterator[FileRef]:
     """Every file the source holds, loose or inside archives, in a stable order.
 
@@ -188,14 +192,17 @@ def iter_refs(
     Members larger than `limits.spool_bytes` are written to a file in
     `spool_dir` (inside the case folder; the scanner deletes each once its
     result is stored) and their refs carry that path; without a spool_dir
-    they are held in memory like the others.
+    they are held in memory like the others. `reuse(url, lstat)` says of a
+    regular file in a folder whether its previous results stand (its
+    identity is unchanged): it is then neither opened nor walked into, and
+    its ref says `reused`.
     """
     limits = limits or Limits()
     budget = _Budget(limits.max_total_bytes, os.fspath(spool_dir) if spool_dir else None)
     root = os.fspath(source)
     st = os.lstat(root)
     if stat.S_ISDIR(st.st_mode):
-        refs = _walk_folder(root, "", "", None, limits, budget)
+        refs = _walk_folder(root, "", "", None, limits, budget, reuse)
     else:
         name, raw = escape_name(os.path.basename(root))
         refs = _flagged(_local_entry(os.path.abspath(root), name, st, limits, budget), name, raw)
@@ -242,7 +249,13 @@ def _flagged(refs: Iterator[FileRef], url: str, raw: bytes | None) -> Iterator[F
 
 
 def _walk_folder(
-    root: str, rel: str, rel_url: str, raw: bytes | None, limits: Limits, budget: _Budget
+    root: str,
+    rel: str,
+    rel_url: str,
+    raw: bytes | None,
+    limits: Limits,
+    budget: _Budget,
+    reuse: Reuse | None = None,
 ) -> Iterator[FileRef]:
     """`rel` is the folder's path below the root as the filesystem spells it,
     `rel_url` as the case does; `raw` its bytes when some part was escaped."""
@@ -272,7 +285,9 @@ def _walk_folder(
             )
             continue
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk_folder(root, rel_fs, url, raw_path, limits, budget)
+            yield from _walk_folder(root, rel_fs, url, raw_path, limits, budget, reuse)
+        elif reuse is not None and stat.S_ISREG(st.st_mode) and reuse(url, st):
+            yield FileRef(url=url, path=path, size=st.st_size, mtime=st.st_mtime, reused=True)
         else:
             refs = _local_entry(path, url, st, limits, budget)
             yield from _flagged(refs, url, raw_path)

@@ -122,6 +122,17 @@ _VIEW_ORDER = {
 }
 
 
+# the columns of each table under file_rows, as copied for a reused file
+_CHILD_COLUMNS = {
+    "record_rows": "seq, extractor, kind, source, body",
+    "event_rows": 'seq, field, description, extractor, local, "offset", utc, zone_basis, flag',
+    "note_rows": (
+        "seq, text, lang, confidence, ink, box, origin, source, pair, lang_confidence, pair_score"
+    ),
+    "problem_rows": "seq, severity, extractor, kind, message",
+}
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -230,6 +241,86 @@ class CaseWriter:
             (self.source, self.observation),
         ).fetchone()
         return row[0] if row else None
+
+    def identities(self) -> dict[str, tuple[int, str]]:
+        """url -> (size, mtime as recorded) of the regular files at the top
+        of the source in the previous finished observation, when that scan
+        had the same parameters; files whose reading was cut short there
+        (timeout, memory limit, a crashed worker, in them or in a member)
+        are left out, so that a rescan reads them again."""
+        if self.previous is None:
+            return {}
+        row = self.con.execute(
+            "SELECT params FROM observations WHERE id = ?", (self.previous,)
+        ).fetchone()
+        if not row or row[0] != self.params:
+            return {}
+        cut = {
+            str(p).split("!/", 1)[0]
+            for (p,) in self.con.execute(
+                "SELECT f.path FROM file_rows f JOIN problem_rows p ON p.file_id = f.id"
+                " WHERE f.observation = ? AND p.kind IN ('timeout', 'memory_limit',"
+                " 'worker_crashed')",
+                (self.previous,),
+            )
+        }
+        out = {}
+        for path, size, body in self.con.execute(
+            "SELECT f.path, f.size, r.body FROM file_rows f JOIN record_rows r ON r.file_id = f.id"
+            " WHERE f.observation = ? AND f.container = '' AND f.kind = 'file'"
+            " AND f.status != 'gone' AND r.kind = 'filesystem'",
+            (self.previous,),
+        ):
+            mtime = json.loads(body).get("mtime")
+            if path not in cut and size is not None and mtime:
+                out[str(path)] = (int(size), str(mtime))
+        return out
+
+    def reuse(self, url: str) -> Counter[str]:
+        """Copy the previous observation's rows of `url` and of everything
+        inside it into this observation as `unchanged`, with their records,
+        events, notes and problems; returns the rows copied by kind (once:
+        on a resumed scan, the rows copied before)."""
+        assert self.previous is not None
+        self.flush()
+        con = self.con
+        copied: Counter[str] = Counter()
+        if url in self.done:  # copied before this scan was resumed: count, do not copy again
+            for (kind,) in con.execute(
+                "SELECT kind FROM file_rows WHERE observation = ?"
+                " AND (path = ? OR substr(path, 1, ?) = ?)",
+                (self.observation, url, len(url) + 2, url + "!/"),
+            ):
+                copied[str(kind)] += 1
+            return copied
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            rows = con.execute(
+                "SELECT id, kind FROM file_rows WHERE observation = ? AND status != 'gone'"
+                " AND (path = ? OR substr(path, 1, ?) = ?)",
+                (self.previous, url, len(url) + 2, url + "!/"),
+            ).fetchall()
+            for old_id, kind in rows:
+                cur = con.execute(
+                    "INSERT INTO file_rows (observation, path, container, kind, link_target,"
+                    " size, md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
+                    " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256,"
+                    " mime, ext_mismatch, 'unchanged', NULL FROM file_rows WHERE id = ?",
+                    (self.observation, old_id),
+                )
+                for table, columns in _CHILD_COLUMNS.items():
+                    con.execute(
+                        f"INSERT INTO {table} (file_id, {columns}) SELECT ?, {columns}"
+                        f" FROM {table} WHERE file_id = ?",
+                        (cur.lastrowid, old_id),
+                    )
+                copied[str(kind)] += 1
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.done.add(url)
+        return copied
 
     def add(self, result: FileResult) -> None:
         self._pending.append(result)

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import forensics
@@ -243,3 +244,73 @@ def test_storage_imports_neither_analysis_nor_report() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_a_rescan_reads_only_what_changed(dump_copy: Path, tmp_path: Path) -> None:
+    """Unchanged files (size and mtime) are not read again: their rows, and
+    their members' for an archive, are copied as unchanged; a changed file
+    is read; --verify reads everything."""
+    import os
+
+    case_dir = tmp_path / "case"
+    read: list[str] = []
+    first = forensics.scan(
+        dump_copy,
+        case_dir,
+        executor="serial",
+        ocr=False,
+        on_result=lambda r: read.append(r.ref.url),
+    )
+
+    def regular(view: pd.DataFrame) -> pd.DataFrame:  # a link is read again, and its atime moves
+        kept = view[view["path"] != "hostile/passwd_link"].drop(columns="observation")
+        return kept.reset_index(drop=True)
+
+    views = {v: regular(getattr(first, v)) for v in ("records", "events")}
+    total = len(read)
+    read.clear()
+    again = forensics.scan(
+        dump_copy,
+        case_dir,
+        executor="serial",
+        ocr=False,
+        on_result=lambda r: read.append(r.ref.url),
+    )
+    assert read == ["hostile/passwd_link"]  # only what is not a regular file
+    assert set(again.files["status"]) == {"unchanged"}
+    assert len(again.records) == len(first.records) and len(again.events) == len(first.events)
+    for view, was in views.items():
+        assert regular(getattr(again, view)).equals(was), view
+    assert again.manifest["counts"]["reconciliation"]["balanced"]
+    # one loose file and one upload change: only they (and the upload's members) are read
+    sheet = next(p for p in sorted((dump_copy / "KMR").rglob("*.jpg")))
+    with open(sheet, "ab") as fh:
+        fh.write(b"\0")
+    upload = dump_copy / "uploads" / "2024-04-02.zip"
+    st = upload.stat()
+    os.utime(upload, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    read.clear()
+    third = forensics.scan(
+        dump_copy,
+        case_dir,
+        executor="serial",
+        ocr=False,
+        on_result=lambda r: read.append(r.ref.url),
+    )
+    rel = sheet.relative_to(dump_copy).as_posix()
+    assert rel in read and "uploads/2024-04-02.zip" in read
+    assert all(
+        u in (rel, "hostile/passwd_link") or u.startswith("uploads/2024-04-02.zip") for u in read
+    )
+    status = third.files.set_index("path")["status"]
+    assert status[rel] == "changed" and status["uploads/2024-04-02.zip"] == "unchanged"
+    read.clear()
+    forensics.scan(
+        dump_copy,
+        case_dir,
+        executor="serial",
+        ocr=False,
+        verify=True,
+        on_result=lambda r: read.append(r.ref.url),
+    )
+    assert len(read) == total
