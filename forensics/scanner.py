@@ -105,12 +105,13 @@ def scan(
         was = known.get(url)
         return was is not None and was == (st.st_size, _mtime(st))
 
+    reused: Counter[str] = Counter()
+
     def to_read() -> Iterator[FileRef]:
         for ref in iter_refs(root, limits, walked, spool, unchanged if known else None):
             if ref.reused:  # its rows and its members' come from the previous observation
-                copied = writer.reuse(ref.url)
-                walked.update(copied)
-                walked[ref.kind] -= 1  # the walk counted the ref itself already
+                writer.reuse(ref.url)
+                reused[ref.kind] += 1
             elif ref.url not in done:
                 yield ref
 
@@ -128,6 +129,10 @@ def scan(
     finally:
         writer.flush()  # whatever was computed is kept, even when the scan fails
         shutil.rmtree(spool, ignore_errors=True)
+    # a reused ref was walked as one entry; the rows copied for it (an
+    # archive's members too) are what the reconciliation must see
+    walked.update(writer.reused_rows)
+    walked.subtract(reused)
     writer.finish(versions, started, dict(walked))
     case_view = Case(case_dir)
     if assume_tz is not None:

@@ -122,6 +122,14 @@ _VIEW_ORDER = {
 }
 
 
+# a file's row and its members' in one observation, through the (observation,
+# path) index: members are the paths from "url!/" up to "url!0" ("0" follows "/")
+_UNDER = (
+    "SELECT {columns} FROM file_rows WHERE observation = ? AND path = ?{extra}"
+    " UNION ALL SELECT {columns} FROM file_rows WHERE observation = ? AND path >= ?"
+    " AND path < ?{extra}"
+)
+
 # the columns of each table under file_rows, as copied for a reused file
 _CHILD_COLUMNS = {
     "record_rows": "seq, extractor, kind, source, body",
@@ -199,6 +207,8 @@ class CaseWriter:
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self._pending: list[FileResult] = []
+        self._pending_reuse: list[str] = []  # urls whose previous rows are copied next flush
+        self.reused_rows: Counter[str] = Counter()  # rows copied so, by kind
         self.retry: set[str] = set()
         self._last_flush = time.monotonic()
         self.observation, self.done, self.resumed = self._open()
@@ -276,56 +286,52 @@ class CaseWriter:
                 out[str(path)] = (int(size), str(mtime))
         return out
 
-    def reuse(self, url: str) -> Counter[str]:
-        """Copy the previous observation's rows of `url` and of everything
-        inside it into this observation as `unchanged`, with their records,
-        events, notes and problems; returns the rows copied by kind (once:
-        on a resumed scan, the rows copied before)."""
+    def reuse(self, url: str) -> None:
+        """Copy, with the next batch, the previous observation's rows of
+        `url` and of everything inside it into this observation as
+        `unchanged`, with their records, events, notes and problems. The
+        rows so copied are counted by kind in `reused_rows` (on a resumed
+        scan, those copied before it too)."""
         assert self.previous is not None
-        self.flush()
-        con = self.con
-        copied: Counter[str] = Counter()
         if url in self.done:  # copied before this scan was resumed: count, do not copy again
-            for (kind,) in con.execute(
-                "SELECT kind FROM file_rows WHERE observation = ?"
-                " AND (path = ? OR substr(path, 1, ?) = ?)",
-                (self.observation, url, len(url) + 2, url + "!/"),
+            for (kind,) in self.con.execute(
+                _UNDER.format(columns="kind", extra=""),
+                (self.observation, url, self.observation, url + "!/", url + "!0"),
             ):
-                copied[str(kind)] += 1
-            return copied
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            rows = con.execute(
-                "SELECT id, kind FROM file_rows WHERE observation = ? AND status != 'gone'"
-                " AND (path = ? OR substr(path, 1, ?) = ?)",
-                (self.previous, url, len(url) + 2, url + "!/"),
-            ).fetchall()
-            for old_id, kind in rows:
-                cur = con.execute(
-                    "INSERT INTO file_rows (observation, path, container, kind, link_target,"
-                    " size, md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
-                    " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256,"
-                    " mime, ext_mismatch, 'unchanged', NULL FROM file_rows WHERE id = ?",
-                    (self.observation, old_id),
+                self.reused_rows[str(kind)] += 1
+            return
+        self._pending_reuse.append(url)
+        self._maybe_flush()
+
+    def _copy_previous(self, url: str) -> None:
+        con = self.con
+        rows = con.execute(
+            _UNDER.format(columns="id, kind", extra=" AND status != 'gone'"),
+            (self.previous, url, self.previous, url + "!/", url + "!0"),
+        ).fetchall()
+        for old_id, kind in rows:
+            cur = con.execute(
+                "INSERT INTO file_rows (observation, path, container, kind, link_target,"
+                " size, md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
+                " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256,"
+                " mime, ext_mismatch, 'unchanged', NULL FROM file_rows WHERE id = ?",
+                (self.observation, old_id),
+            )
+            for table, columns in _CHILD_COLUMNS.items():
+                con.execute(
+                    f"INSERT INTO {table} (file_id, {columns}) SELECT ?, {columns}"
+                    f" FROM {table} WHERE file_id = ?",
+                    (cur.lastrowid, old_id),
                 )
-                for table, columns in _CHILD_COLUMNS.items():
-                    con.execute(
-                        f"INSERT INTO {table} (file_id, {columns}) SELECT ?, {columns}"
-                        f" FROM {table} WHERE file_id = ?",
-                        (cur.lastrowid, old_id),
-                    )
-                copied[str(kind)] += 1
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        self.done.add(url)
-        return copied
+            self.reused_rows[str(kind)] += 1
 
     def add(self, result: FileResult) -> None:
         self._pending.append(result)
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
         if (
-            len(self._pending) >= self.batch_size
+            len(self._pending) + len(self._pending_reuse) >= self.batch_size
             or time.monotonic() - self._last_flush >= self.batch_seconds
         ):
             self.flush()
@@ -342,19 +348,25 @@ class CaseWriter:
         return "unchanged" if row[0] == sha256 else "changed"
 
     def flush(self) -> None:
-        if not self._pending:
+        if not self._pending and not self._pending_reuse:
             return
         con = self.con
+        counted = Counter(self.reused_rows)
         con.execute("BEGIN IMMEDIATE")
         try:
             for res in self._pending:
                 self._insert(res)
+            for url in self._pending_reuse:
+                self._copy_previous(url)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
+            self.reused_rows = counted  # nothing of this batch was kept
             raise
         self.done.update(r.ref.url for r in self._pending)
+        self.done.update(self._pending_reuse)
         self._pending.clear()
+        self._pending_reuse.clear()
         self._last_flush = time.monotonic()
 
     def _insert(self, res: FileResult) -> None:
