@@ -253,29 +253,28 @@ def test_a_rescan_reads_only_what_changed(dump_copy: Path, tmp_path: Path) -> No
     import os
 
     case_dir = tmp_path / "case"
-    read: list[str] = []
-    first = forensics.scan(
-        dump_copy,
-        case_dir,
-        executor="serial",
-        ocr=False,
-        on_result=lambda r: read.append(r.ref.url),
-    )
+
+    def scan(**options: bool) -> tuple[forensics.Case, list[str]]:
+        """A scan of the dump into the case, and the urls the worker read."""
+        read: list[str] = []
+        opened = forensics.scan(
+            dump_copy,
+            case_dir,
+            executor="serial",
+            ocr=False,
+            on_result=lambda r: read.append(r.ref.url),
+            **options,
+        )
+        return opened, read
 
     def regular(view: pd.DataFrame) -> pd.DataFrame:  # a link is read again, and its atime moves
         kept = view[view["path"] != "hostile/passwd_link"].drop(columns="observation")
         return kept.reset_index(drop=True)
 
+    first, read = scan()
     views = {v: regular(getattr(first, v)) for v in ("records", "events")}
     total = len(read)
-    read.clear()
-    again = forensics.scan(
-        dump_copy,
-        case_dir,
-        executor="serial",
-        ocr=False,
-        on_result=lambda r: read.append(r.ref.url),
-    )
+    again, read = scan()
     assert read == ["hostile/passwd_link"]  # only what is not a regular file
     assert set(again.files["status"]) == {"unchanged"}
     assert len(again.records) == len(first.records) and len(again.events) == len(first.events)
@@ -289,14 +288,7 @@ def test_a_rescan_reads_only_what_changed(dump_copy: Path, tmp_path: Path) -> No
     upload = dump_copy / "uploads" / "2024-04-02.zip"
     st = upload.stat()
     os.utime(upload, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-    read.clear()
-    third = forensics.scan(
-        dump_copy,
-        case_dir,
-        executor="serial",
-        ocr=False,
-        on_result=lambda r: read.append(r.ref.url),
-    )
+    third, read = scan()
     rel = sheet.relative_to(dump_copy).as_posix()
     assert rel in read and "uploads/2024-04-02.zip" in read
     assert all(
@@ -304,13 +296,5 @@ def test_a_rescan_reads_only_what_changed(dump_copy: Path, tmp_path: Path) -> No
     )
     status = third.files.set_index("path")["status"]
     assert status[rel] == "changed" and status["uploads/2024-04-02.zip"] == "unchanged"
-    read.clear()
-    forensics.scan(
-        dump_copy,
-        case_dir,
-        executor="serial",
-        ocr=False,
-        verify=True,
-        on_result=lambda r: read.append(r.ref.url),
-    )
+    _verified, read = scan(verify=True)
     assert len(read) == total
