@@ -14,6 +14,7 @@ from .errors import UsageError
 from .executors import FILE_MEMORY, FILE_TIMEOUT
 from .extractors import registry
 from .records import ANNOTATION_ORIGINS, FileResult
+from .remote import is_remote
 from .sources import Limits
 
 _LIMITS = Limits()
@@ -58,8 +59,18 @@ def main(debug: bool) -> None:
     """
 
 
+def _source(ctx: click.Context, param: click.Parameter, value: str) -> str | Path:
+    """A local path that must exist, or an s3:// or http(s):// url as given."""
+    if is_remote(value):
+        return value
+    path = Path(value)
+    if not path.exists() and not path.is_symlink():
+        raise click.BadParameter(f"Path {value!r} does not exist.")
+    return path
+
+
 @main.command()
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("source", callback=_source)
 @click.option(
     "-o",
     "--output",
@@ -145,8 +156,16 @@ def main(debug: bool) -> None:
     help="Scan SOURCE into a case that holds another source (its files then count once "
     "where the same bytes are in both).",
 )
+@click.option(
+    "--endpoint-url",
+    default=None,
+    help="S3 endpoint of an s3:// source (an S3-compatible server; else AWS_ENDPOINT_URL).",
+)
+@click.option("--profile", default=None, help="AWS profile of an s3:// source (else AWS_PROFILE).")
+@click.option("--region", default=None, help="Region of an s3:// source (else AWS_REGION).")
+@click.option("--anon", is_flag=True, help="Read an s3:// source without credentials.")
 def scan(
-    source: Path,
+    source: str | Path,
     case: Path,
     jobs: int | None,
     executor: str,
@@ -164,8 +183,13 @@ def scan(
     file_memory: int,
     add_source: bool,
     verify: bool,
+    endpoint_url: str | None,
+    profile: str | None,
+    region: str | None,
+    anon: bool,
 ) -> None:
-    """Scan SOURCE (a folder, a file or an archive) into a case.
+    """Scan SOURCE (a folder, a file, an archive, s3://bucket/prefix or an
+    http(s):// folder listing) into a case.
 
     Exit status: 0 when every file was read cleanly, 1 when some file had a
     problem (see the case's problems view), 2 on bad usage, 3 when the scan
@@ -174,6 +198,7 @@ def scan(
     \b
     Example:
       forensics scan samples/dump -o case/ --jobs 2
+      forensics scan s3://bucket/dump -o case/ --endpoint-url http://127.0.0.1:9000
     """
     limits = Limits(
         max_members=max_members,
@@ -219,6 +244,10 @@ def scan(
             file_memory=file_memory * 2**20 or None,
             add_source=add_source,
             verify=verify,
+            endpoint_url=endpoint_url,
+            profile=profile,
+            region=region,
+            anon=anon,
         )
     except (UsageError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from exc

@@ -174,7 +174,7 @@ def _bodyfile(case: Case, target: Path) -> dict[str, int]:
     records = case.records
     body: dict[str, dict[str, object]] = {}
     for path, kind, text in zip(records["path"], records["kind"], records["body"], strict=True):
-        if kind in ("filesystem", "archive_entry"):
+        if kind in ("filesystem", "archive_entry", "object"):
             body.setdefault(path, {})[kind] = json.loads(text)
     lines = 0
     with open(target, "w", encoding="utf-8") as fh:
@@ -185,9 +185,11 @@ def _bodyfile(case: Case, target: Path) -> dict[str, int]:
             meta = body.get(row["path"], {})
             fs = meta.get("filesystem") or {}
             entry = meta.get("archive_entry") or {}
-            assert isinstance(fs, dict) and isinstance(entry, dict)
+            obj = meta.get("object") or {}
+            assert isinstance(fs, dict) and isinstance(entry, dict) and isinstance(obj, dict)
             mtime = (
                 fs.get("mtime")
+                or obj.get("last_modified")
                 or entry.get("ext_mtime")
                 or entry.get("ntfs_mtime")
                 or entry.get("tar_mtime")
@@ -228,8 +230,10 @@ def _custody(case: Case, target: Path) -> dict[str, int]:
 
     from .extractors.archive import ArchiveEntryRecord
     from .extractors.filesystem import FilesystemRecord
+    from .extractors.objects import ObjectRecord
 
-    wanted = {k.KIND: tuple(k.TIME_FIELDS) for k in (FilesystemRecord, ArchiveEntryRecord)}
+    kinds = (FilesystemRecord, ArchiveEntryRecord, ObjectRecord)
+    wanted = {k.KIND: tuple(k.TIME_FIELDS) for k in kinds}
     files = case.files
     records = case.records
     times: dict[str, dict[str, str]] = {}

@@ -31,6 +31,11 @@ def open_ref(ref: FileRef) -> BinaryIO:
     """A seekable binary stream over the ref's bytes."""
     if ref.payload is not None:
         return io.BytesIO(ref.payload)
+    if ref.remote is not None and not ref.container:
+        from .remote import open_object
+        from .sources import Limits
+
+        return open_object(ref.remote, Limits().spool_bytes)
     if ref.path is None:
         raise LimitExceeded("the source did not read this member (see its problems)")
     return open_readonly(ref.path)
@@ -117,7 +122,7 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
     if ref.kind != "file":
         found.mime = f"inode/{ref.kind}"
         return
-    if ref.payload is None and ref.path is None:
+    if ref.payload is None and ref.path is None and ref.remote is None:
         return  # the source refused to read this member; its flags say why
     try:
         stream = open_ref(ref)
@@ -133,7 +138,7 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
         except OSError as exc:
             found.problems.append(Problem("error", "pipeline", "unreadable", f"read failed: {exc}"))
             return
-        if not ref.container and (changed := _changed(ref, stream, found.size)):
+        if not ref.container and (changed := _changed(ref, stream, found.size, found.hashes)):
             found.problems.append(Problem("warning", "pipeline", "changed_during_read", changed))
         found.mime = sniff(head)
         found.mismatch = extension_mismatch(ref.extension, found.mime)
@@ -143,9 +148,13 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
                 _run_applicable(ex, ref, stream, ctx, found)
 
 
-def _changed(ref: FileRef, stream: BinaryIO, hashed: int) -> str | None:
+def _changed(ref: FileRef, stream: BinaryIO, hashed: int, hashes: Hashes) -> str | None:
     """How a loose file changed between its listing and the end of hashing,
     if it did: the hashes are of the bytes read, which may be neither."""
+    if ref.remote is not None:
+        from .remote import changed
+
+        return changed(ref.remote, stream, hashed, hashes.md5)
     try:
         st = os.fstat(stream.fileno())
     except (OSError, ValueError):

@@ -107,6 +107,35 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class RemoteObject:
+    """An object of a remote source (an S3 bucket, a web folder) as its
+    listing described it, and how to reach it again: `protocol` and
+    `options` (endpoint, region, profile, anonymous access; never secrets,
+    which each process takes from its own environment) name the filesystem,
+    `path` is what it opens (`bucket/key`, or the full url). Refs carry this
+    instead of a local path, so a worker on another machine reads the object
+    itself."""
+
+    protocol: str  # "s3", "http" or "https"
+    path: str
+    options: tuple[tuple[str, Any], ...] = ()
+    size: int | None = None
+    etag: str | None = None
+    version_id: str | None = None
+    last_modified: str | None = None  # ISO 8601, UTC, as the server said
+    storage_class: str | None = None
+    owner: str | None = None  # the bucket listing's owner display name (or id)
+
+    @property
+    def identity(self) -> str | None:
+        """What says the object is unchanged since a listing: its ETag where
+        the server gives one, else its Last-Modified time."""
+        if self.etag:
+            return f"etag:{self.etag}"
+        return f"modified:{self.last_modified}" if self.last_modified else None
+
+
+@dataclass(frozen=True)
 class FileRef:
     """One file, loose or inside a chain of containers.
 
@@ -136,6 +165,7 @@ class FileRef:
     # the previous observation's results stand for this file: its identity
     # (size and mtime) is unchanged, so it is neither read nor walked into
     reused: bool = False
+    remote: RemoteObject | None = None  # a remote object (its bytes are read from there)
 
     @property
     def name(self) -> str:

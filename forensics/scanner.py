@@ -18,15 +18,9 @@ from .extractors import registry
 from .extractors.base import ScanOptions
 from .pipeline import Worker
 from .records import FileRef, FileResult
+from .remote import is_remote, normalise, options_for
 from .sources import Limits, iter_refs
 from .timeline import parse_zone
-
-
-def _mtime(st: os.stat_result) -> str:
-    """A file's mtime as the filesystem extractor records it."""
-    from .extractors.filesystem import _from_ns
-
-    return _from_ns(st.st_mtime_ns).isoformat()
 
 
 def scan(
@@ -46,6 +40,10 @@ def scan(
     file_memory: int | None = FILE_MEMORY,
     add_source: bool = False,
     verify: bool = False,
+    endpoint_url: str | None = None,
+    profile: str | None = None,
+    region: str | None = None,
+    anon: bool = False,
 ) -> Case:
     """Scan `source` (a folder, a file or an archive) into the case folder.
 
@@ -64,13 +62,28 @@ def scan(
     a folder whose size and mtime are those the previous observation (same
     parameters) recorded: its rows, and its members' if it is an archive,
     are copied as `unchanged`; `verify` reads and hashes everything again.
+    `source` may be remote: `s3://bucket/prefix` (s3fs; `endpoint_url`,
+    `profile`, `region` and `anon` say how to reach it, the usual AWS
+    environment variables the rest) or an `http(s)://` folder served as a
+    directory listing. Its objects are listed lazily and read by the
+    workers (never written to disk); each object's ETag, version id and
+    LastModified are recorded, and a rescan reuses an object whose ETag
+    (else Last-Modified) and size are unchanged.
     A case holds one source: scanning another into
     it raises `UsageError` unless `add_source` (its files then count once
     where the same bytes are in both). Bad arguments raise `UsageError`.
     """
-    root = Path(source).resolve()
-    if not root.exists() and not root.is_symlink():
-        raise FileNotFoundError(f"no such source: {source}")
+    remote = is_remote(str(source))
+    reach = options_for(str(source), endpoint_url, profile, region, anon) if remote else ()
+    if not remote and (endpoint_url or profile or region or anon):
+        raise UsageError("--endpoint-url, --profile, --region and --anon are for s3:// sources")
+    root: Path | str
+    if remote:
+        root = normalise(str(source))
+    else:
+        root = Path(source).resolve()
+        if not root.exists() and not root.is_symlink():
+            raise FileNotFoundError(f"no such source: {source}")
     limits = limits or Limits()
     if assume_tz is not None:
         try:
@@ -78,7 +91,7 @@ def scan(
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
     case_dir = Path(case).resolve()
-    if case_dir == root or root in case_dir.parents:
+    if isinstance(root, Path) and (case_dir == root or root in case_dir.parents):
         raise UsageError("the case folder must not be inside the evidence")
     others = sorted(set(sources_of(case_dir)) - {str(root)})
     if others and not add_source:
@@ -87,7 +100,13 @@ def scan(
             f"{root} into it would mix their figures: use another case folder, or "
             "--add-source to keep both in this case"
         )
-    params = {"ocr": ocr, "palette": palette, "limits": dataclasses.asdict(limits)}
+    params: dict[str, object] = {
+        "ocr": ocr,
+        "palette": palette,
+        "limits": dataclasses.asdict(limits),
+    }
+    if reach:  # how the source was reached is part of what was scanned
+        params["remote"] = dict(reach)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     writer = CaseWriter(case_dir, str(root), params, batch_size=batch_size)
     options = ScanOptions(ocr=ocr, cache_dir=str(case_dir / "cache"), palette=palette)
@@ -101,14 +120,14 @@ def scan(
     spool.mkdir(parents=True)
     known = {} if verify else writer.identities()
 
-    def unchanged(url: str, st: os.stat_result) -> bool:
-        was = known.get(url)
-        return was is not None and was == (st.st_size, _mtime(st))
+    def unchanged(url: str, identity: tuple[int, str]) -> bool:
+        return known.get(url) == identity
 
     reused: Counter[str] = Counter()
 
     def to_read() -> Iterator[FileRef]:
-        for ref in iter_refs(root, limits, walked, spool, unchanged if known else None):
+        reuse = unchanged if known else None
+        for ref in iter_refs(root, limits, walked, spool, reuse, reach):
             if ref.reused:  # its rows and its members' come from the previous observation
                 writer.reuse(ref.url)
                 reused[ref.kind] += 1

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
 
 from .packages import document_parts
-from .records import ArchiveEntry, FileRef, Problem
+from .records import ArchiveEntry, FileRef, Problem, RemoteObject
 from .zipsalvage import MemberReader, local_members
 
 KiB, MiB, GiB = 1024, 1024**2, 1024**3
@@ -174,7 +174,18 @@ class _Walk:
         self.flags.append(Problem(severity, "sources", kind, message))  # type: ignore[arg-type]
 
 
-Reuse = Callable[[str, os.stat_result], bool]
+# (url, identity) -> whether the previous results stand; an identity is
+# (size, mtime) for a local file, (size, "etag:..." or "modified:...") for
+# a remote object (`local_identity`, `RemoteObject.identity`)
+Reuse = Callable[[str, tuple[int, str]], bool]
+
+
+def local_identity(st: os.stat_result) -> tuple[int, str]:
+    """A local file's identity for rescans: its size and its mtime as the
+    filesystem extractor records it."""
+    from .extractors.filesystem import _from_ns
+
+    return st.st_size, _from_ns(st.st_mtime_ns).isoformat()
 
 
 def iter_refs(
@@ -183,6 +194,7 @@ def iter_refs(
     tally: Counter[str] | None = None,
     spool_dir: str | os.PathLike[str] | None = None,
     reuse: Reuse | None = None,
+    options: tuple[tuple[str, Any], ...] = (),
 ) -> Iterator[FileRef]:
     """Every file the source holds, loose or inside archives, in a stable order.
 
@@ -195,10 +207,18 @@ def iter_refs(
     they are held in memory like the others. `reuse(url, lstat)` says of a
     regular file in a folder whether its previous results stand (its
     identity is unchanged): it is then neither opened nor walked into, and
-    its ref says `reused`.
+    its ref says `reused`. A remote source (`s3://bucket/prefix`, an
+    `http(s)://` folder; `options` say how to reach it, see `remote.py`)
+    gives refs that carry a `RemoteObject` and no path; its archives are
+    walked the same way, from the object's bytes.
     """
     limits = limits or Limits()
     budget = _Budget(limits.max_total_bytes, os.fspath(spool_dir) if spool_dir else None)
+    from .remote import is_remote
+
+    if is_remote(source):
+        yield from unique_urls(_walk_remote(str(source), options, limits, budget, reuse), tally)
+        return
     root = os.fspath(source)
     st = os.lstat(root)
     if stat.S_ISDIR(st.st_mode):
@@ -286,11 +306,82 @@ def _walk_folder(
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk_folder(root, rel_fs, url, raw_path, limits, budget, reuse)
-        elif reuse is not None and stat.S_ISREG(st.st_mode) and reuse(url, st):
+        elif reuse is not None and stat.S_ISREG(st.st_mode) and reuse(url, local_identity(st)):
             yield FileRef(url=url, path=path, size=st.st_size, mtime=st.st_mtime, reused=True)
         else:
             refs = _local_entry(path, url, st, limits, budget)
             yield from _flagged(refs, url, raw_path)
+
+
+REMOTE_BATCH = 64  # objects whose first bytes (or whole bytes, if small) are fetched at once
+SMALL_OBJECT = 256 * KiB  # read whole while listing and carried in the ref; bigger: by the worker
+
+
+def _walk_remote(
+    source: str,
+    options: tuple[tuple[str, Any], ...],
+    limits: Limits,
+    budget: _Budget,
+    reuse: Reuse | None,
+) -> Iterator[FileRef]:
+    """A remote source's objects, listed lazily, in batches fetched
+    concurrently: a small object whole (its bytes ride in its ref, one
+    request instead of a sniff and a read), a bigger one its first bytes,
+    to tell an archive; an archive is then read (into memory, or as a
+    ranged stream when bigger than `spool_bytes`) and walked like a local
+    one. A bigger object's bytes are read by the worker."""
+    from . import remote
+
+    batch: list[RemoteObject] = []
+    for obj in remote.list_objects(source, options):
+        batch.append(obj)
+        if len(batch) >= REMOTE_BATCH:
+            yield from _remote_batch(source, batch, limits, budget, reuse)
+            batch = []
+    yield from _remote_batch(source, batch, limits, budget, reuse)
+
+
+def _remote_batch(
+    source: str, objects: list[RemoteObject], limits: Limits, budget: _Budget, reuse: Reuse | None
+) -> Iterator[FileRef]:
+    from . import remote
+
+    to_read: list[tuple[str, RemoteObject]] = []
+    for obj in objects:
+        url = remote.relative_url(source, obj)
+        if obj.path.endswith("/"):  # a folder marker (a zero-byte key ending in /)
+            yield FileRef(url=url.rstrip("/") or ".", path=None, kind="directory", remote=obj)
+        elif (
+            reuse is not None
+            and obj.identity
+            and obj.size is not None
+            and reuse(url, (obj.size, obj.identity))
+        ):
+            yield FileRef(url=url, path=None, size=obj.size, remote=obj, reused=True)
+        else:
+            to_read.append((url, obj))
+    wanted = [None if (o.size or 0) <= SMALL_OBJECT else remote.HEAD for _, o in to_read]
+    got = remote.fetch_many([o for _, o in to_read], wanted)
+    for (url, obj), data, head in zip(to_read, got, wanted, strict=True):
+        walk = _Walk(limits, budget)
+        payload = None
+        if isinstance(data, OSError):
+            walk.flag("unreadable", f"could not read the object: {data}", "error")
+        else:
+            payload = data if head is None else None
+            if kind := archive_kind(data[:512]):
+                try:
+                    with (
+                        io.BytesIO(data)
+                        if payload is not None
+                        else remote.open_object(obj, limits.spool_bytes)
+                    ) as fh:
+                        yield from _walk_archive(fh, kind, url, (), obj.size or 0, walk)
+                except OSError as exc:
+                    walk.flag("unreadable", f"could not read the archive's members: {exc}", "error")
+        yield FileRef(
+            url=url, path=None, size=obj.size, remote=obj, flags=tuple(walk.flags), payload=payload
+        )
 
 
 def _listdir(path: str) -> list[tuple[str, os.stat_result | OSError]]:

@@ -253,11 +253,13 @@ class CaseWriter:
         return row[0] if row else None
 
     def identities(self) -> dict[str, tuple[int, str]]:
-        """url -> (size, mtime as recorded) of the regular files at the top
-        of the source in the previous finished observation, when that scan
-        had the same parameters; files whose reading was cut short there
-        (timeout, memory limit, a crashed worker, in them or in a member)
-        are left out, so that a rescan reads them again."""
+        """url -> identity of the regular files at the top of the source in
+        the previous finished observation, when that scan had the same
+        parameters: (size, mtime as recorded) for a local file, (size,
+        `RemoteObject.identity`) for a remote object. Files whose reading
+        was cut short there (timeout, memory limit, a crashed worker, in
+        them or in a member) are left out, so that a rescan reads them
+        again."""
         if self.previous is None:
             return {}
         row = self.con.execute(
@@ -270,20 +272,28 @@ class CaseWriter:
             for (p,) in self.con.execute(
                 "SELECT f.path FROM file_rows f JOIN problem_rows p ON p.file_id = f.id"
                 " WHERE f.observation = ? AND p.kind IN ('timeout', 'memory_limit',"
-                " 'worker_crashed')",
+                " 'worker_crashed', 'changed_during_read', 'unreadable')",
                 (self.previous,),
             )
         }
         out = {}
-        for path, size, body in self.con.execute(
-            "SELECT f.path, f.size, r.body FROM file_rows f JOIN record_rows r ON r.file_id = f.id"
+        for path, size, kind, body in self.con.execute(
+            "SELECT f.path, f.size, r.kind, r.body FROM file_rows f"
+            " JOIN record_rows r ON r.file_id = f.id"
             " WHERE f.observation = ? AND f.container = '' AND f.kind = 'file'"
-            " AND f.status != 'gone' AND r.kind = 'filesystem'",
+            " AND f.status != 'gone' AND r.kind IN ('filesystem', 'object')",
             (self.previous,),
         ):
-            mtime = json.loads(body).get("mtime")
-            if path not in cut and size is not None and mtime:
-                out[str(path)] = (int(size), str(mtime))
+            fields = json.loads(body)
+            if kind == "filesystem":
+                identity = fields.get("mtime")
+            elif fields.get("etag"):
+                identity = f"etag:{fields['etag']}"
+            else:
+                modified = fields.get("last_modified")
+                identity = f"modified:{modified}" if modified else None
+            if path not in cut and size is not None and identity:
+                out[str(path)] = (int(size), str(identity))
         return out
 
     def reuse(self, url: str) -> None:
@@ -874,14 +884,20 @@ class CaseStore:
     def changes(self, since: int | None = None) -> pd.DataFrame:
         """What each observation found new, changed or gone (after `since`),
         with the size and hash the file had in the previous observation of
-        its source beside the new ones (empty for new files)."""
+        its source beside the new ones (empty for new files), and `modified`:
+        when the source says the file was last written (a local file's
+        mtime, an object's LastModified: for a bucket, when the object
+        appeared or changed), in UTC."""
         import pandas as pd
 
         con = sqlite3.connect(f"file:{(self.folder / CASE_FILE).resolve()}?mode=ro", uri=True)
         try:
             df = pd.read_sql_query(
                 "SELECT f.observation, o.started, o.source, f.path, f.status, f.size, f.sha256,"
-                " f.mime, p.size AS previous_size, p.sha256 AS previous_sha256"
+                " f.mime, p.size AS previous_size, p.sha256 AS previous_sha256,"
+                " (SELECT coalesce(json_extract(r.body, '$.mtime'),"
+                "   json_extract(r.body, '$.last_modified')) FROM record_rows r"
+                "   WHERE r.file_id = f.id AND r.kind IN ('filesystem', 'object')) AS modified"
                 " FROM file_rows f JOIN observations o ON o.id = f.observation"
                 " LEFT JOIN file_rows p ON p.path = f.path AND p.observation = ("
                 "   SELECT max(q.id) FROM observations q"
@@ -893,6 +909,7 @@ class CaseStore:
             )
         finally:
             con.close()
+        df["modified"] = pd.to_datetime(df["modified"], utc=True, format="ISO8601")
         return df
 
     def __repr__(self) -> str:

@@ -179,7 +179,8 @@ ENTRY_FIELDS = (
     "archive_entry.gzip_mtime",
     "archive_entry.dos_time",
 )
-FILESYSTEM_FIELDS = ("filesystem.mtime",)
+# a remote object's LastModified is its server copy's mtime (when it was uploaded)
+FILESYSTEM_FIELDS = ("filesystem.mtime", "object.last_modified")
 TIME_BASES = ("best", "mtime", "embedded", "observed")
 _ZONE_RANK = {"explicit": 0, "utc": 1, "assumed": 2, "unknown": 3}
 

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,19 @@ def scanned_samples(tmp_path_factory: pytest.TempPathFactory, regenerated: Path)
     shutil.copytree(regenerated / "dump", tmp / "dump", symlinks=True)
     forensics.scan(tmp / "dump", tmp / "case", jobs=2)
     return tmp
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A moto S3 server on loopback for the session (each test makes its own
+    buckets), with the credentials it accepts in the environment, where the
+    scan's workers take them from."""
+    from .servers import CREDENTIALS, moto_server
+
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in CREDENTIALS.items():
+            mp.setenv(key, value)
+        for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+            mp.delenv(key, raising=False)
+        with moto_server() as url:
+            yield url

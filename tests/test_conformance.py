@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from forensics.records import PROBLEM_KINDS, ArchiveEntry, FileRef, Note, Record
 from forensics.sources import iter_refs
 
 from .conftest import ROOT, SAMPLES
+from .servers import http_folder
 
 # The shared corpus sits beside the checkout; a clone elsewhere names it.
 CORPUS = next(
@@ -54,11 +56,17 @@ def test_names_unique_and_documented() -> None:
 def test_each_extractor_has_a_test_file_and_reads_a_sample() -> None:
     produced: set[str] = set()
     pending = list(registry())
-    for ref in iter_refs(SAMPLES / "dump"):
-        for ex in list(pending):  # each extractor until it has read one sample (OCR is slow)
-            if any(r.extractor == ex.name for r in extract_one(ref, (ex,)).records):
-                produced.add(ex.name)
-                pending.remove(ex)
+
+    def read(refs: Iterator[FileRef]) -> None:
+        for ref in refs:
+            for ex in list(pending):  # each extractor until it has read one sample (OCR is slow)
+                if any(r.extractor == ex.name for r in extract_one(ref, (ex,)).records):
+                    produced.add(ex.name)
+                    pending.remove(ex)
+
+    read(iter_refs(SAMPLES / "dump"))
+    with http_folder(SAMPLES / "dump") as url:  # what only a remote source has (object)
+        read(iter_refs(url))
     for ex in registry():
         assert (ROOT / "tests" / "extractors" / f"test_{ex.name.split('_')[0]}.py").exists() or (
             ROOT / "tests" / "extractors" / f"test_{type(ex).__module__.rsplit('.', 1)[-1]}.py"

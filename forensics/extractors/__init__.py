@@ -13,6 +13,7 @@ from .clip import ClipExtractor
 from .exif import ExifExtractor
 from .filesystem import FilesystemExtractor
 from .iptc import IptcExtractor
+from .objects import ObjectExtractor
 from .office import OfficeExtractor
 from .paths import PathWordsExtractor
 from .pdf import PdfExtractor
@@ -25,6 +26,7 @@ from .zipfile_meta import ZipExtractor
 
 BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     FilesystemExtractor,
+    ObjectExtractor,
     ArchiveEntryExtractor,
     ExifExtractor,
     XmpExtractor,
