@@ -31,26 +31,6 @@ class SerialExecutor:
             yield fn(ref)
 
 
-def _bounded(
-    submit: Callable[[FileRef], Any],
-    wait: Callable[[set[Any]], tuple[set[Any], set[Any]]],
-    result: Callable[[Any], FileResult],
-    refs: Iterable[FileRef],
-    in_flight: int,
-) -> Iterator[FileResult]:
-    pending: set[Any] = set()
-    for ref in refs:
-        pending.add(submit(ref))
-        if len(pending) >= in_flight:
-            done, pending = wait(pending)
-            for fut in done:
-                yield result(fut)
-    while pending:
-        done, pending = wait(pending)
-        for fut in done:
-            yield result(fut)
-
-
 FILE_TIMEOUT = 300.0  # seconds of extraction per file (--file-timeout)
 FILE_MEMORY = 576 * 2**20  # resident bytes of one worker's process tree (--file-memory)
 # Two workers at their cap (1.21 GB) and the scanner (about 0.25 GB on a
@@ -92,19 +72,30 @@ class ProcessExecutor:
 
 
 class DaskExecutor:
-    """A Dask cluster: `address` of a scheduler, or a local cluster when
-    none is given. Needs the `[dask]` extra. Not yet supervised like the
-    process executor (no per-file deadline, memory cap or crash salvage)."""
+    """A Dask cluster: `address` of a scheduler (`tcp://host:8786`), or a
+    local cluster of `jobs` single-threaded worker processes when none is
+    given. Needs the `[dask]` extra. The worker function and the refs are
+    those of the process executor; results come back as they complete
+    (`as_completed`) with at most `in_flight` refs submitted and not yet
+    returned (default: four per worker thread), so a big source is never
+    held in memory. A task that raises or whose worker dies (Dask retries
+    it on another, then gives up) becomes the file's `worker_crashed` row,
+    salvaged here like the process executor's; there is no per-file
+    deadline or memory cap (Dask's own `distributed.worker.memory` limits
+    apply)."""
 
     name = "dask"
 
-    def __init__(self, address: str | None = None, jobs: int | None = None) -> None:
+    def __init__(
+        self, address: str | None = None, jobs: int | None = None, in_flight: int | None = None
+    ) -> None:
         self.address = address
         self.jobs = jobs
+        self.in_flight = in_flight
 
     def map(self, fn: Worker, refs: Iterable[FileRef]) -> Iterator[FileResult]:
         try:
-            from dask.distributed import Client, LocalCluster, wait
+            from dask.distributed import Client, LocalCluster, as_completed
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise RuntimeError("the dask executor needs: pip install 'forensics[dask]'") from exc
         cluster = None
@@ -119,23 +110,43 @@ class DaskExecutor:
             )
             client = Client(cluster)
         try:
-            width = 4 * sum(client.nthreads().values())
-
-            def wait_first(pending: set[Any]) -> tuple[set[Any], set[Any]]:
-                done, rest = wait(pending, return_when="FIRST_COMPLETED")
-                return set(done), set(rest)
-
-            yield from _bounded(
-                lambda ref: client.submit(fn, ref, pure=False),
-                wait_first,
-                lambda fut: fut.result(),
-                refs,
-                max(width, 4),
-            )
+            width = self.in_flight or max(4 * sum(client.nthreads().values()), 4)
+            yield from _as_completed(client, as_completed, fn, refs, width)
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _as_completed(
+    client: Any, as_completed: Any, fn: Worker, refs: Iterable[FileRef], width: int
+) -> Iterator[FileResult]:
+    from .records import Problem
+
+    salvage = getattr(fn, "salvage", None)
+    pending: dict[str, FileRef] = {}
+    done = as_completed()
+
+    def collect(fut: Any) -> FileResult:
+        ref = pending.pop(fut.key)
+        try:
+            result: FileResult = fut.result()
+        except Exception as exc:  # the task failed or its workers died: a finding, not a stop
+            if salvage is None:
+                raise
+            why = f"the Dask task failed: {type(exc).__name__}: {exc}"
+            result = salvage(ref, Problem("error", "executor", "worker_crashed", why))
+        fut.release()
+        return result
+
+    for ref in refs:
+        fut = client.submit(fn, ref, pure=False)
+        pending[fut.key] = ref
+        done.add(fut)
+        while len(pending) >= width:
+            yield collect(next(done))
+    for fut in done:
+        yield collect(fut)
 
 
 def get_executor(

@@ -1,5 +1,5 @@
-"""Helpers to compare cases: every view, without the one field that is
-wall time (seconds) or the observation bookkeeping.
+"""Helpers to compare cases: every view, without the fields that are wall
+time (a file's seconds, the OCR's seconds) or the observation bookkeeping.
 
 One more thing differs between two scans of the same folder, and it is the
 evidence's doing, not the tool's: a symbolic link's atime. readlink(2) sets
@@ -28,7 +28,11 @@ def views(case: forensics.Case) -> dict[str, pd.DataFrame]:
     links = set(files.loc[files["kind"] == "symlink", "path"])
     records = out["records"]
     records["body"] = [
-        _without_atime(body) if kind == "filesystem" and path in links else body
+        _without(body, "atime")
+        if kind == "filesystem" and path in links
+        else _without(body, "seconds")
+        if kind == "annotations"  # the OCR's wall time, like the files' seconds
+        else body
         for path, kind, body in zip(records["path"], records["kind"], records["body"], strict=True)
     ]
     events = out["events"]
@@ -37,9 +41,9 @@ def views(case: forensics.Case) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _without_atime(body: str) -> str:
+def _without(body: str, key: str) -> str:
     data = json.loads(body)
-    data.pop("atime", None)
+    data.pop(key, None)
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
