@@ -77,8 +77,8 @@ class DaskExecutor:
     given. Needs the `[dask]` extra. The worker function and the refs are
     those of the process executor; results come back as they complete
     (`as_completed`) with at most `in_flight` refs submitted and not yet
-    returned (default: four per worker thread), so a big source is never
-    held in memory. A task that raises or whose worker dies (Dask retries
+    returned (default: two batches per worker thread), so a big source is
+    never held in memory. A task that raises or whose worker dies (Dask retries
     it on another, then gives up) becomes the file's `worker_crashed` row,
     salvaged here like the process executor's; there is no per-file
     deadline or memory cap (Dask's own `distributed.worker.memory` limits
@@ -110,7 +110,8 @@ class DaskExecutor:
             )
             client = Client(cluster)
         try:
-            width = self.in_flight or max(4 * sum(client.nthreads().values()), 4)
+            threads = sum(client.nthreads().values())
+            width = self.in_flight or max(2 * BATCH_FILES * threads, BATCH_FILES)
             yield from _as_completed(client, as_completed, fn, refs, width)
         finally:
             client.close()
@@ -118,35 +119,75 @@ class DaskExecutor:
                 cluster.close()
 
 
+BATCH_FILES = 16  # refs per Dask task: one task per file cost ~9 ms of scheduling each
+BATCH_BYTES = 8 * 2**20  # ...or fewer, when their declared sizes add up to this
+
+
+def _batches(refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
+    batch: list[FileRef] = []
+    size = 0
+    for ref in refs:
+        batch.append(ref)
+        size += ref.size or 0
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _run_batch(fn: Worker, refs: list[FileRef]) -> list[FileResult | BaseException]:
+    out: list[FileResult | BaseException] = []
+    for ref in refs:
+        try:
+            out.append(fn(ref))
+        except Exception as exc:  # one file's failure is its own row, not its batch's
+            out.append(exc)
+    return out
+
+
 def _as_completed(
     client: Any, as_completed: Any, fn: Worker, refs: Iterable[FileRef], width: int
 ) -> Iterator[FileResult]:
+    """Refs in batches (`BATCH_FILES`, `BATCH_BYTES`) as Dask tasks, the
+    worker function sent to the cluster once; at most `width` refs out at a
+    time; results yielded as their batch completes."""
     from .records import Problem
 
     salvage = getattr(fn, "salvage", None)
-    pending: dict[str, FileRef] = {}
+    pending: dict[str, list[FileRef]] = {}
+    out_now = 0
     done = as_completed()
+    remote_fn = client.scatter(fn, broadcast=True, hash=False)
 
-    def collect(fut: Any) -> FileResult:
-        ref = pending.pop(fut.key)
-        try:
-            result: FileResult = fut.result()
-        except Exception as exc:  # the task failed or its workers died: a finding, not a stop
-            if salvage is None:
-                raise
-            why = f"the Dask task failed: {type(exc).__name__}: {exc}"
-            result = salvage(ref, Problem("error", "executor", "worker_crashed", why))
-        fut.release()
+    def failed(ref: FileRef, exc: BaseException) -> FileResult:
+        if salvage is None:
+            raise exc
+        why = f"the Dask task failed: {type(exc).__name__}: {exc}"
+        result: FileResult = salvage(ref, Problem("error", "executor", "worker_crashed", why))
         return result
 
-    for ref in refs:
-        fut = client.submit(fn, ref, pure=False)
-        pending[fut.key] = ref
+    def collect(fut: Any) -> Iterator[FileResult]:
+        nonlocal out_now
+        batch = pending.pop(fut.key)
+        out_now -= len(batch)
+        try:
+            results = fut.result()
+        except Exception as exc:  # the task was lost with its workers: each file a finding
+            results = [exc] * len(batch)
+        fut.release()
+        for ref, res in zip(batch, results, strict=True):
+            yield failed(ref, res) if isinstance(res, BaseException) else res
+
+    for batch in _batches(refs):
+        fut = client.submit(_run_batch, remote_fn, batch, pure=False)
+        pending[fut.key] = batch
+        out_now += len(batch)
         done.add(fut)
-        while len(pending) >= width:
-            yield collect(next(done))
+        while out_now >= width:
+            yield from collect(next(done))
     for fut in done:
-        yield collect(fut)
+        yield from collect(fut)
 
 
 def get_executor(

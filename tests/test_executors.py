@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 import forensics
 from forensics.records import FileResult
 
@@ -37,12 +39,17 @@ def test_a_dask_cluster_with_ocr_gives_the_serial_case(dump_copy: Path, tmp_path
     assert len(serial.notes) >= 10 and len(serial.files) >= 15
 
 
-def test_dask_keeps_a_bounded_number_in_flight_and_salvages_failed_tasks(tmp_path: Path) -> None:
+def test_dask_keeps_a_bounded_number_in_flight_and_salvages_failed_tasks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The executor alone, on a cluster of threads: never more refs
     submitted than allowed, and a task that raises is its file's row."""
     from dask.distributed import Client, LocalCluster, as_completed
 
+    from forensics import executors
     from forensics.executors import _as_completed
+
+    monkeypatch.setattr(executors, "BATCH_FILES", 3)
     from forensics.pipeline import Worker
     from forensics.records import FileRef
 
@@ -72,7 +79,7 @@ def test_dask_keeps_a_bounded_number_in_flight_and_salvages_failed_tasks(tmp_pat
         for res in _as_completed(client, as_completed, Failing(()), counted(), 4):
             returned += 1
             out.append(res)
-    assert most <= 5 and sorted(r.ref.url for r in out) == [r.url for r in refs]
+    assert most <= 4 + 3 and sorted(r.ref.url for r in out) == [r.url for r in refs]
     (failed,) = [r for r in out if r.ref.url == "07.txt"]
     assert [p.kind for p in failed.problems] == ["worker_crashed"] and "boom" in failed.problems[
         0
