@@ -119,21 +119,43 @@ class DaskExecutor:
                 cluster.close()
 
 
-BATCH_FILES = 16  # refs per Dask task: one task per file cost ~9 ms of scheduling each
+BATCH_FILES = 16  # most refs per Dask task: one task per file cost ~9 ms of scheduling each
 BATCH_BYTES = 8 * 2**20  # ...or fewer, when their declared sizes add up to this
+BATCH_SECONDS = 0.25  # work a batch aims at, by the files' mean time so far
 
 
-def _batches(refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
-    batch: list[FileRef] = []
-    size = 0
-    for ref in refs:
-        batch.append(ref)
-        size += ref.size or 0
-        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+class _Batcher:
+    """Refs in batches whose size follows the work: a scan of small files
+    without OCR (a millisecond each) sends BATCH_FILES at a time, a scan
+    with OCR (a second each) one at a time, so that no worker waits at the
+    end behind another's long batch. Starts at one until a time is known."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.files = 0
+
+    def learn(self, result: FileResult) -> None:
+        self.seconds += result.seconds
+        self.files += 1
+
+    @property
+    def size(self) -> int:
+        if not self.files:
+            return 1
+        mean = self.seconds / self.files
+        return max(1, min(BATCH_FILES, int(BATCH_SECONDS / mean) if mean > 0 else BATCH_FILES))
+
+    def batches(self, refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
+        batch: list[FileRef] = []
+        size = 0
+        for ref in refs:
+            batch.append(ref)
+            size += ref.size or 0
+            if len(batch) >= self.size or size >= BATCH_BYTES:
+                yield batch
+                batch, size = [], 0
+        if batch:
             yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
 
 
 def _run_batch(fn: Worker, refs: list[FileRef]) -> list[FileResult | BaseException]:
@@ -149,15 +171,16 @@ def _run_batch(fn: Worker, refs: list[FileRef]) -> list[FileResult | BaseExcepti
 def _as_completed(
     client: Any, as_completed: Any, fn: Worker, refs: Iterable[FileRef], width: int
 ) -> Iterator[FileResult]:
-    """Refs in batches (`BATCH_FILES`, `BATCH_BYTES`) as Dask tasks, the
-    worker function sent to the cluster once; at most `width` refs out at a
-    time; results yielded as their batch completes."""
+    """Refs in batches (`_Batcher`) as Dask tasks, the worker function sent
+    to the cluster once; at most `width` refs out at a time; results
+    yielded as their batch completes."""
     from .records import Problem
 
     salvage = getattr(fn, "salvage", None)
     pending: dict[str, list[FileRef]] = {}
     out_now = 0
     done = as_completed()
+    batcher = _Batcher()
     remote_fn = client.scatter(fn, broadcast=True, hash=False)
 
     def failed(ref: FileRef, exc: BaseException) -> FileResult:
@@ -177,9 +200,13 @@ def _as_completed(
             results = [exc] * len(batch)
         fut.release()
         for ref, res in zip(batch, results, strict=True):
-            yield failed(ref, res) if isinstance(res, BaseException) else res
+            if isinstance(res, BaseException):
+                yield failed(ref, res)
+            else:
+                batcher.learn(res)
+                yield res
 
-    for batch in _batches(refs):
+    for batch in batcher.batches(refs):
         fut = client.submit(_run_batch, remote_fn, batch, pure=False)
         pending[fut.key] = batch
         out_now += len(batch)

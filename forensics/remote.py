@@ -301,7 +301,12 @@ async def _http_get(fs: Any, obj: RemoteObject, head: int | None) -> tuple[bytes
     session = await fs.set_session()
     async with session.get(fs.encode_url(obj.path), **fs.kwargs) as r:
         fs._raise_not_found_for_status(r, obj.path)
-        data = await (r.content.read(head) if head is not None else r.read())
+        if head is None:
+            data = await r.read()
+        else:  # a read may return less than asked before the end of the body
+            data = b""
+            while len(data) < head and (chunk := await r.content.read(head - len(data))):
+                data += chunk
         return data, {k: v for k, v in r.headers.items() if k in ("ETag", "Last-Modified")}
 
 

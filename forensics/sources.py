@@ -360,7 +360,10 @@ def _remote_batch(
             yield FileRef(url=url, path=None, size=obj.size, remote=obj, reused=True)
         else:
             to_read.append((url, obj))
-    wanted = [None if (o.size or 0) <= SMALL_OBJECT else remote.HEAD for _, o in to_read]
+    # whole if known to be small; else (bigger, or of unknown size) its first bytes
+    wanted = [
+        None if o.size is not None and o.size <= SMALL_OBJECT else remote.HEAD for _, o in to_read
+    ]
     got = remote.fetch_many([o for _, o in to_read], wanted)
     for (url, obj), data, head in zip(to_read, got, wanted, strict=True):
         walk = _Walk(limits, budget)

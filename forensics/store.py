@@ -600,9 +600,12 @@ def _user() -> str:
         return os.environ.get("USER", "")
 
 
-def _noatime_in_force(source: str) -> bool:
+def _noatime_in_force(source: str) -> bool | None:
     """Whether reads of this source keep its access times (O_NOATIME is
-    granted to the files' owner and to root; others bump atime)."""
+    granted to the files' owner and to root; others bump atime); None for
+    a remote source, whose objects have no access time to keep."""
+    if source.startswith(("s3://", "http://", "https://")):
+        return None
     flag = getattr(os, "O_NOATIME", 0)
     if not flag:
         return False

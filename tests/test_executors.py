@@ -85,3 +85,35 @@ def test_dask_keeps_a_bounded_number_in_flight_and_salvages_failed_tasks(
         0
     ].message
     assert all(r.hashes is not None for r in out if r.ref.url != "07.txt")
+
+
+def test_a_scan_cut_short_resumes_on_dask_into_the_same_case(
+    dump_copy: Path, tmp_path: Path
+) -> None:
+    whole = forensics.scan(dump_copy, tmp_path / "whole", executor="serial", ocr=False)
+
+    class Stop(Exception):
+        pass
+
+    seen = 0
+
+    def stop_at_forty(_result: FileResult) -> None:
+        nonlocal seen
+        seen += 1
+        if seen == 40:
+            raise Stop
+
+    cut = tmp_path / "cut"
+    with pytest.raises(Stop):
+        forensics.scan(
+            dump_copy,
+            cut,
+            executor="dask",
+            jobs=2,
+            ocr=False,
+            batch_size=4,
+            on_result=stop_at_forty,
+        )
+    resumed = forensics.scan(dump_copy, cut, executor="dask", jobs=2, ocr=False)
+    assert resumed.manifest["resumed"] is True and len(resumed.observations) == 1
+    assert_same_case(whole, resumed)

@@ -260,7 +260,10 @@ def test_the_cli_scans_a_bucket_and_refuses_s3_flags_for_a_folder(
 ) -> None:
     client = s3_client(s3_endpoint)
     client.create_bucket(Bucket="cli")
-    client.put_object(Bucket="cli", Key="x/notes.txt", Body="수정 바랍니다".encode())
+    # public, as buckets found open are: --anon reads it without credentials
+    client.put_object(
+        Bucket="cli", Key="x/notes.txt", Body="수정 바랍니다".encode(), ACL="public-read"
+    )
     runner = CliRunner()
     args = ["scan", "s3://cli/x", "-o", str(tmp_path / "c"), "--no-ocr", "--executor", "serial"]
     out = runner.invoke(main, [*args, "--endpoint-url", s3_endpoint])
@@ -270,6 +273,10 @@ def test_the_cli_scans_a_bucket_and_refuses_s3_flags_for_a_folder(
     env = {"AWS_ENDPOINT_URL": s3_endpoint}
     out = runner.invoke(main, [*args[:3], str(tmp_path / "e"), *args[4:]], env=env)
     assert out.exit_code == 0, out.output
+    anon = [*args[:3], str(tmp_path / "a"), *args[4:], "--anon", "--endpoint-url", s3_endpoint]
+    out = runner.invoke(main, anon)
+    assert out.exit_code == 0, out.output
+    assert forensics.open_case(tmp_path / "a").manifest["parameters"]["remote"]["anon"] is True
     out = runner.invoke(main, ["scan", str(dump_copy), "-o", str(tmp_path / "l"), "--anon"])
     assert out.exit_code == 2 and "s3://" in out.output
 
