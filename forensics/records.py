@@ -49,7 +49,7 @@ class ArchiveEntry:
     Raw bytes (zip extra fields) are kept so that extractors can parse them
     without reopening the archive."""
 
-    format: str  # zip, tar, gzip, bzip2, xz
+    format: str  # zip, tar, gzip, bzip2, xz; rar, rar5, 7z, cab, zstd, lz4, cpio, xar, lzh
     name: str
     size: int
     compressed_size: int | None = None
@@ -71,6 +71,9 @@ class ArchiveEntry:
     gname: str | None = None
     pax: tuple[tuple[str, str], ...] = ()
     link_target: str | None = None
+    # libarchive formats (archives.py): (mtime|atime|ctime|birthtime, POSIX
+    # seconds) for formats that store UTC; DOS-time formats use dos_time
+    utc_times: tuple[tuple[str, float], ...] = ()
 
 
 # The closed list of problem kinds (DESIGN: "Problem kinds are a documented,

@@ -131,6 +131,38 @@ def archive_kind(head: bytes) -> str | None:
         return "xz"
     if len(head) >= 262 and head[257:262] == b"ustar":
         return "tar"
+    return libarchive_kind(head)
+
+
+# Archives read through libarchive (`libarchive-c` over Debian's
+# libarchive13): the formats Python's standard library has no reader for.
+# Magic numbers from each format's specification (RAR 5.0 technote, 7z
+# 7zFormat.txt, MS-CAB, RFC 8878 for zstd, the lz4 frame format, cpio(5),
+# xar, LHA level 0-2 headers).
+_LIBARCHIVE_MAGIC: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"Rar!\x1a\x07\x01\x00", "rar5"),
+    (0, b"Rar!\x1a\x07\x00", "rar"),
+    (0, b"7z\xbc\xaf\x27\x1c", "7z"),
+    (0, b"MSCF\x00\x00\x00\x00", "cab"),
+    (0, b"\x28\xb5\x2f\xfd", "zstd"),
+    (0, b"\x04\x22\x4d\x18", "lz4"),
+    (0, b"070707", "cpio"),
+    (0, b"070701", "cpio"),
+    (0, b"070702", "cpio"),
+    (0, b"\xc7\x71", "cpio"),  # old binary cpio, little-endian
+    (0, b"xar!", "xar"),
+)
+LIBARCHIVE_KINDS = frozenset(kind for _, _, kind in _LIBARCHIVE_MAGIC) | {"lzh"}
+
+
+def libarchive_kind(head: bytes) -> str | None:
+    for offset, magic, kind in _LIBARCHIVE_MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            return kind
+    if len(head) >= 7 and head[2:4] == b"-l" and head[6:7] == b"-" and head[4:6] in (
+        b"h0", b"h1", b"h4", b"h5", b"h6", b"h7", b"zs", b"z5", b"z4", b"hd"
+    ):
+        return "lzh"
     return None
 
 
@@ -456,6 +488,10 @@ def _walk_archive(
             yield from _walk_zip(fh, chain, walk)
         elif kind == "tar":
             yield from _walk_tar(fh, "r|", chain, size, walk)
+        elif kind in LIBARCHIVE_KINDS:
+            from .archives import walk_libarchive
+
+            yield from walk_libarchive(fh, kind, url, chain, size, walk)
         else:
             yield from _walk_compressed(fh, kind, url, chain, size, walk)
     except (

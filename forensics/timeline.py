@@ -173,11 +173,13 @@ EMBEDDED_FIELDS = (
     "iptc.date_time_created",
 )
 ENTRY_FIELDS = (
+    "archive_entry.entry_mtime",
     "archive_entry.ext_mtime",
     "archive_entry.ntfs_mtime",
     "archive_entry.tar_mtime",
     "archive_entry.gzip_mtime",
     "archive_entry.dos_time",
+    "archive_entry.local_mtime",
 )
 # a remote object's LastModified is its server copy's mtime (when it was uploaded)
 FILESYSTEM_FIELDS = ("filesystem.mtime", "object.last_modified")

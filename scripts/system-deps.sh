@@ -4,7 +4,8 @@
 set -u
 PKGS="tesseract-ocr tesseract-ocr-kor tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn
 tesseract-ocr-kor-vert tesseract-ocr-chi-sim-vert tesseract-ocr-chi-tra-vert tesseract-ocr-jpn-vert
-fonts-nanum fonts-nanum-extra fonts-arphic-ukai fonts-noto-cjk libimage-exiftool-perl libmagic1 chromium"
+fonts-nanum fonts-nanum-extra fonts-arphic-ukai fonts-noto-cjk libimage-exiftool-perl libmagic1 chromium
+libarchive13"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -23,6 +23,7 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import NotMyFormat
 from ..records import ArchiveEntry, FileRef, Note, Record, TimeField
+from ..sources import LIBARCHIVE_KINDS
 from .base import Context, Extractor, ExtractorDoc
 
 _NTFS_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
@@ -44,6 +45,11 @@ class ArchiveEntryRecord(Record):
         "pax_atime": TimeField("Tar pax atime", utc_by_format=True),
         "pax_ctime": TimeField("Tar pax ctime", utc_by_format=True),
         "gzip_mtime": TimeField("Gzip header mtime", utc_by_format=True),
+        "entry_mtime": TimeField("Archive entry mtime (7z, RAR 5, cpio, xar)", utc_by_format=True),
+        "entry_atime": TimeField("Archive entry atime (7z, RAR 5, cpio, xar)", utc_by_format=True),
+        "entry_ctime": TimeField("Archive entry ctime (7z, RAR 5, cpio, xar)", utc_by_format=True),
+        "entry_birthtime": TimeField("Archive entry creation time (7z, RAR 5)", utc_by_format=True),
+        "local_mtime": TimeField("Archive entry time (RAR 4, CAB, LHA: DOS, local, no zone)"),
     }
 
     format: str = ""
@@ -59,6 +65,11 @@ class ArchiveEntryRecord(Record):
     pax_atime: dt.datetime | None = None
     pax_ctime: dt.datetime | None = None
     gzip_mtime: dt.datetime | None = None
+    entry_mtime: dt.datetime | None = None
+    entry_atime: dt.datetime | None = None
+    entry_ctime: dt.datetime | None = None
+    entry_birthtime: dt.datetime | None = None
+    local_mtime: dt.datetime | None = None
     size: int = 0
     compressed_size: int | None = None
     crc: str | None = None
@@ -180,6 +191,23 @@ def _tar_fields(entry: ArchiveEntry) -> dict[str, object]:
     return fields
 
 
+def _libarchive_fields(entry: ArchiveEntry) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "uid": entry.uid,
+        "gid": entry.gid,
+        "uname": entry.uname or None,
+        "gname": entry.gname or None,
+        "mode": stat.filemode(entry.mode) if entry.mode else None,
+    }
+    for name, seconds in entry.utc_times:
+        with contextlib.suppress(ValueError, OverflowError, OSError):
+            fields[f"entry_{name}"] = _from_float(seconds)
+    if entry.dos_time is not None:
+        with contextlib.suppress(ValueError):
+            fields["local_mtime"] = dt.datetime(*entry.dos_time)  # noqa: DTZ001 - DOS: no zone
+    return fields
+
+
 def _from_float(seconds: float) -> dt.datetime:
     whole = int(seconds // 1)
     micros = round((seconds - whole) * 1_000_000)
@@ -190,10 +218,12 @@ class ArchiveEntryExtractor(Extractor):
     name = "archive_entry"
     version = "1.0"
     doc = ExtractorDoc(
-        summary="Zip and tar entry metadata of archive members, UTC extra fields included.",
+        summary="Entry metadata of archive members (zip, tar, RAR, 7z, CAB, cpio, xar, LHA), "
+        "UTC extra fields included.",
         reads="Zip: DOS time (naive), extended timestamp 0x5455 and NTFS 0x000a (UTC), "
         "Unix ids 0x7875, CRC, sizes, method, mode, comment. Tar: mtime, pax atime/ctime, "
-        "mode, owner, link target.",
+        "mode, owner, link target. RAR 4/5, 7z, CAB, cpio, xar, LHA (libarchive): times "
+        "(UTC where the format stores UTC, naive for DOS times), mode, owner, link target.",
         references=(
             "PKWARE APPNOTE.TXT 6.3.10, 4.5 extensible data fields",
             "Info-ZIP proginfo/extrafld.txt",
@@ -211,7 +241,12 @@ class ArchiveEntryExtractor(Extractor):
         entry = ref.entry
         if entry is None:
             raise NotMyFormat("not an archive member")
-        fields = _zip_fields(entry) if entry.format == "zip" else _tar_fields(entry)
+        if entry.format == "zip":
+            fields = _zip_fields(entry)
+        elif entry.format in LIBARCHIVE_KINDS:
+            fields = _libarchive_fields(entry)
+        else:
+            fields = _tar_fields(entry)
         yield ArchiveEntryRecord(
             extractor=self.name,
             source=f"{entry.format} entry",

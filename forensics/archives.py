@@ -1,0 +1,270 @@
+"""Archives that Python's standard library cannot read: RAR 4 and 5 (solid
+ones too), 7z, CAB, LHA, cpio, xar, and zstd / lz4 streams (a `.tar.zst` is
+a tar inside one), through libarchive (`libarchive-c` over Debian's
+libarchive13): a reader maintained for decades, fuzzed in OSS-Fuzz, and the
+one `bsdtar` uses. The walk is the zip and tar walk (`sources.py`): members
+read into memory within the same limits (member bytes, the source's
+budget, the ratio of bytes produced to bytes consumed, member count,
+depth), recursion into archives inside, urls with `!/`, links recorded and
+never followed.
+
+Times: libarchive gives POSIX seconds. 7z, RAR 5, cpio, xar and ISO store
+UTC (7z and RAR 5 as FILETIME or Unix time), so their times are UTC by the
+format (`entry_mtime`...). RAR 4, CAB and LHA (levels 0 and 1) store DOS
+times, wall-clock with no zone; libarchive turns them into POSIX seconds
+with the reading process's local zone (mktime), so the wall-clock fields are
+taken back out of them with that same zone (`local_mtime`, naive).
+
+An encrypted member is a row with an `encrypted` problem and what its
+header shows (name, size, times); its bytes are not read. An archive whose
+headers are encrypted (7z `-mhe`, RAR 5 `-hp`) shows nothing but itself,
+with an `encrypted` problem. A multi-volume archive's volumes are each read
+as what they are: a volume holds members that run on into the next one,
+which libarchive reports as truncated.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import io
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from .records import ArchiveEntry, FileRef, Problem
+from .sources import _member_refs, _read_bounded, _Refused, _Walk
+
+# formats whose entry times are DOS wall-clock, turned into POSIX seconds by
+# libarchive with the local zone
+_LOCAL_TIME_FORMATS = ("rar", "cab", "lzh")
+
+
+def _encrypted_flags() -> Callable[[Any], bool]:
+    import libarchive.ffi as ffi
+
+    fn = ffi.libarchive.archive_entry_is_encrypted
+    fn.argtypes = [ctypes.c_void_p]
+    fn.restype = ctypes.c_int
+    return lambda entry_p: bool(fn(entry_p))
+
+
+class _Blocks(io.RawIOBase):
+    """A member's data blocks as a stream, for `_read_bounded`."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self._blocks = blocks
+        self._held = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._held) < size:
+            try:
+                self._held += next(self._blocks)
+            except StopIteration:
+                break
+        if size < 0:
+            out, self._held = self._held, b""
+        else:
+            out, self._held = self._held[:size], self._held[size:]
+        return out
+
+
+def _wall(seconds: float) -> tuple[int, int, int, int, int, int]:
+    t = time.localtime(seconds)
+    return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
+
+
+def _times(entry: Any, kind: str) -> dict[str, Any]:
+    if kind == "tar":  # a tar inside zstd or lz4: its times as the tar walk records them
+        return {"tar_mtime": float(entry.mtime)} if entry.mtime else {}
+    out: dict[str, Any] = {}
+    local = kind in _LOCAL_TIME_FORMATS
+    for name in ("mtime", "atime", "ctime", "birthtime"):
+        value = getattr(entry, name, None)
+        if not value:
+            continue
+        if local:
+            if name == "mtime":
+                out["dos_time"] = _wall(float(value))
+        else:
+            out.setdefault("utc_times", []).append((name, float(value)))
+    if "utc_times" in out:
+        out["utc_times"] = tuple(out["utc_times"])
+    return out
+
+
+def walk_libarchive(
+    fh: IO[bytes], kind: str, url: str, chain: tuple[str, ...], size: int, walk: _Walk
+) -> Iterator[FileRef]:
+    """Members of the archive at `url` read through libarchive; problems go
+    to `walk`. `chain` already ends with `url`. A failure of the archive
+    itself is an OSError, which `sources._walk_archive` records as
+    `corrupt_archive` after the members read before it."""
+    import libarchive
+    from libarchive.exception import ArchiveError
+
+    fmt = "all"
+    if kind in ("zstd", "lz4"):
+        fmt = _inner_format(libarchive, fh)
+    try:
+        yield from _entries(libarchive, fh, kind, fmt, chain, size, walk, _encrypted_flags())
+    except ArchiveError as exc:
+        raise OSError(f"{kind}: {exc}") from exc
+
+
+def _entries(
+    libarchive: Any,
+    fh: IO[bytes],
+    kind: str,
+    fmt: str,
+    chain: tuple[str, ...],
+    packed: int,
+    walk: _Walk,
+    is_encrypted: Callable[[Any], bool],
+) -> Iterator[FileRef]:
+    from libarchive.exception import ArchiveError
+
+    limits = walk.limits
+    start_budget = walk.budget.left
+    with libarchive.stream_reader(
+        fh, format_name=fmt, filter_name="all", block_size=64 * 1024
+    ) as archive:
+        entries = iter(archive)
+        count = 0
+        while True:
+            try:
+                entry = next(entries)
+            except StopIteration:
+                return
+            except ArchiveError as exc:
+                if "encrypted" in str(exc).lower():
+                    walk.flag(
+                        "encrypted",
+                        f"{kind} archive with encrypted headers: its members cannot be listed "
+                        f"without the password ({exc})",
+                    )
+                    return
+                raise
+            if count >= limits.max_members:
+                walk.flag(
+                    "limit_exceeded",
+                    f"more than {limits.max_members} members; the rest not listed (--max-members)",
+                )
+                return
+            count += 1
+            if entry.isdir:
+                continue
+            name = entry.pathname or ""
+            if fmt == "raw":  # a bare compressed stream: the member is the stream's content
+                name = chain[-1].rsplit("/", 1)[-1].rsplit("!/", 1)[-1]
+                name = name.rsplit(".", 1)[0] if "." in name else f"{name}.out"
+            declared = entry.size if entry.size is not None else 0
+            member_format = _format_of(archive, kind, fmt)
+            archive_entry = ArchiveEntry(
+                format=member_format,
+                name=name,
+                size=declared,
+                mode=entry.mode,
+                uid=entry.uid,
+                gid=entry.gid,
+                uname=entry.uname or None,
+                gname=entry.gname or None,
+                link_target=(entry.linkpath or None) if (entry.issym or entry.islnk) else None,
+                **_times(entry, member_format),
+            )
+            flags: list[Problem] = []
+            if entry.issym or entry.islnk:
+                yield from _member_refs(
+                    name, None, archive_entry, chain, flags, walk, "symlink", entry.linkpath
+                )
+                continue
+            if not entry.isfile:
+                yield from _member_refs(name, None, archive_entry, chain, flags, walk, "special")
+                continue
+            if is_encrypted(entry._entry_p):
+                flags.append(
+                    Problem(
+                        "warning",
+                        "sources",
+                        "encrypted",
+                        f"encrypted {kind} member ({declared} bytes declared): not read, "
+                        "its header is what is recorded",
+                    )
+                )
+                yield from _member_refs(name, None, archive_entry, chain, flags, walk)
+                continue
+            data = None
+            failure: BaseException | None = None
+            try:
+                if declared > limits.max_member_bytes:
+                    raise _Refused(f"{declared} bytes: over --max-member-bytes")
+                done = start_budget - walk.budget.left
+                data = _read_bounded(
+                    _Blocks(iter(entry.get_blocks())),
+                    packed,
+                    name,
+                    walk,
+                    packed_read=lambda: int(archive.bytes_read),
+                    already=done,
+                )
+            except _Refused as exc:
+                flags.append(Problem("warning", "sources", "limit_exceeded", f"not read: {exc}"))
+            except ArchiveError as exc:
+                text = str(exc).lower()
+                problem = (
+                    "encrypted"
+                    if "encrypt" in text or "passphrase" in text
+                    else "truncated"
+                    if "truncated" in text
+                    else "corrupt_member"
+                )
+                flags.append(
+                    Problem(
+                        "warning",
+                        "sources",
+                        problem,
+                        f"{kind} member not read ({declared} bytes declared): {exc}"
+                        + (
+                            " (in a multi-volume archive: the member runs on into the next volume)"
+                            if problem == "truncated"
+                            else ""
+                        ),
+                    )
+                )
+                failure = exc if problem == "truncated" else None
+            if fmt == "raw" and data is not None:  # a stream declares no size: what it held
+                size = len(data) if isinstance(data, bytes) else os.path.getsize(data)
+                archive_entry = dataclasses.replace(archive_entry, size=size)
+            yield from _member_refs(name, data, archive_entry, chain, flags, walk)
+            if failure is not None:  # nothing after a truncation can be read
+                return
+
+
+def _format_of(archive: Any, kind: str, fmt: str) -> str:
+    """The member's format: the kind sniffed, except inside a zstd or lz4
+    stream, where it is the archive libarchive found there (a tar)."""
+    if kind in ("zstd", "lz4") and fmt != "raw":
+        name = (archive.format_name or b"").decode("ascii", "replace").lower()
+        return "tar" if "tar" in name else kind
+    return kind
+
+
+def _inner_format(libarchive: Any, fh: IO[bytes]) -> str:
+    """A zstd or lz4 stream holds a tar (or another archive) or one file:
+    "all" when libarchive recognises an archive inside, else "raw"."""
+    from libarchive.exception import ArchiveError
+
+    start = fh.tell()
+    try:
+        with libarchive.stream_reader(fh, format_name="all", filter_name="all") as archive:
+            for _ in archive:
+                break
+        return "all"
+    except ArchiveError:
+        return "raw"
+    finally:
+        fh.seek(start)

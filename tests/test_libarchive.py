@@ -1,0 +1,177 @@
+"""RAR, 7z, CAB and zstd archives through libarchive, on libarchive's own
+test archives (tests/data/libarchive/SOURCES.md): what their C tests assert
+of each is what the walk must give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import forensics
+from forensics.extractors.archive import ArchiveEntryExtractor, ArchiveEntryRecord
+from forensics.pipeline import extract_one
+from forensics.records import FileRef
+from forensics.sources import Limits, archive_kind, iter_refs
+
+from .conftest import SAMPLES
+
+DATA = Path(__file__).parent / "data" / "libarchive"
+TEST_TXT = b"test text document\r\n"  # test_read_format_rar.c
+
+
+def _refs(name: str, limits: Limits | None = None) -> dict[str, FileRef]:
+    return {r.url.split("!/", 1)[-1]: r for r in iter_refs(DATA / name, limits)}
+
+
+def _entry(ref: FileRef) -> ArchiveEntryRecord:
+    (rec,) = extract_one(ref, (ArchiveEntryExtractor(),)).records
+    assert isinstance(rec, ArchiveEntryRecord)
+    return rec
+
+
+@pytest.fixture()
+def in_tokyo() -> Iterator[None]:
+    """The reading process in another zone: DOS times must not move."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Tokyo"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def test_the_magic_numbers_pick_the_reader() -> None:
+    heads = {
+        "test_read_format_rar.rar": "rar",
+        "test_read_format_rar5_solid.rar": "rar5",
+        "test_read_format_7zip_lzma2.7z": "7z",
+        "test_read_format_cab_1.cab": "cab",
+    }
+    for name, kind in heads.items():
+        assert archive_kind((DATA / name).read_bytes()[:512]) == kind
+
+
+def test_rar4_files_link_and_naive_dos_times(in_tokyo: None) -> None:
+    refs = _refs("test_read_format_rar.rar")
+    assert set(refs) == {"test.txt", "testlink", "testdir/test.txt", "test_read_format_rar.rar"}
+    assert refs["test.txt"].payload == TEST_TXT == refs["testdir/test.txt"].payload
+    link = refs["testlink"]
+    assert link.kind == "symlink" and link.link_target == "test.txt" and link.payload is None
+    rec = _entry(refs["test.txt"])
+    assert rec.format == "rar" and rec.mode == "-rw-r--r--" and rec.size == 20
+    # a DOS time: naive, whatever zone the reader runs in (here Tokyo)
+    assert rec.local_mtime is not None and rec.local_mtime.tzinfo is None
+    assert rec.entry_mtime is None
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    again = _entry(_refs("test_read_format_rar.rar")["test.txt"])
+    assert again.local_mtime == rec.local_mtime
+
+
+def test_rar5_solid_and_7z_times_are_utc() -> None:
+    refs = _refs("test_read_format_rar5_solid.rar")
+    names = ["test.bin", *(f"test{i}.bin" for i in range(1, 7))]
+    assert set(refs) - {"test_read_format_rar5_solid.rar"} == set(names)
+    assert refs["test.bin"].size == 1200 and all(refs[n].size == 4096 for n in names[1:])
+    assert all(not refs[n].flags and len(refs[n].payload or b"") == refs[n].size for n in names)
+    seven = _refs("test_read_format_7zip_lzma2.7z")["file1"]
+    rec = _entry(seven)
+    # test_read_format_7zip.c: assertEqualInt(1322058763, archive_entry_mtime(ae))
+    assert rec.entry_mtime == dt.datetime.fromtimestamp(1322058763, dt.UTC)
+    assert rec.format == "7z" and rec.local_mtime is None
+
+
+def test_cab_members_with_an_empty_one() -> None:
+    refs = _refs("test_read_format_cab_2.cab")
+    assert set(refs) == {"empty", "zero", "dir1/file1", "dir2/file2", "test_read_format_cab_2.cab"}
+    assert refs["empty"].payload == b"" and refs["zero"].payload == b"\0" * 33000
+    assert _entry(refs["dir1/file1"]).local_mtime is not None
+
+
+def test_encrypted_members_are_rows_with_their_headers() -> None:
+    rar = _refs("test_read_format_rar_encryption_data.rar")
+    for name in ("foo.txt", "bar.txt"):  # test_read_format_rar_encryption_data.c
+        ref = rar[name]
+        assert [p.kind for p in ref.flags] == ["encrypted"] and ref.payload is None
+        assert ref.size == 16 and _entry(ref).local_mtime is not None
+    seven = _refs("test_read_format_7zip_encryption.7z")
+    (member,) = [r for u, r in seven.items() if r.container]
+    assert [p.kind for p in member.flags] == ["encrypted"]
+    headers = _refs("test_read_format_7zip_encryption_header.7z")
+    (archive,) = headers.values()  # nothing can be listed without the password
+    assert [p.kind for p in archive.flags] == ["encrypted"]
+
+
+def test_japanese_names_and_a_ppmd_bomb_within_the_limits() -> None:
+    names = set(_refs("test_read_format_rar_unicode.rar"))
+    assert "表だよ/漢字長いファイル名long-filename-in-漢字.txt" in names
+    assert "abcdefghijklmnopqrsテスト.txt" in names
+    # 241,647,978 bytes declared from a 60,000-byte volume: past the ratio limit
+    (member,) = [
+        r for r in _refs("test_read_format_rar_multivolume.part0001.rar").values() if r.container
+    ]
+    assert member.size == 241_647_978 and member.payload is None
+    assert [p.kind for p in member.flags] == ["limit_exceeded"]
+
+
+def test_a_volume_cut_member_is_truncated_not_lost() -> None:
+    (member,) = [
+        r for r in _refs("test_rar_multivolume_single_file.part1.rar").values() if r.container
+    ]
+    assert member.url.endswith("!/LibarchiveAddingTest.html") and member.size == 20111
+    assert [p.kind for p in member.flags] == ["truncated"]
+    assert "multi-volume" in member.flags[0].message
+
+
+def test_tar_zst_and_a_7z_holding_a_daily_upload(tmp_path: Path) -> None:
+    import libarchive
+
+    upload = SAMPLES / "dump" / "uploads" / "2024-04-01.zip"
+    with libarchive.file_writer(str(tmp_path / "day.7z"), "7zip") as w:
+        w.add_file_from_memory(
+            "uploads/2024-04-01.zip", upload.stat().st_size, upload.read_bytes(), mtime=1711962000
+        )
+    with libarchive.file_writer(str(tmp_path / "notes.tar.zst"), "ustar", "zstd") as w:
+        w.add_file_from_memory("notes/메모.txt", 6, "수정".encode(), mtime=1712000000)
+    with libarchive.file_writer(str(tmp_path / "one.txt.zst"), "raw", "zstd") as w:
+        w.add_file_from_memory("one.txt", 5, b"hello")
+    shutil.copy(DATA / "test_read_format_rar.rar", tmp_path)
+    case = forensics.scan(tmp_path, tmp_path.parent / "case", executor="serial", ocr=False)
+    files = case.files.set_index("path")
+    inner = "day.7z!/uploads/2024-04-01.zip!/worklog_2024-04-01.xlsx"
+    assert files.loc[inner, "mime"].startswith("application/vnd.openxmlformats")
+    members = [p for p in files.index if p.startswith("day.7z!/uploads/2024-04-01.zip!/")]
+    assert len(members) == 5  # as in the zip itself
+    assert (
+        files.loc["notes.tar.zst!/notes/메모.txt", "sha256"]
+        == hashlib.sha256("수정".encode()).hexdigest()
+    )
+    assert files.loc["one.txt.zst!/one.txt", "size"] == 5
+    events = case.events.set_index(["path", "field"])
+    assert (
+        events.loc[("day.7z!/uploads/2024-04-01.zip", "archive_entry.entry_mtime"), "zone_basis"]
+        == "utc"
+    )
+    assert (
+        events.loc[("notes.tar.zst!/notes/메모.txt", "archive_entry.tar_mtime"), "zone_basis"]
+        == "utc"
+    )
+    assert (
+        events.loc[
+            ("test_read_format_rar.rar!/test.txt", "archive_entry.local_mtime"), "zone_basis"
+        ]
+        == "unknown"
+    )
+    assert case.manifest["counts"]["reconciliation"]["balanced"]
