@@ -27,14 +27,29 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import datetime as dt
 import io
 import os
 import time
+import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from .records import ArchiveEntry, FileRef, Problem
 from .sources import _member_refs, _read_bounded, _Refused, _Walk
+
+# libarchive's reader for each kind sniffed: the one format, not "all" (which
+# bids, and took a RAR 5 holding a zip for the zip)
+_FORMATS = {
+    "rar": "rar",
+    "rar5": "rar5",
+    "7z": "7zip",
+    "cab": "cab",
+    "lzh": "lha",
+    "cpio": "cpio",
+    "xar": "xar",
+}
 
 # formats whose entry times are DOS wall-clock, turned into POSIX seconds by
 # libarchive with the local zone
@@ -73,6 +88,16 @@ class _Blocks(io.RawIOBase):
         return out
 
 
+def _text(value: str | bytes | None) -> str | None:
+    """A header string: libarchive-c gives bytes when the name is not in
+    the header's codec (a CAB's cp932 names); they are kept as the
+    surrogate-escaped bytes local names are, so that the url escapes them
+    as %XX and an `undecodable_name` problem reads them in the legacy codecs."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    return value
+
+
 def _wall(seconds: float) -> tuple[int, int, int, int, int, int]:
     t = time.localtime(seconds)
     return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
@@ -97,23 +122,106 @@ def _times(entry: Any, kind: str) -> dict[str, Any]:
     return out
 
 
+READ_IDLE_SECONDS = 120.0  # a child that sends nothing for this long is stuck: killed
+
+
 def walk_libarchive(
     fh: IO[bytes], kind: str, url: str, chain: tuple[str, ...], size: int, walk: _Walk
 ) -> Iterator[FileRef]:
     """Members of the archive at `url` read through libarchive; problems go
-    to `walk`. `chain` already ends with `url`. A failure of the archive
-    itself is an OSError, which `sources._walk_archive` records as
-    `corrupt_archive` after the members read before it."""
+    to `walk`. `chain` already ends with `url`.
+
+    libarchive is C, and hostile archives crash it (Debian's 3.6.2 aborts
+    with a double free on `test_read_format_cab_lzx_oob.cab` and segfaults
+    on `test_read_format_cab_skip_malformed.cab` from its own suite). So the
+    walk runs in a forked child, which sends each member's ref as it is
+    read: a child that dies or hangs costs the archive's remaining members
+    (its row says so, kind `corrupt_archive`), never the scan. A failure
+    libarchive reports is an OSError, which `sources._walk_archive` records
+    as `corrupt_archive` after the members read before it."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, fh, kind, chain, size, walk), daemon=True)
+    child.start()
+    send.close()
+    finished = False
+    failure: str | None = None
+    seen: Counter[str] = Counter()  # member names given, for the header fallback
+    try:
+        while True:
+            if not recv.poll(READ_IDLE_SECONDS):
+                failure = f"libarchive sent nothing for {READ_IDLE_SECONDS:g} s (a loop?)"
+                walk.flag("corrupt_archive", f"{kind}: {failure}: the members before are listed")
+                finished = True  # flagged already
+                break
+            try:
+                message = recv.recv()
+            except EOFError:
+                break
+            what = message[0]
+            if what == "ref":
+                ref = message[1]
+                if ref.container == chain and ref.entry is not None:
+                    seen[ref.entry.name] += 1
+                yield ref
+            elif what == "done":
+                _, flags, left, urls = message
+                walk.flags.extend(flags)
+                walk.budget.left = left
+                walk.urls |= urls
+                finished = True
+            elif what == "error":
+                _, flags, left, urls, text = message
+                walk.flags.extend(flags)
+                walk.budget.left = left
+                walk.urls |= urls
+                failure = text
+                break
+    finally:
+        child.join(timeout=5)  # it closed the pipe: let it exit before it is killed
+        if child.is_alive():
+            child.kill()
+        child.join()
+        recv.close()
+    if not finished and failure is None and child.exitcode != 0:
+        failure = f"libarchive died reading it (exit status {child.exitcode})"
+        walk.flag("corrupt_archive", f"{kind}: {failure}: the members before are listed")
+    if failure is not None and kind in ("rar", "rar5"):
+        yield from _rar_headers(fh, kind, chain, walk, seen, failure)
+    if failure is not None and "died" not in failure and "nothing for" not in failure:
+        raise OSError(failure)
+
+
+def _child(
+    send: Any, fh: IO[bytes], kind: str, chain: tuple[str, ...], size: int, walk: _Walk
+) -> None:
+    import faulthandler
+
     import libarchive
     from libarchive.exception import ArchiveError
 
-    fmt = "all"
-    if kind in ("zstd", "lz4"):
-        fmt = _inner_format(libarchive, fh)
+    # a crash here is recorded by the parent as the archive's problem; the
+    # C library's own last words (glibc's "double free") would only clutter
+    # the analyst's terminal, and a test runner's fault handler more so
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     try:
-        yield from _entries(libarchive, fh, kind, fmt, chain, size, walk, _encrypted_flags())
+        fmt = _inner_format(libarchive, fh) if kind in ("zstd", "lz4") else _FORMATS[kind]
+        for ref in _entries(libarchive, fh, kind, fmt, chain, size, walk, _encrypted_flags()):
+            send.send(("ref", ref))
+        send.send(("done", walk.flags, walk.budget.left, walk.urls))
     except ArchiveError as exc:
-        raise OSError(f"{kind}: {exc}") from exc
+        send.send(("error", walk.flags, walk.budget.left, walk.urls, f"{kind}: {exc}"))
+    except Exception as exc:  # a bug of ours or of the binding: the parent records it
+        tb = "".join(traceback.format_exception(exc, limit=-6)).strip()
+        text = f"{kind} reader failed: {type(exc).__name__}: {exc}\n{tb}"
+        send.send(("error", walk.flags, walk.budget.left, walk.urls, text))
+    finally:
+        send.close()
 
 
 def _entries(
@@ -158,7 +266,7 @@ def _entries(
             count += 1
             if entry.isdir:
                 continue
-            name = entry.pathname or ""
+            name = _text(entry.pathname) or ""
             if fmt == "raw":  # a bare compressed stream: the member is the stream's content
                 name = chain[-1].rsplit("/", 1)[-1].rsplit("!/", 1)[-1]
                 name = name.rsplit(".", 1)[0] if "." in name else f"{name}.out"
@@ -171,15 +279,17 @@ def _entries(
                 mode=entry.mode,
                 uid=entry.uid,
                 gid=entry.gid,
-                uname=entry.uname or None,
-                gname=entry.gname or None,
-                link_target=(entry.linkpath or None) if (entry.issym or entry.islnk) else None,
+                uname=_text(entry.uname) or None,
+                gname=_text(entry.gname) or None,
+                link_target=(_text(entry.linkpath) or None)
+                if (entry.issym or entry.islnk)
+                else None,
                 **_times(entry, member_format),
             )
             flags: list[Problem] = []
             if entry.issym or entry.islnk:
                 yield from _member_refs(
-                    name, None, archive_entry, chain, flags, walk, "symlink", entry.linkpath
+                    name, None, archive_entry, chain, flags, walk, "symlink", _text(entry.linkpath)
                 )
                 continue
             if not entry.isfile:
@@ -244,10 +354,57 @@ def _entries(
                 return
 
 
+def _rar_headers(
+    fh: IO[bytes],
+    kind: str,
+    chain: tuple[str, ...],
+    walk: _Walk,
+    seen: Counter[str],
+    failure: str,
+) -> Iterator[FileRef]:
+    """When libarchive stops inside a RAR, the members it did not reach, as
+    `rarfile` (a pure-Python reader of RAR 4 and 5 headers) lists them: rows
+    with their names, sizes and times, and a problem saying their bytes
+    were not read (`encrypted` for those that need a password)."""
+    import rarfile
+
+    try:
+        fh.seek(0)
+        infos = rarfile.RarFile(fh).infolist()
+    except (rarfile.Error, OSError, ValueError):
+        return
+    left = Counter(seen)
+    for info in infos:
+        if info.is_dir():
+            continue
+        if left[info.filename] > 0:
+            left[info.filename] -= 1
+            continue
+        when = info.mtime
+        times: dict[str, Any] = {}
+        if isinstance(when, dt.datetime) and when.tzinfo is not None:
+            times["utc_times"] = (("mtime", when.timestamp()),)
+        elif info.date_time:
+            times["dos_time"] = tuple(info.date_time)
+        entry = ArchiveEntry(format=kind, name=info.filename, size=info.file_size, **times)
+        encrypted = info.needs_password()
+        flags = [
+            Problem(
+                "warning",
+                "sources",
+                "encrypted" if encrypted else "corrupt_member",
+                f"listed from its {kind} header (rarfile) after libarchive stopped ({failure}): "
+                f"{'encrypted, ' if encrypted else ''}its bytes were not read",
+            )
+        ]
+        kind_of = "symlink" if info.is_symlink() else "file"
+        yield from _member_refs(info.filename, None, entry, chain, flags, walk, kind_of)
+
+
 def _format_of(archive: Any, kind: str, fmt: str) -> str:
     """The member's format: the kind sniffed, except inside a zstd or lz4
     stream, where it is the archive libarchive found there (a tar)."""
-    if kind in ("zstd", "lz4") and fmt != "raw":
+    if kind in ("zstd", "lz4") and fmt != "raw":  # fmt "all": an archive inside
         name = (archive.format_name or b"").decode("ascii", "replace").lower()
         return "tar" if "tar" in name else kind
     return kind

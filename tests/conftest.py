@@ -63,16 +63,24 @@ def scanned_samples(tmp_path_factory: pytest.TempPathFactory, regenerated: Path)
 
 
 @pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    """A moto S3 server on loopback for the session (each test makes its own
-    buckets), with the credentials it accepts in the environment, where the
-    scan's workers take them from."""
-    from .servers import CREDENTIALS, moto_server
+def aws_credentials() -> Iterator[None]:
+    """The credentials moto accepts, in the environment, where a scan's
+    workers take them from; no profile or endpoint from the machine's."""
+    from .servers import CREDENTIALS
 
     with pytest.MonkeyPatch.context() as mp:
         for key, value in CREDENTIALS.items():
             mp.setenv(key, value)
         for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
             mp.delenv(key, raising=False)
-        with moto_server() as url:
-            yield url
+        yield
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(aws_credentials: None) -> Iterator[str]:
+    """A moto S3 server on loopback for the session (each test makes its own
+    buckets)."""
+    from .servers import moto_server
+
+    with moto_server() as url:
+        yield url

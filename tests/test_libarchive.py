@@ -138,6 +138,8 @@ def test_a_volume_cut_member_is_truncated_not_lost() -> None:
 def test_tar_zst_and_a_7z_holding_a_daily_upload(tmp_path: Path) -> None:
     import libarchive
 
+    case_dir, tmp_path = tmp_path / "case", tmp_path / "dump"
+    tmp_path.mkdir()
     upload = SAMPLES / "dump" / "uploads" / "2024-04-01.zip"
     with libarchive.file_writer(str(tmp_path / "day.7z"), "7zip") as w:
         w.add_file_from_memory(
@@ -148,7 +150,7 @@ def test_tar_zst_and_a_7z_holding_a_daily_upload(tmp_path: Path) -> None:
     with libarchive.file_writer(str(tmp_path / "one.txt.zst"), "raw", "zstd") as w:
         w.add_file_from_memory("one.txt", 5, b"hello")
     shutil.copy(DATA / "test_read_format_rar.rar", tmp_path)
-    case = forensics.scan(tmp_path, tmp_path.parent / "case", executor="serial", ocr=False)
+    case = forensics.scan(tmp_path, case_dir, executor="serial", ocr=False)
     files = case.files.set_index("path")
     inner = "day.7z!/uploads/2024-04-01.zip!/worklog_2024-04-01.xlsx"
     assert files.loc[inner, "mime"].startswith("application/vnd.openxmlformats")
@@ -175,3 +177,44 @@ def test_tar_zst_and_a_7z_holding_a_daily_upload(tmp_path: Path) -> None:
         == "unknown"
     )
     assert case.manifest["counts"]["reconciliation"]["balanced"]
+
+
+def test_archives_that_crash_libarchive_cost_their_members_not_the_scan(tmp_path: Path) -> None:
+    """Debian's libarchive aborts (double free) and segfaults on these two:
+    the walk runs in a child, so each is a row with a problem, and the
+    scan goes on to the next file."""
+    case_dir, tmp_path = tmp_path / "case", tmp_path / "dump"
+    tmp_path.mkdir()
+    for name in ("test_read_format_cab_lzx_oob.cab", "test_read_format_cab_skip_malformed.cab"):
+        shutil.copy(DATA / name, tmp_path)
+    shutil.copy(DATA / "test_read_format_cab_1.cab", tmp_path / "z_after.cab")
+    case = forensics.scan(tmp_path, case_dir, executor="serial", ocr=False)
+    problems = case.problems
+    for name in ("test_read_format_cab_lzx_oob.cab", "test_read_format_cab_skip_malformed.cab"):
+        kinds = set(problems.loc[problems["path"] == name, "kind"])
+        assert "corrupt_archive" in kinds, (name, kinds)
+    after = case.files[case.files["path"].str.startswith("z_after.cab!/")]
+    assert sorted(after["path"]) == [
+        f"z_after.cab!/{n}" for n in ("dir1/file1", "dir2/file2", "empty")
+    ]
+
+
+def test_members_libarchive_cannot_reach_are_listed_from_their_headers() -> None:
+    # test_read_format_rar_encryption.c: a.txt, b.txt, c.txt, d.txt, all encrypted
+    refs = _refs("test_read_format_rar4_solid_encrypted.rar")
+    members = {u: r for u, r in refs.items() if r.container}
+    assert sorted(members) == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    assert all([p.kind for p in r.flags] == ["encrypted"] for r in members.values())
+    assert all(_entry(r).local_mtime is not None for r in members.values())
+    # test_read_format_rar5.c (zip_in_rar): payload/inner.zip, payload/real_after.txt
+    refs = _refs("test_read_format_rar5_zip_in_rar.rar")
+    assert {"payload/inner.zip", "payload/real_after.txt"} <= set(refs)
+    assert _entry(refs["payload/real_after.txt"]).entry_mtime is not None
+
+
+def test_names_in_a_legacy_codepage_are_escaped_and_read() -> None:
+    refs = [r for r in _refs("test_read_format_cab_filename_cp932.cab").values() if r.container]
+    assert len(refs) == 2
+    for ref in refs:
+        (problem,) = ref.flags
+        assert problem.kind == "undecodable_name" and "shift_jis: 表だよ" in problem.message
