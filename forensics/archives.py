@@ -25,6 +25,7 @@ which libarchive reports as truncated.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import dataclasses
 import datetime as dt
@@ -126,7 +127,7 @@ READ_IDLE_SECONDS = 120.0  # a child that sends nothing for this long is stuck: 
 
 
 def walk_libarchive(
-    fh: IO[bytes], kind: str, url: str, chain: tuple[str, ...], size: int, walk: _Walk
+    fh: IO[bytes] | list[str], kind: str, url: str, chain: tuple[str, ...], size: int, walk: _Walk
 ) -> Iterator[FileRef]:
     """Members of the archive at `url` read through libarchive; problems go
     to `walk`. `chain` already ends with `url`.
@@ -188,14 +189,14 @@ def walk_libarchive(
     if not finished and failure is None and child.exitcode != 0:
         failure = f"libarchive died reading it (exit status {child.exitcode})"
         walk.flag("corrupt_archive", f"{kind}: {failure}: the members before are listed")
-    if failure is not None and kind in ("rar", "rar5"):
+    if failure is not None and kind in ("rar", "rar5") and not isinstance(fh, list):
         yield from _rar_headers(fh, kind, chain, walk, seen, failure)
     if failure is not None and "died" not in failure and "nothing for" not in failure:
         raise OSError(failure)
 
 
 def _child(
-    send: Any, fh: IO[bytes], kind: str, chain: tuple[str, ...], size: int, walk: _Walk
+    send: Any, fh: IO[bytes] | list[str], kind: str, chain: tuple[str, ...], size: int, walk: _Walk
 ) -> None:
     import faulthandler
 
@@ -209,24 +210,28 @@ def _child(
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
+    known = len(walk.flags)  # the parent has these: only what is found here goes back
     try:
-        fmt = _inner_format(libarchive, fh) if kind in ("zstd", "lz4") else _FORMATS[kind]
+        if isinstance(fh, list):
+            fmt = _FORMATS[kind]
+        else:
+            fmt = _inner_format(libarchive, fh) if kind in ("zstd", "lz4") else _FORMATS[kind]
         for ref in _entries(libarchive, fh, kind, fmt, chain, size, walk, _encrypted_flags()):
             send.send(("ref", ref))
-        send.send(("done", walk.flags, walk.budget.left, walk.urls))
+        send.send(("done", walk.flags[known:], walk.budget.left, walk.urls))
     except ArchiveError as exc:
-        send.send(("error", walk.flags, walk.budget.left, walk.urls, f"{kind}: {exc}"))
+        send.send(("error", walk.flags[known:], walk.budget.left, walk.urls, f"{kind}: {exc}"))
     except Exception as exc:  # a bug of ours or of the binding: the parent records it
         tb = "".join(traceback.format_exception(exc, limit=-6)).strip()
         text = f"{kind} reader failed: {type(exc).__name__}: {exc}\n{tb}"
-        send.send(("error", walk.flags, walk.budget.left, walk.urls, text))
+        send.send(("error", walk.flags[known:], walk.budget.left, walk.urls, text))
     finally:
         send.close()
 
 
 def _entries(
     libarchive: Any,
-    fh: IO[bytes],
+    fh: IO[bytes] | list[str],
     kind: str,
     fmt: str,
     chain: tuple[str, ...],
@@ -238,9 +243,12 @@ def _entries(
 
     limits = walk.limits
     start_budget = walk.budget.left
-    with libarchive.stream_reader(
-        fh, format_name=fmt, filter_name="all", block_size=64 * 1024
-    ) as archive:
+    opened = (
+        _open_volumes(fh, fmt)
+        if isinstance(fh, list)
+        else libarchive.stream_reader(fh, format_name=fmt, filter_name="all", block_size=64 * 1024)
+    )
+    with opened as archive:
         entries = iter(archive)
         count = 0
         while True:
@@ -399,6 +407,68 @@ def _rar_headers(
         ]
         kind_of = "symlink" if info.is_symlink() else "file"
         yield from _member_refs(info.filename, None, entry, chain, flags, walk, kind_of)
+
+
+@contextlib.contextmanager
+def _open_volumes(paths: list[str], fmt: str) -> Iterator[Any]:
+    """The volumes of a multi-volume RAR, in order, read as one archive
+    (`archive_read_open_filenames`, which libarchive-c does not wrap)."""
+    import libarchive.ffi as ffi
+    from libarchive.exception import ArchiveError
+    from libarchive.read import ArchiveRead, new_archive_read
+
+    with new_archive_read(fmt, "all") as archive_p:
+        names = (ctypes.c_char_p * (len(paths) + 1))(*[os.fsencode(p) for p in paths], None)
+        fn = ffi.libarchive.archive_read_open_filenames
+        fn.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t]
+        fn.restype = ctypes.c_int
+        if fn(archive_p, names, 64 * 1024) != 0:
+            raise ArchiveError(ffi.error_string(archive_p))
+        yield ArchiveRead(archive_p, "utf-8")
+
+
+class Volumes(io.RawIOBase):
+    """The byte-split volumes of an archive (`x.7z.001`, `x.7z.002`...) as
+    one seekable stream: a 7z split so is the archive's bytes in order."""
+
+    def __init__(self, paths: list[str]) -> None:
+        from .sources import open_readonly
+
+        self._files = [open_readonly(p, buffered=False) for p in paths]
+        self._sizes = [os.fstat(f.fileno()).st_size for f in self._files]
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: sum(self._sizes)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def readinto(self, buf: Any) -> int:
+        want = len(buf)
+        start, done = 0, 0
+        for f, size in zip(self._files, self._sizes, strict=True):
+            if self._pos < start + size and done < want:
+                f.seek(self._pos - start)
+                got = f.read(min(want - done, start + size - self._pos))
+                buf[done : done + len(got)] = got
+                done += len(got)
+                self._pos += len(got)
+            start += size
+        return done
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+        super().close()
 
 
 def _format_of(archive: Any, kind: str, fmt: str) -> str:

@@ -16,6 +16,7 @@ import io
 import lzma
 import os
 import posixpath
+import re
 import stat
 import struct
 import tarfile
@@ -159,8 +160,11 @@ def libarchive_kind(head: bytes) -> str | None:
     for offset, magic, kind in _LIBARCHIVE_MAGIC:
         if head[offset : offset + len(magic)] == magic:
             return kind
-    if len(head) >= 7 and head[2:4] == b"-l" and head[6:7] == b"-" and head[4:6] in (
-        b"h0", b"h1", b"h4", b"h5", b"h6", b"h7", b"zs", b"z5", b"z4", b"hd"
+    if (
+        len(head) >= 7
+        and head[2:4] == b"-l"
+        and head[6:7] == b"-"
+        and head[4:6] in (b"h0", b"h1", b"h4", b"h5", b"h6", b"h7", b"zs", b"z5", b"z4", b"hd")
     ):
         return "lzh"
     return None
@@ -322,6 +326,8 @@ def _walk_folder(
             flags=(Problem("error", "sources", "unreadable_directory", str(exc)),),
         )
         return
+    volumes = volume_sets([n for n, st in entries if not isinstance(st, OSError)])
+    later = {v for first, vols in volumes.items() for v in vols if v and v != first}
     for entry_name, st in entries:
         name, raw_name = escape_name(entry_name)
         url = f"{rel_url}/{name}" if rel_url else name
@@ -340,6 +346,14 @@ def _walk_folder(
             yield from _walk_folder(root, rel_fs, url, raw_path, limits, budget, reuse)
         elif reuse is not None and stat.S_ISREG(st.st_mode) and reuse(url, local_identity(st)):
             yield FileRef(url=url, path=path, size=st.st_size, mtime=st.st_mtime, reused=True)
+        elif entry_name in later and stat.S_ISREG(st.st_mode):  # read with its first volume
+            # its own row (hashed, its metadata read); its members are the first volume's
+            later_ref = FileRef(url=url, path=path, size=st.st_size, mtime=st.st_mtime)
+            yield from _flagged(iter([later_ref]), url, raw_path)
+        elif entry_name in volumes and stat.S_ISREG(st.st_mode):
+            vols = volumes[entry_name]
+            refs = _local_volumes(here, vols, path, url, st, limits, budget)
+            yield from _flagged(refs, url, raw_path)
         else:
             refs = _local_entry(path, url, st, limits, budget)
             yield from _flagged(refs, url, raw_path)
@@ -417,6 +431,74 @@ def _remote_batch(
         yield FileRef(
             url=url, path=None, size=obj.size, remote=obj, flags=tuple(walk.flags), payload=payload
         )
+
+
+_RAR_VOLUME = re.compile(r"^(?P<stem>.+)\.part(?P<n>\d+)\.rar$", re.IGNORECASE)
+_SPLIT_VOLUME = re.compile(r"^(?P<stem>.+\.(?:7z|zip|rar))\.(?P<n>\d{3})$", re.IGNORECASE)
+
+
+def volume_sets(names: list[str]) -> dict[str, list[str | None]]:
+    """First volume -> the names of all its volumes in order (None where
+    one is missing), for `x.part1.rar`, `x.part2.rar`... (RAR's own volumes)
+    and `x.7z.001`, `x.7z.002`... (an archive split into byte ranges)."""
+    groups: dict[tuple[str, str, int], dict[int, str]] = {}
+    for name in names:
+        for style, pattern in (("rar", _RAR_VOLUME), ("split", _SPLIT_VOLUME)):
+            if m := pattern.match(name):
+                key = (style, m["stem"], len(m["n"]))
+                groups.setdefault(key, {})[int(m["n"])] = name
+    out: dict[str, list[str | None]] = {}
+    for (_, _, _), numbered in groups.items():
+        if 1 not in numbered or len(numbered) < 2:
+            continue
+        out[numbered[1]] = [numbered.get(i) for i in range(1, max(numbered) + 1)]
+    return out
+
+
+def _local_volumes(
+    folder: str,
+    names: list[str | None],
+    path: str,
+    url: str,
+    st: os.stat_result,
+    limits: Limits,
+    budget: _Budget,
+) -> Iterator[FileRef]:
+    """A multi-volume archive, read as one from its first volume's url when
+    every volume up to the last one found is there; flagged `truncated` with
+    the missing ones named otherwise (its members are then read as far as
+    the volumes go)."""
+    from .archives import Volumes, walk_libarchive
+
+    walk = _Walk(limits, budget)
+    present = [os.path.join(folder, n) for n in names if n]
+    missing = [i + 1 for i, n in enumerate(names) if n is None]
+    if missing:
+        walk.flag(
+            "truncated",
+            f"multi-volume archive of {len(names)} volumes or more, volume(s) "
+            f"{', '.join(map(str, missing))} missing: members are read as far as the volumes go",
+        )
+    try:
+        if path.lower().endswith(".rar"):
+            with open_readonly(path) as fh:
+                kind = archive_kind(fh.read(512))
+            if kind in ("rar", "rar5") and not missing:
+                yield from walk_libarchive(present, kind, url, (url,), st.st_size, walk)
+            elif kind:
+                with open_readonly(path) as fh:
+                    yield from _walk_archive(fh, kind, url, (), st.st_size, walk)
+        else:
+            stream = Volumes(present if not missing else present[: missing[0] - 1])
+            with stream:
+                kind = archive_kind(stream.read(512))
+                stream.seek(0)
+                if kind:
+                    total = sum(os.path.getsize(p) for p in present)
+                    yield from _walk_archive(stream, kind, url, (), total, walk)  # type: ignore[arg-type]
+    except OSError as exc:
+        walk.flag("corrupt_archive", f"multi-volume archive stopped being readable: {exc}")
+    yield FileRef(url=url, path=path, size=st.st_size, mtime=st.st_mtime, flags=tuple(walk.flags))
 
 
 def _listdir(path: str) -> list[tuple[str, os.stat_result | OSError]]:

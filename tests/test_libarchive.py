@@ -218,3 +218,39 @@ def test_names_in_a_legacy_codepage_are_escaped_and_read() -> None:
     for ref in refs:
         (problem,) = ref.flags
         assert problem.kind == "undecodable_name" and "shift_jis: 表だよ" in problem.message
+
+
+def test_volumes_are_read_as_one_archive_and_missing_ones_flagged(tmp_path: Path) -> None:
+    import libarchive
+
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    whole.mkdir()
+    cut.mkdir()
+    parts = [f"test_rar_multivolume_single_file.part{i}.rar" for i in (1, 2, 3)]
+    for name in parts:
+        shutil.copy(DATA / name, whole)
+    for name in (parts[0], parts[2]):
+        shutil.copy(DATA / name, cut)
+    # a 7z split into byte ranges, as 7-Zip's -v switch writes it
+    upload = (SAMPLES / "dump" / "uploads" / "2024-04-01.zip").read_bytes()
+    with libarchive.file_writer(str(tmp_path / "day.7z"), "7zip") as w:
+        w.add_file_from_memory("2024-04-01.zip", len(upload), upload, mtime=1711962000)
+    packed = (tmp_path / "day.7z").read_bytes()
+    third = len(packed) // 3 + 1
+    for i in range(3):
+        (whole / f"day.7z.{i + 1:03d}").write_bytes(packed[i * third : (i + 1) * third])
+
+    refs = {r.url: r for r in iter_refs(whole)}
+    # test_read_format_rar.c (multivolume_single_file): one file across three volumes
+    member = refs[f"{parts[0]}!/LibarchiveAddingTest.html"]
+    assert member.flags == () and len(member.payload or b"") == 20111
+    assert not any(u.startswith((f"{parts[1]}!/", f"{parts[2]}!/")) for u in refs)
+    assert {parts[1], parts[2]} <= set(refs)  # later volumes are rows of their own
+    assert refs["day.7z.001!/2024-04-01.zip"].payload == upload
+    assert "day.7z.001!/2024-04-01.zip!/worklog_2024-04-01.xlsx" in refs
+    assert not any(u.startswith("day.7z.002!/") for u in refs)
+
+    cut_refs = {r.url: r for r in iter_refs(cut)}
+    first = cut_refs[parts[0]]
+    assert [p.kind for p in first.flags] == ["truncated"] and "2 missing" in first.flags[0].message
+    assert cut_refs[f"{parts[0]}!/LibarchiveAddingTest.html"].payload is None
