@@ -133,10 +133,15 @@ class VideoExtractor(Extractor):
     record_kinds = (VideoRecord,)
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
+        # HEIF and AVIF image sequences (an iPhone's burst or Live Photo,
+        # brands msf1 / hevs / avis) carry a movie box beside their images:
+        # its times are QuickTime's, UTC, as in a video
         return (
             len(head) >= 8
             and head[4:8] in _TOP
-            and mime.startswith(("video/", "audio/", "application/octet"))
+            and mime.startswith(
+                ("video/", "audio/", "application/octet", "image/heic", "image/heif", "image/avif")
+            )
         )
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,52 @@ def test_not_video_and_truncated() -> None:
         extract(EX, struct.pack(">I4s", 16, b"ftyp") + b"isom" + bytes(4))
     with pytest.raises(CorruptInput):
         extract(EX, sample_bytes(URL)[:60])
+
+
+def test_a_heif_image_sequence_gives_its_movie_times(tmp_path: Path) -> None:
+    """A HEIC that also holds a movie box (an image sequence: a burst, a
+    Live Photo): the still's EXIF and the movie's QuickTime times, which
+    ExifTool reports as QuickTime:CreateDate and the tool used to skip
+    (the video extractor looked at video/* types only)."""
+    import json
+    import shutil
+    import subprocess
+
+    from forensics.extractors import registry
+    from forensics.pipeline import extract_one
+    from forensics.records import FileRef
+
+    from ..test_conformance import CORPUS
+
+    still = CORPUS / "exif-samples" / "heic" / "IMG_5195.HEIC"
+    if not still.exists():
+        pytest.skip("the shared corpus is not here")
+    movie = sample_bytes(URL)
+    moov = movie.index(b"moov") - 4
+    (size,) = struct.unpack(">I", movie[moov : moov + 4])
+    path = tmp_path / "burst.heic"
+    path.write_bytes(still.read_bytes() + movie[moov : moov + size])
+    res = extract_one(FileRef(url=path.name, path=str(path)), tuple(registry()))
+    assert res.mime == "image/heic"
+    kinds = {r.KIND for r in res.records}
+    assert {"exif", "video"} <= kinds
+    (mvhd,) = [r for r in res.records if isinstance(r, VideoRecord) and r.box == "mvhd"]
+    if shutil.which("exiftool"):
+        out = subprocess.run(
+            [
+                "exiftool",
+                "-j",
+                "-G1",
+                "-QuickTime:CreateDate",
+                "-d",
+                "%Y-%m-%dT%H:%M:%S",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        said = json.loads(out.stdout)[0]
+        value = next(v for k, v in said.items() if k.endswith(":CreateDate"))
+        assert mvhd.created is not None
+        assert mvhd.created.strftime("%Y-%m-%dT%H:%M:%S") == value
