@@ -21,6 +21,11 @@ COVERED = re.compile(
     r"^(IFD\d|ExifIFD|GPS|SubIFD\d*|InteropIFD|XMP-[\w-]+|IPTC|PNG|PDF|"
     r"QuickTime|Track\d+|ZIP|Photoshop)$"
 )
+# Every group ExifTool reports but its own Composite (derived), ICC profile
+# and System (the file as found on disk: ours is the filesystem extractor's)
+# and File / ExifTool (about the file type and the run): issue 16's
+# "every date ExifTool sees".
+ALL_DATES = re.compile(r"^(?!(?:Composite|System|File|ExifTool)$)(?!ICC)[\w-]+$")
 _DATE = re.compile(r"^\s*(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 
 
@@ -39,12 +44,15 @@ def wall_clock(value: str) -> str | None:
     return f"{y}-{mo}-{d}T{h}:{mi}:{s}"
 
 
-def exiftool_dates(entry: dict[str, object]) -> list[tuple[str, str, str]]:
-    """(tag, value as printed, wall-clock) of every covered date of one file."""
+def exiftool_dates(
+    entry: dict[str, object], groups: re.Pattern[str] = COVERED
+) -> list[tuple[str, str, str]]:
+    """(tag, value as printed, wall-clock) of every date of one file in the
+    groups `groups` matches (default: those the issues cover)."""
     out = []
     for key, value in entry.items():
         group = key.split(":", 1)[0]
-        if ":" not in key or not COVERED.match(group):
+        if ":" not in key or not groups.match(group):
             continue
         values = value if isinstance(value, list) else [value]
         for v in values:
@@ -54,10 +62,13 @@ def exiftool_dates(entry: dict[str, object]) -> list[tuple[str, str, str]]:
 
 
 def compare(
-    truth: Iterable[dict[str, object]], events: pd.DataFrame, path_of: dict[str, str]
+    truth: Iterable[dict[str, object]],
+    events: pd.DataFrame,
+    path_of: dict[str, str],
+    groups: re.Pattern[str] = COVERED,
 ) -> tuple[int, list[Miss]]:
-    """(dates ExifTool reported, the ones we missed). `path_of` maps
-    ExifTool's SourceFile to the case path."""
+    """(dates ExifTool reported in `groups`, the ones we missed). `path_of`
+    maps ExifTool's SourceFile to the case path."""
     ours: dict[str, set[str]] = {}
     for path, local in zip(events["path"], events["local"], strict=True):
         text = str(local)
@@ -68,7 +79,7 @@ def compare(
         path = path_of.get(source)
         if path is None:
             continue
-        for tag, value, wall in exiftool_dates(entry):
+        for tag, value, wall in exiftool_dates(entry, groups):
             total += 1
             if wall not in ours.get(path, set()):
                 misses.append(Miss(path, tag, value))

@@ -275,6 +275,33 @@ class _PilTag:
         return self.printable
 
 
+# Raw formats that are not TIFF files, whose EXIF exifread does not find:
+# Fujifilm RAF (an embedded JPEG's APP1), Sigma X3F (the same), Minolta MRW
+# (a TIFF block in its TTW section), Panasonic RW2 (a TIFF whose magic is 0x55
+# instead of 42). ExifTool reads their IFD0 and ExifIFD dates; so do we, from
+# the embedded block. Their maker-note sections are not read.
+_RAW_MAGIC = (b"FUJIFILMCCD-RAW", b"FOVb", b"\x00MRM", b"IIU\x00")
+_RAW_SCAN = 64 * 2**20  # bytes searched for the embedded block
+_TIFF_HEADERS = (b"II*\x00\x08\x00\x00\x00", b"MM\x00*\x00\x00\x00\x08")
+
+
+def raw_exif_block(stream: BinaryIO) -> tuple[str, bytes] | None:
+    """(where, TIFF bytes) of a raw file's embedded EXIF, if found."""
+    stream.seek(0)
+    data = stream.read(_RAW_SCAN)
+    if data.startswith(b"IIU\x00"):
+        return "RW2 (TIFF, magic 0x55)", b"II*\x00" + data[4:]
+    at = data.find(EXIF_JPEG_ID + b"II*\x00")
+    if at < 0:
+        at = data.find(EXIF_JPEG_ID + b"MM\x00*")
+    if at >= 0:
+        return f"embedded EXIF at {at}", data[at + len(EXIF_JPEG_ID) :]
+    for header in _TIFF_HEADERS:
+        if (at := data.find(header, 1)) >= 0:
+            return f"embedded TIFF at {at}", data[at:]
+    return None
+
+
 def exif_blocks(ref: FileRef, mime: str, stream: BinaryIO) -> Iterator[tuple[str, bytes | None]]:
     """(where, TIFF bytes) of each EXIF block; None bytes means: the whole
     file is the carrier (TIFF, HEIC, WebP)."""
@@ -290,6 +317,9 @@ def exif_blocks(ref: FileRef, mime: str, stream: BinaryIO) -> Iterator[tuple[str
         for rid, data in psd_resources(stream):
             if rid == 1058:
                 yield "PSD resource 1058", data
+    elif mime == "raw":
+        if found := raw_exif_block(stream):
+            yield found
     else:
         yield mime, None
 
@@ -301,7 +331,8 @@ class ExifExtractor(Extractor):
         summary="EXIF: camera and software, DateTime / Original / Digitized with SubSecTime* "
         "and OffsetTime*, GPS position and UTC time, image size.",
         reads="JPEG APP1, TIFF (and raw formats built on it), PNG eXIf, WebP, HEIC/AVIF, "
-        "PSD resource 1058.",
+        "PSD resource 1058; the EXIF embedded in Fujifilm RAF, Sigma X3F, Minolta MRW and "
+        "Panasonic RW2 raw files.",
         references=("CIPA DC-008-2023 (Exif 3.0)", "TIFF 6.0", "PNG 3rd ed. eXIf"),
         limits="MakerNotes are not decoded. Only IFD0, ExifIFD, GPS and IFD1 are read; "
         "further IFDs of multi-page TIFFs are not.",
@@ -309,7 +340,7 @@ class ExifExtractor(Extractor):
     record_kinds = (ExifRecord,)
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
-        return mime in EXIF_MIMES
+        return mime in EXIF_MIMES or head.startswith(_RAW_MAGIC)
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         mime = _mime_of(stream)
@@ -368,7 +399,7 @@ def _later_tiff_pages(stream: BinaryIO, limit: int = 64) -> Iterator[tuple[int, 
 def _mime_of(stream: BinaryIO) -> str:
     """The carrier, from its signature (cheaper than sniffing again)."""
     stream.seek(0)
-    head = stream.read(8)
+    head = stream.read(16)
     stream.seek(0)
     if head.startswith(b"\xff\xd8"):
         return "image/jpeg"
@@ -376,4 +407,6 @@ def _mime_of(stream: BinaryIO) -> str:
         return "image/png"
     if head.startswith(b"8BPS"):
         return "image/vnd.adobe.photoshop"
+    if head.startswith(_RAW_MAGIC):
+        return "raw"
     return "other"

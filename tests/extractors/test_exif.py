@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from forensics.errors import NotMyFormat
 from forensics.extractors.exif import ExifExtractor, ExifRecord
+from forensics.oracle import wall_clock
 from forensics.records import RawTime
 from forensics.timeline import events_for
 
@@ -65,3 +70,31 @@ def test_impossible_dates_are_kept_as_written() -> None:
 def test_not_exif() -> None:
     with pytest.raises(NotMyFormat):
         extract(EX, b"\xff\xd8\xff\xdb\x00\x04\x00\x00\xff\xd9")
+
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "exiftool"
+
+
+@pytest.mark.skipif(shutil.which("exiftool") is None, reason="no exiftool")
+@pytest.mark.parametrize("name", ["FujiFilm.raf", "Minolta.mrw", "SigmaDP2.x3f", "Panasonic.rw2"])
+def test_raw_files_that_are_not_tiff_give_the_dates_exiftool_reads(name: str) -> None:
+    """ExifTool's own raw test files: the EXIF that exifread does not find
+    (embedded in a JPEG preview, a TTW block, a TIFF with another magic)."""
+    path = RAW / name
+    out = subprocess.run(
+        ["exiftool", "-j", "-G1", "-n", "-IFD0:all", "-ExifIFD:all", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (said,) = json.loads(out.stdout)
+    dates = {
+        k: wall
+        for k, v in said.items()
+        if k.startswith(("IFD0:", "ExifIFD:")) and isinstance(v, str) and (wall := wall_clock(v))
+    }
+    assert dates, "ExifTool reports IFD0 / ExifIFD dates for this file"
+    events = events_for(extract(ExifExtractor(), path.read_bytes()))
+    ours = {e.local[:19] for e in events}
+    for tag, wall in dates.items():
+        assert wall in ours, (tag, wall, sorted(ours))
