@@ -148,33 +148,35 @@ def _s3_objects(source: str, options: tuple[tuple[str, Any], ...]) -> Iterator[R
     for page in _s3_pages(fs, bucket, f"{prefix}/" if prefix else "", versioned):
         for item in page:
             listed += 1
-            yield RemoteObject(
-                protocol="s3",
-                path=f"{bucket}/{item['Key']}",
-                options=options,
-                size=int(item["Size"]),
-                etag=str(item.get("ETag") or "").strip('"') or None,
-                version_id=item.get("VersionId") if versioned else None,
-                last_modified=_iso(item.get("LastModified")),
-                storage_class=item.get("StorageClass"),
-                owner=(item.get("Owner") or {}).get("DisplayName")
-                or (item.get("Owner") or {}).get("ID"),
-            )
+            yield _s3_object(bucket, item["Key"], item, options, versioned)
     if not listed and prefix:  # not a folder: maybe one object
         try:
             info = _run(fs, fs._call_s3("head_object", Bucket=bucket, Key=prefix))
         except FileNotFoundError:
             return
-        yield RemoteObject(
-            protocol="s3",
-            path=f"{bucket}/{prefix}",
-            options=options,
-            size=int(info["ContentLength"]),
-            etag=str(info.get("ETag") or "").strip('"') or None,
-            version_id=info.get("VersionId"),
-            last_modified=_iso(info.get("LastModified")),
-            storage_class=info.get("StorageClass"),
-        )
+        yield _s3_object(bucket, prefix, {**info, "Size": info["ContentLength"]}, options, True)
+
+
+def _s3_object(
+    bucket: str,
+    key: str,
+    item: dict[str, Any],
+    options: tuple[tuple[str, Any], ...],
+    versioned: bool,
+) -> RemoteObject:
+    """An object from its listing entry (or its HEAD response)."""
+    owner = item.get("Owner") or {}
+    return RemoteObject(
+        protocol="s3",
+        path=f"{bucket}/{key}",
+        options=options,
+        size=int(item["Size"]),
+        etag=str(item.get("ETag") or "").strip('"') or None,
+        version_id=item.get("VersionId") if versioned else None,
+        last_modified=_iso(item.get("LastModified")),
+        storage_class=item.get("StorageClass"),
+        owner=owner.get("DisplayName") or owner.get("ID"),
+    )
 
 
 def _versioned(fs: Any, bucket: str) -> bool:

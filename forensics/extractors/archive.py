@@ -171,14 +171,19 @@ def _zip_fields(entry: ArchiveEntry) -> dict[str, object]:
     return fields
 
 
-def _tar_fields(entry: ArchiveEntry) -> dict[str, object]:
-    fields: dict[str, object] = {
+def _owner_fields(entry: ArchiveEntry) -> dict[str, object]:
+    """Owner and mode, as tar and the libarchive formats record them."""
+    return {
         "uid": entry.uid,
         "gid": entry.gid,
         "uname": entry.uname or None,
         "gname": entry.gname or None,
         "mode": stat.filemode(entry.mode) if entry.mode is not None else None,
     }
+
+
+def _tar_fields(entry: ArchiveEntry) -> dict[str, object]:
+    fields = _owner_fields(entry)
     if entry.tar_mtime is not None:
         fields["tar_mtime"] = _from_float(entry.tar_mtime)
     if entry.stream_mtime:
@@ -192,13 +197,7 @@ def _tar_fields(entry: ArchiveEntry) -> dict[str, object]:
 
 
 def _libarchive_fields(entry: ArchiveEntry) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "uid": entry.uid,
-        "gid": entry.gid,
-        "uname": entry.uname or None,
-        "gname": entry.gname or None,
-        "mode": stat.filemode(entry.mode) if entry.mode else None,
-    }
+    fields = _owner_fields(entry)
     for name, seconds in entry.utc_times:
         with contextlib.suppress(ValueError, OverflowError, OSError):
             fields[f"entry_{name}"] = _from_float(seconds)
