@@ -67,11 +67,12 @@ def _encrypted_flags() -> Callable[[Any], bool]:
 
 
 class _Blocks(io.RawIOBase):
-    """A member's data blocks as a stream, for `_read_bounded`."""
+    """A member's data blocks as a stream, for `_read_bounded` (which asks
+    a MiB at a time: blocks gather in one buffer, not by concatenation)."""
 
     def __init__(self, blocks: Iterator[bytes]) -> None:
         self._blocks = blocks
-        self._held = b""
+        self._held = bytearray()
 
     def readable(self) -> bool:
         return True
@@ -82,10 +83,9 @@ class _Blocks(io.RawIOBase):
                 self._held += next(self._blocks)
             except StopIteration:
                 break
-        if size < 0:
-            out, self._held = self._held, b""
-        else:
-            out, self._held = self._held[:size], self._held[size:]
+        take = len(self._held) if size < 0 else min(size, len(self._held))
+        out = bytes(self._held[:take])
+        del self._held[:take]
         return out
 
 

@@ -312,13 +312,12 @@ async def _http_get(fs: Any, obj: RemoteObject, head: int | None) -> tuple[bytes
         return data, {k: v for k, v in r.headers.items() if k in ("ETag", "Last-Modified")}
 
 
-def fetch(obj: RemoteObject, head: int | None = None) -> tuple[bytes, dict[str, Any]]:
-    """The object's bytes (only the first `head` if given) and what the
-    server said of them (S3: VersionId, ETag, LastModified; HTTP: ETag,
-    Last-Modified)."""
+def fetch(obj: RemoteObject) -> tuple[bytes, dict[str, Any]]:
+    """The object's bytes and what the server said of them (S3: VersionId,
+    ETag, LastModified; HTTP: ETag, Last-Modified)."""
     fs = filesystem(obj.protocol, obj.options)
     getter = _s3_get if obj.protocol == "s3" else _http_get
-    data, response = _run(fs, getter(fs, obj, head))
+    data, response = _run(fs, getter(fs, obj, None))
     return data, response
 
 

@@ -483,10 +483,10 @@ def _local_volumes(
         if path.lower().endswith(".rar"):
             with open_readonly(path) as fh:
                 kind = archive_kind(fh.read(512))
-            if kind in ("rar", "rar5") and not missing:
-                yield from walk_libarchive(present, kind, url, (url,), st.st_size, walk)
-            elif kind:
-                with open_readonly(path) as fh:
+                fh.seek(0)
+                if kind in ("rar", "rar5") and not missing:  # libarchive opens the volumes
+                    yield from walk_libarchive(present, kind, url, (url,), st.st_size, walk)
+                elif kind:
                     yield from _walk_archive(fh, kind, url, (), st.st_size, walk)
         else:
             stream = Volumes(present if not missing else present[: missing[0] - 1])
