@@ -68,11 +68,19 @@ def compare(
     groups: re.Pattern[str] = COVERED,
 ) -> tuple[int, list[Miss]]:
     """(dates ExifTool reported in `groups`, the ones we missed). `path_of`
-    maps ExifTool's SourceFile to the case path."""
+    maps ExifTool's SourceFile to the case path. A date ExifTool gives an
+    archive counts as found on the archive's members too: ExifTool reads a
+    stored member's bytes as the archive's own (a RAR of stored JPEGs is to
+    it "JPEG-like data after unknown 95-byte header"), where we date the
+    member."""
     ours: dict[str, set[str]] = {}
     for path, local in zip(events["path"], events["local"], strict=True):
         text = str(local)
-        ours.setdefault(path, set()).add(wall_clock(text) or text[:19])
+        wall = wall_clock(text) or text[:19]
+        ours.setdefault(path, set()).add(wall)
+        while "!/" in path:
+            path = path.rsplit("!/", 1)[0]
+            ours.setdefault(path, set()).add(wall)
     total, misses = 0, []
     for entry in truth:
         source = str(entry.get("SourceFile"))

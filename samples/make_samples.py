@@ -7,7 +7,8 @@ red or blue handwritten-style notes in Korean, Simplified and Traditional
 Chinese and a little Japanese, some Chinese notes with a Korean translation
 beneath), JPEG with EXIF, PNG with text chunks and tIME, layered PSDs with a
 note layer, daily upload zips with UTC extra fields, a nested archive, a
-spreadsheet work log per day, and a few corrupt and hostile files.
+spreadsheet work log per day, a RAR 5 and a 7z upload from studios that
+ship with WinRAR and 7-Zip, and a few corrupt and hostile files.
 
 Seeded and byte-for-byte deterministic (given the pinned Pillow and the
 Debian fonts that `make setup` installs). Nothing here is real material.
@@ -31,6 +32,7 @@ import shutil
 import struct
 import tarfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -710,6 +712,74 @@ class Sampler:
         return zi
 
 
+def _vint(n: int) -> bytes:
+    """RAR 5's variable-length integer: seven bits a byte, low first."""
+    out = bytearray()
+    while True:
+        low, n = n & 0x7F, n >> 7
+        out.append(low | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def rar5(members: list[tuple[str, bytes, dt.datetime]]) -> bytes:
+    """A RAR 5 archive of stored members (WinRAR's `-m0`, as studios send
+    JPEGs that do not compress further), each member's mtime a Windows
+    FILETIME in the file time extra record, where WinRAR writes it.
+
+    Written here because no RAR writer is free software; the layout is
+    RARLAB's "RAR 5.0 archive format" technote, and the tests read the result
+    with rarfile and libarchive, two independent readers."""
+
+    def block(fields: bytes) -> bytes:
+        body = _vint(len(fields)) + fields  # the size counts from the header type on
+        return struct.pack("<I", zlib.crc32(body)) + body
+
+    out = bytearray(b"Rar!\x1a\x07\x01\x00")
+    out += block(_vint(1) + _vint(0) + _vint(0))  # main header: no flags
+    for name, data, when in members:
+        filetime = int(when.timestamp()) * 10_000_000 + 116_444_736_000_000_000
+        time_record = _vint(3) + _vint(0x02) + struct.pack("<Q", filetime)  # FILETIME mtime
+        extra = _vint(len(time_record)) + time_record
+        encoded = name.encode()
+        fields = (
+            _vint(2)  # file header
+            + _vint(0x0001 | 0x0002)  # extra area and data area present
+            + _vint(len(extra))
+            + _vint(len(data))
+            + _vint(0x0004)  # data CRC32 present, no Unix mtime field
+            + _vint(len(data))
+            + _vint(0x20)  # Windows "archive" attribute
+            + struct.pack("<I", zlib.crc32(data))
+            + _vint(0)  # compression: version 0, method 0 (store)
+            + _vint(0)  # host OS: Windows
+            + _vint(len(encoded))
+            + encoded
+            + extra
+        )
+        out += block(fields) + data
+    out += block(_vint(5) + _vint(0) + _vint(0))  # end of archive
+    return bytes(out)
+
+
+def seven_zip(members: list[tuple[str, bytes, dt.datetime]]) -> bytes:
+    """A 7z archive (LZMA2, one solid block, mtimes as FILETIME UTC), as 7-Zip
+    writes by default, through libarchive's writer."""
+    import libarchive
+
+    out = bytearray()
+
+    def take(chunk: bytes) -> int:
+        out.extend(chunk)
+        return len(chunk)
+
+    with libarchive.custom_writer(take, "7zip", options="compression=lzma2") as archive:
+        for name, data, when in members:
+            stamp = int(when.timestamp())
+            archive.add_file_from_memory(name, len(data), data, mtime=(stamp, 0))
+    return bytes(out)
+
+
 def named(layer, name: str):  # type: ignore[no-untyped-def]
     """psd-tools writes non-Latin names only through the setter (as 'luni')."""
     layer.name = name
@@ -988,6 +1058,42 @@ def build(
             truth.add(url, data, when, "filesystem.mtime", **stamps)
             truth.notes[url] = notes
             truth.drawing_of[url] = drawing_id(code)
+
+    # Uploads from studios that ship with WinRAR and 7-Zip, written last so
+    # that every file above keeps its bytes: a RAR 5 of KMR key frames under
+    # a Korean folder name, and a 7z of INV in-betweens with the day's log.
+    for kind, show, stage, d, folder in (
+        ("rar", "KMR", "KEY", 13, "수정본"),
+        ("7z", "INV", "INB", 14, "EP06_동화"),
+    ):
+        day = days[d]
+        times = sorted(s.work_time(day) for _ in range(2))
+        members: list[tuple[str, bytes, dt.datetime]] = []
+        sheets = []
+        for when in times:
+            code = s.code(show, SHOWS[show][1][-1], stage)
+            img, notes = s.sheet(code, noisy=True)
+            data, stamps = s.jpeg(img, when, with_offset=False)
+            name = f"{folder}/{s.name(code, 'jpg').rsplit('/', 1)[-1]}"
+            members.append((name, data, when))
+            sheets.append((name, data, when, stamps, notes))
+        log_time = dt.datetime.combine(day, dt.time(18, 5), tzinfo=s.tz)
+        if kind == "7z":
+            rows = [(n.rsplit("/", 1)[-1], stage, "완료") for n, *_ in sheets]
+            log = s.worklog(day, rows, log_time)
+            members.append((f"worklog_{day.isoformat()}.xlsx", log, log_time))
+        upload = f"uploads/{day.isoformat()}_{show}_{stage}.{kind}"
+        data = rar5(members) if kind == "rar" else seven_zip(members)
+        sent = dt.datetime.combine(day, dt.time(18, 40), tzinfo=s.tz)
+        write(dump, upload, data, sent)
+        truth.add(upload, data, sent, "filesystem.mtime")
+        stamped = {name: (stamps, notes) for name, _d, _w, stamps, notes in sheets}
+        for name, member, when in members:
+            url = f"{upload}!/{name}"
+            stamps, notes = stamped.get(name, ({}, None))
+            truth.add(url, member, when, "archive_entry.entry_mtime", **stamps)
+            if notes is not None:
+                truth.notes[url] = notes
     return truth
 
 
@@ -1036,6 +1142,8 @@ WORK_BY_EXTENSION = {
     "clip": "drawing",
     "zip": "archive",
     "gz": "archive",
+    "rar": "archive",
+    "7z": "archive",
     "xlsx": "document",
     "pdf": "document",
     "mp4": "video",

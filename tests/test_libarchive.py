@@ -254,3 +254,32 @@ def test_volumes_are_read_as_one_archive_and_missing_ones_flagged(tmp_path: Path
     first = cut_refs[parts[0]]
     assert [p.kind for p in first.flags] == ["truncated"] and "2 missing" in first.flags[0].message
     assert cut_refs[f"{parts[0]}!/LibarchiveAddingTest.html"].payload is None
+
+
+def test_the_sample_rar_and_7z_uploads_read_by_other_readers_as_by_us() -> None:
+    """The generator writes the RAR 5 itself (no free RAR writer): rarfile,
+    a reader that shares no code with libarchive, must see the members, their
+    CRCs and FILETIME mtimes, as the walk does."""
+    import rarfile
+
+    uploads = SAMPLES / "dump" / "uploads"
+    [rar] = sorted(uploads.glob("*.rar"))
+    [seven] = sorted(uploads.glob("*.7z"))
+    ours = [r for p in (rar, seven) for r in iter_refs(p) if "!/" in r.url]
+    with rarfile.RarFile(rar) as rf:
+        assert rf.testrar() is None  # every CRC holds
+        listed = {i.filename: (i.mtime, hashlib.sha256(rf.read(i)).digest()) for i in rf.infolist()}
+    walked = {r.url.split("!/", 1)[1]: r for r in ours if r.url.startswith(rar.name)}
+    assert set(listed) == set(walked) and all(n.startswith("수정본/") for n in listed)
+    for name, (mtime, digest) in listed.items():
+        rec = _entry(walked[name])
+        assert rec.entry_mtime == mtime.astimezone(dt.UTC)
+        assert hashlib.sha256(walked[name].payload or b"").digest() == digest
+    if shutil.which("7zz"):
+        import subprocess
+
+        out = subprocess.run(["7zz", "l", "-slt", str(seven)], capture_output=True, text=True)
+        names = {ln[7:] for ln in out.stdout.splitlines() if ln.startswith("Path = ")} - {
+            str(seven)
+        }
+        assert names == {r.url.split("!/", 1)[1] for r in ours if ".7z!/" in r.url}
