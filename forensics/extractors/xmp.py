@@ -4,7 +4,12 @@ streams, `.xmp` sidecars, and packets embedded in other files (HEIC, WebP,
 MP4...), found by their `<x:xmpmeta>` wrapper as ExifTool's scan does.
 
 Parsed as XML with defusedxml (entity expansion and external references
-refused), never with regular expressions. Every date-valued property
+refused), never with regular expressions. A packet that is not well-formed
+is repaired before it is parsed again, as far as ExifTool (whose reader is
+not an XML parser) still reads it: junk around the wrapper dropped, bytes
+that are not UTF-8 replaced, the elements of a packet cut short closed; its
+records are kept, with a `corrupt` warning saying what was repaired.
+Every date-valued property
 becomes a timestamp, and every `xmpMM:History` event is a record of its own
 with its `stEvt:when`.
 """
@@ -192,20 +197,78 @@ def _fields(element: Element) -> dict[str, str]:
     return out
 
 
-def parse_packet(
-    packet: bytes,
-) -> tuple[dict[str, str], list[dict[str, str]], dict[str, list[str]]]:
-    """(simple properties, history events, array properties) of one packet."""
+_XMP_SPAN = re.compile(rb"<x(?:ap)?:x[am]pmeta[\s>].*?(?:</x(?:ap)?:x[am]pmeta>|\Z)", re.S)
+_RDF_SPAN = re.compile(rb"<rdf:RDF[\s>].*?(?:</rdf:RDF>|\Z)", re.S)
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed anywhere in XML 1.0
+_TAG = re.compile(rb"<(/?)([A-Za-z_][\w:.-]*)(?:\s[^<>]*?)?(/?)>")
+
+
+def _repairs(packet: bytes) -> Iterator[tuple[str, bytes]]:
+    """Ways to read a packet that is not well-formed, mildest first and each
+    on top of the one before, as ExifTool (whose XMP reader is not an XML
+    parser) still reads them: junk around the wrapper (a truncated or
+    doubled `<?xpacket end?>`, the tail of an older and longer packet),
+    bytes that are not UTF-8 and control characters, and a packet cut short, whose open elements are
+    closed after its last complete tag."""
+    span = _XMP_SPAN.search(packet) or _RDF_SPAN.search(packet)
+    body = span.group(0) if span else packet
+    if body != packet:
+        yield "the junk around its wrapper dropped", body
+    text = _CONTROL.sub(b" ", body.decode("utf-8", "replace").encode("utf-8"))
+    if text != body:
+        yield "bytes that are not UTF-8 or are control characters replaced", text
+    cut = text.rfind(b">") + 1
+    stack: list[bytes] = []
+    for m in _TAG.finditer(text, 0, cut):
+        closing, name, empty = m.groups()
+        if empty:
+            continue
+        if not closing:
+            stack.append(name)
+        elif name in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(name) :]
+    if stack:
+        closers = b"".join(b"</" + name + b">" for name in reversed(stack))
+        yield "its open elements closed (cut short)", text[:cut] + closers
+
+
+def _parse_xml(packet: bytes) -> tuple[Element, str | None]:
+    """The packet's root element, and how it had to be repaired (None: it
+    did not)."""
     try:
-        root = SafeET.fromstring(packet)
+        return SafeET.fromstring(packet), None
     except SafeET.ParseError as exc:
-        raise CorruptInput(f"XMP is not well-formed XML: {exc}") from exc
+        first = exc
     except ValueError as exc:  # defusedxml's refusals of entities and external references
         raise CorruptInput(f"XMP refused: {type(exc).__name__}: {exc}") from exc
+    for how, attempt in _repairs(packet):
+        try:
+            root = SafeET.fromstring(attempt)
+        except SafeET.ParseError:
+            continue
+        except ValueError as exc:
+            raise CorruptInput(f"XMP refused: {type(exc).__name__}: {exc}") from exc
+        return root, f"XMP is not well-formed XML ({first}): read with {how}"
+    raise CorruptInput(f"XMP is not well-formed XML: {first}") from first
+
+
+def _descriptions(root: Element) -> list[Element]:
+    """The packet's rdf:Description elements; where the RDF namespace itself
+    is damaged (a flipped bit in its URI), the elements named Description."""
+    found = list(root.iter(f"{{{RDF}}}Description"))
+    return found or [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "Description"]
+
+
+def parse_packet(
+    packet: bytes,
+) -> tuple[dict[str, str], list[dict[str, str]], dict[str, list[str]], str | None]:
+    """(simple properties, history events, array properties, how the packet
+    was repaired or None) of one packet."""
+    root, repaired = _parse_xml(packet)
     simple: dict[str, str] = {}
     arrays: dict[str, list[str]] = {}
     history: list[dict[str, str]] = []
-    for desc in root.iter(f"{{{RDF}}}Description"):
+    for desc in _descriptions(root):
         for key, value in desc.attrib.items():
             if not key.startswith(f"{{{RDF}}}"):
                 simple.setdefault(qname(key), value)
@@ -226,11 +289,17 @@ def parse_packet(
             else:  # a structure (xmpMM:DerivedFrom, ...): its fields as name/field
                 for key, value in _fields(prop).items():
                     simple.setdefault(f"{name}/{key}", value)
-    return simple, history, arrays
+    return simple, history, arrays, repaired
 
 
-def records_from_packet(packet: bytes, source: str, extractor: str = "xmp") -> list[Record]:
-    simple, history, arrays = parse_packet(packet)
+def records_from_packet(
+    packet: bytes, source: str, extractor: str = "xmp", ctx: Context | None = None
+) -> list[Record]:
+    """The records of one packet. A packet read only after repair keeps its
+    records and says how through `ctx.warn` (a `corrupt` problem row)."""
+    simple, history, arrays, repaired = parse_packet(packet)
+    if repaired and ctx is not None:
+        ctx.warn("corrupt", f"{source}: {repaired}")
     main = {"xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate", "photoshop:DateCreated"}
     derived = simple.get("xmpMM:DerivedFrom/stRef:documentID") or simple.get(
         "xmpMM:DerivedFrom/stRef:instanceID"
@@ -419,7 +488,7 @@ class XmpExtractor(Extractor):
                     + (f" (also: {'; '.join(problems)})" if problems else "")
                 )
             try:
-                records = records_from_packet(packet.strip(b"\x00 \r\n\t"), where, self.name)
+                records = records_from_packet(packet.strip(b"\x00 \r\n\t"), where, self.name, ctx)
             except CorruptInput as exc:
                 problems.append(f"{where}: {exc}")
                 continue

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import struct
 
 import pytest
 
 from forensics.errors import CorruptInput, NotMyFormat
+from forensics.extractors.base import Context
 from forensics.extractors.xmp import XmpDateRecord, XmpExtractor, XmpHistoryRecord, XmpRecord
+from forensics.records import FileRef
 from forensics.timeline import events_for
 
 from .util import CORPUS, TRUTH, extract, sample_bytes, samples_with
@@ -97,3 +101,61 @@ def test_other_date_properties_and_hostile_xml() -> None:
     )
     with pytest.raises(CorruptInput):
         extract(EX, bomb, "b.xmp")
+
+
+_HEAD = (
+    b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+    b'22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+    b' xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"'
+    b' xmlns:stEvt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#"'
+    b' xmp:CreateDate="2022-07-31T18:53:44-05:00">'
+)
+_WHOLE = _HEAD + (
+    b'<xmpMM:History><rdf:Seq><rdf:li stEvt:action="saved" stEvt:when="2022-07-31T22:11:01-05:00"/>'
+    b"</rdf:Seq></xmpMM:History></rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+
+
+def _app1(packet: bytes) -> bytes:
+    """A JPEG whose APP1 carries the packet as it is (the carrier that
+    hands a damaged packet over whole)."""
+    body = b"http://ns.adobe.com/xap/1.0/\x00" + packet
+    return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(body) + 2) + body + b"\xff\xd9"
+
+
+@pytest.mark.parametrize(
+    ("damage", "packet"),
+    [
+        # a rewritten packet left the tail of the older, longer one behind it
+        ("junk", _WHOLE + b'<?xpacket end="r"?>li>\n       <rdf:Descr'),
+        # an APP1 length two bytes short: the end instruction lost its "?>"
+        ("junk", _WHOLE + b' <?xpacket end="w"'),
+        ("control", _WHOLE.replace(b"<xmpMM:History>", b"\x13<xmpMM:History>")),
+        # cut short inside the history: what came before is still read
+        ("open", _WHOLE[: _WHOLE.index(b"</rdf:Seq>")] + b"<rdf:li stEvt:act"),
+    ],
+)
+def test_damaged_packets_are_read_as_far_as_they_go_and_flagged(damage: str, packet: bytes) -> None:
+    ctx = Context()
+    items = list(EX.extract(FileRef(url="a.jpg", path=None), io.BytesIO(_app1(packet)), ctx))
+    [rec] = [r for r in items if isinstance(r, XmpRecord)]
+    assert rec.create_date == dt.datetime(
+        2022, 7, 31, 18, 53, 44, tzinfo=dt.timezone(-dt.timedelta(hours=5))
+    )
+    [event] = [r for r in items if isinstance(r, XmpHistoryRecord)]
+    assert event.action == "saved" and event.when is not None
+    [problem] = ctx.problems
+    assert problem.kind == "corrupt" and "not well-formed" in problem.message
+    assert {"junk": "junk around", "control": "control characters", "open": "closed"}[
+        damage
+    ] in problem.message
+    # an undamaged packet is no problem
+    ctx = Context()
+    list(EX.extract(FileRef(url="a.jpg", path=None), io.BytesIO(_app1(_WHOLE)), ctx))
+    assert not ctx.problems
+
+
+def test_a_packet_past_repair_is_a_problem_not_a_guess() -> None:
+    with pytest.raises(CorruptInput, match="not well-formed"):
+        extract(EX, _app1(_HEAD.replace(b"<rdf:RDF", b"<rdf:RDF <<")), "c.jpg")
