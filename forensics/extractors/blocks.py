@@ -170,3 +170,124 @@ def gif_application_blocks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
 def inflate(data: bytes, limit: int = MAX_BLOCK) -> bytes:
     """zlib-inflate at most `limit` bytes (a compressed text chunk is no bomb)."""
     return zlib.decompressobj().decompress(data, limit)
+
+
+def _isobmff_boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, body start, body end) of the boxes in data[start:end]."""
+    pos = start
+    while pos + 8 <= end:
+        size, kind = struct.unpack_from(">I4s", data, pos)
+        header = 8
+        if size == 1 and pos + 16 <= end:
+            size, header = struct.unpack_from(">Q", data, pos + 8)[0], 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            return
+        yield kind, pos + header, pos + size
+        pos += size
+
+
+def _top_meta(stream: BinaryIO) -> bytes | None:
+    """The body of a file's top-level `meta` box, read by seeking past the others."""
+    stream.seek(0, 2)
+    end = stream.tell()
+    pos = 0
+    while pos + 8 <= end:
+        stream.seek(pos)
+        head = stream.read(16)
+        if len(head) < 8:
+            return None
+        size, kind = struct.unpack_from(">I4s", head)
+        header = 8
+        if size == 1 and len(head) == 16:
+            size, header = struct.unpack_from(">Q", head, 8)[0], 16
+        elif size == 0:
+            size = end - pos
+        if size < header:
+            return None
+        if kind == b"meta":
+            if size > MAX_BLOCK:
+                return None
+            stream.seek(pos + header)
+            return stream.read(size - header)
+        pos += size
+    return None
+
+
+def heif_items(stream: BinaryIO, wanted: bytes) -> Iterator[bytes]:
+    """The payloads of a HEIF/AVIF file's items of one type (b"Exif"),
+    found through its top-level `meta` box: item types from `iinf`,
+    locations from `iloc` (file offsets, or offsets into `idat`).
+
+    Written here (ISO/IEC 23008-12 and 14496-12) as the fallback for the
+    files whose Exif item exifread refuses: its HEIC reader asserts that the
+    item's TIFF-header offset lands just after "Exif\\0\\0", which some
+    writers break; pillow-heif (libheif) drops such files whole."""
+    meta = _top_meta(stream)
+    if meta is None or len(meta) < 4:
+        return
+    boxes = {kind: (s, e) for kind, s, e in _isobmff_boxes(meta, 4, len(meta))}
+    if b"iinf" not in boxes or b"iloc" not in boxes:
+        return
+    s, e = boxes[b"iinf"]
+    ids = set()
+    for kind, bs, be in _isobmff_boxes(meta, s + (6 if meta[s] == 0 else 8), e):
+        if kind != b"infe" or be - bs < 12 or meta[bs] < 2:
+            continue
+        id_size = 2 if meta[bs] == 2 else 4
+        item_id = int.from_bytes(meta[bs + 4 : bs + 4 + id_size], "big")
+        if meta[bs + 6 + id_size : bs + 10 + id_size] == wanted:
+            ids.add(item_id)
+    if not ids:
+        return
+    s, e = boxes[b"iloc"]
+    idat = boxes.get(b"idat")
+    version = meta[s]
+    pos = s + 6
+
+    def take(n: int) -> int:
+        nonlocal pos
+        if pos + n > e:
+            raise ValueError("HEIF iloc box runs past its end")
+        value = int.from_bytes(meta[pos : pos + n], "big")
+        pos += n
+        return value
+
+    offset_size, length_size = meta[s + 4] >> 4, meta[s + 4] & 15
+    base_size = meta[s + 5] >> 4
+    index_size = meta[s + 5] & 15 if version in (1, 2) else 0
+    for _ in range(take(2 if version < 2 else 4)):
+        item_id = take(2 if version < 2 else 4)
+        method = take(2) & 15 if version in (1, 2) else 0
+        take(2)  # data reference index: this file
+        base = take(base_size)
+        extents = []
+        for _ in range(take(2)):
+            take(index_size)
+            extents.append((take(offset_size), take(length_size)))
+        if item_id not in ids or method not in (0, 1) or (method == 1 and idat is None):
+            continue
+        parts = []
+        for offset, length in extents:
+            if not 0 < length <= MAX_BLOCK:
+                continue
+            if method == 1 and idat is not None:
+                at = idat[0] + base + offset
+                parts.append(meta[at : min(at + length, idat[1])])
+            else:
+                stream.seek(base + offset)
+                parts.append(stream.read(length))
+        if payload := b"".join(parts):
+            yield payload
+
+
+def heif_exif_tiff(payload: bytes) -> bytes | None:
+    """The TIFF structure inside a HEIF Exif item: after its 4-byte offset to
+    the TIFF header where that offset is right, else at the first TIFF
+    header in the item (as ExifTool reads a wrong offset)."""
+    at = 4 + int.from_bytes(payload[:4], "big") if len(payload) >= 8 else 0
+    if payload[at : at + 4] in (b"II*\x00", b"MM\x00*"):
+        return payload[at:]
+    found = [i for i in (payload.find(b"II*\x00"), payload.find(b"MM\x00*")) if i >= 0]
+    return payload[min(found) :] if found else None

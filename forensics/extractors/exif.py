@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import io
 import logging
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, ClassVar
@@ -23,7 +24,14 @@ import exifread
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
 from .base import Context, Extractor, ExtractorDoc
-from .blocks import EXIF_JPEG_ID, jpeg_segments, png_chunks, psd_resources
+from .blocks import (
+    EXIF_JPEG_ID,
+    heif_exif_tiff,
+    heif_items,
+    jpeg_segments,
+    png_chunks,
+    psd_resources,
+)
 from .dates import parse_exif_datetime
 from .liberrors import EXIFREAD_ERRORS, PILLOW_ERRORS
 
@@ -330,7 +338,8 @@ class ExifExtractor(Extractor):
     doc = ExtractorDoc(
         summary="EXIF: camera and software, DateTime / Original / Digitized with SubSecTime* "
         "and OffsetTime*, GPS position and UTC time, image size.",
-        reads="JPEG APP1, TIFF (and raw formats built on it), PNG eXIf, WebP, HEIC/AVIF, "
+        reads="JPEG APP1, TIFF (and raw formats built on it), PNG eXIf, WebP, HEIC/AVIF "
+        "(the Exif item through our own iinf/iloc walk where exifread refuses it), "
         "PSD resource 1058; the EXIF embedded in Fujifilm RAF, Sigma X3F, Minolta MRW and "
         "Panasonic RW2 raw files.",
         references=("CIPA DC-008-2023 (Exif 3.0)", "TIFF 6.0", "PNG 3rd ed. eXIf"),
@@ -354,6 +363,10 @@ class ExifExtractor(Extractor):
                     tags = read_tiff_exif(stream)
             except EXIFREAD_ERRORS:  # exifread fails on some real files: Pillow's turn
                 tags = {}
+            if not tags and block is None and (tiff := _heif_exif(stream)) is not None:
+                where = "HEIF Exif item"
+                with contextlib.suppress(*EXIFREAD_ERRORS):
+                    tags = read_tiff_exif(tiff)
             if not tags:
                 try:
                     tags = read_with_pillow(io.BytesIO(block) if block else stream)
@@ -394,6 +407,21 @@ def _later_tiff_pages(stream: BinaryIO, limit: int = 64) -> Iterator[tuple[int, 
         return
     except PILLOW_ERRORS:  # a damaged later page ends the walk, not the file
         return
+
+
+def _heif_exif(stream: BinaryIO) -> bytes | None:
+    """The TIFF bytes of a HEIF/AVIF file's Exif item, found by our own item
+    walk (`blocks.heif_items`), for the files exifread refuses."""
+    stream.seek(0)
+    if stream.read(12)[4:8] != b"ftyp":
+        return None
+    try:
+        for payload in heif_items(stream, b"Exif"):
+            if (tiff := heif_exif_tiff(payload)) is not None:
+                return tiff
+    except (ValueError, IndexError, struct.error, OSError):
+        return None
+    return None
 
 
 def _mime_of(stream: BinaryIO) -> str:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import struct
 import zlib
 
+from exifread.core.exceptions import ExifError
+
 _PARSING: tuple[type[BaseException], ...] = (
     ValueError,  # also UnicodeDecodeError, and enums of unknown values
     struct.error,
@@ -34,8 +36,17 @@ _PARSING: tuple[type[BaseException], ...] = (
 PILLOW_ERRORS: tuple[type[BaseException], ...] = (*_PARSING, SyntaxError, TypeError)
 
 # exifread documents none; it raises from its IFD walking on damaged TIFF
-# structures (and ZeroDivisionError from rationals with a zero denominator).
-EXIFREAD_ERRORS: tuple[type[BaseException], ...] = (*_PARSING, ZeroDivisionError, TypeError)
+# structures (and ZeroDivisionError from rationals with a zero denominator),
+# and its HEIC reader asserts that an Exif item's TIFF-header offset lands
+# just after "Exif\0\0" (AssertionError), which some AVIF writers break,
+# and raises its ExifError subclasses (BadSize) on truncated HEIF boxes.
+EXIFREAD_ERRORS: tuple[type[BaseException], ...] = (
+    *_PARSING,
+    ZeroDivisionError,
+    TypeError,
+    AssertionError,
+    ExifError,
+)
 
 # psd-tools documents none; its attrs-based readers fail with these (and
 # AssertionError from its own format checks) on damaged sections.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -98,3 +100,59 @@ def test_raw_files_that_are_not_tiff_give_the_dates_exiftool_reads(name: str) ->
     ours = {e.local[:19] for e in events}
     for tag, wall in dates.items():
         assert wall in ours, (tag, wall, sorted(ours))
+
+
+def _box(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(body)) + kind + body
+
+
+def _heif(exif_item: bytes, construction: str = "file") -> bytes:
+    """A minimal AVIF: ftyp, meta (hdlr, iinf with one Exif item, iloc
+    version 1), and the item in mdat at a base offset (construction method 0)
+    or in the meta's idat (method 1)."""
+    full = b"\x00\x00\x00\x00"
+    infe = _box(b"infe", b"\x02\x00\x00\x00" + struct.pack(">HH", 1, 0) + b"Exif" + b"\x00")
+    iinf = _box(b"iinf", full + struct.pack(">H", 1) + infe)
+    hdlr = _box(b"hdlr", full + b"\x00" * 4 + b"pict" + b"\x00" * 13)
+    ftyp = _box(b"ftyp", b"avif\x00\x00\x00\x00avifmif1")
+    method = 0 if construction == "file" else 1
+
+    def iloc(base: int) -> bytes:  # 4-byte offsets, lengths and base offset
+        item = struct.pack(">HHHIHII", 1, method, 0, base, 1, 0, len(exif_item))
+        return _box(b"iloc", b"\x01\x00\x00\x00\x44\x40" + struct.pack(">H", 1) + item)
+
+    idat = _box(b"idat", exif_item) if method == 1 else b""
+    meta_len = len(_box(b"meta", full + hdlr + iinf + iloc(0) + idat))
+    base = len(ftyp) + meta_len + 8 if method == 0 else 0
+    meta = _box(b"meta", full + hdlr + iinf + iloc(base) + idat)
+    return ftyp + meta + _box(b"mdat", exif_item if method == 0 else b"")
+
+
+@pytest.mark.parametrize("construction", ["file", "idat"])
+def test_heif_exif_items_that_exifread_refuses_are_read_by_our_item_walk(
+    construction: str,
+) -> None:
+    """An AVIF whose iloc places its Exif item by a base offset, or in idat
+    (as metadata-extractor's "Issue 649.avif"): exifread's HEIC reader drops
+    both and asserts on the bytes it lands on; ExifTool reads the item, and
+    so do we."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[306] = "2015:10:11 14:41:44"
+    tiff = exif.tobytes()[6:]  # Pillow writes "Exif\0\0" first
+    data = _heif(b"\x00\x00\x00\x06Exif\x00\x00" + tiff, construction)
+    with pytest.raises(AssertionError):  # the refusal this reader is for
+        import exifread
+
+        exifread.process_file(io.BytesIO(data), details=False)
+    [rec] = [r for r in extract(EX, data, "a.avif") if isinstance(r, ExifRecord)]
+    assert rec.source == "HEIF Exif item"
+    assert rec.date_time == dt.datetime(2015, 10, 11, 14, 41, 44)  # noqa: DTZ001 - naive as written
+    # an item whose own TIFF-header offset is wrong is read at its TIFF header
+    right = _heif(b"\x00\x00\x00\x02Exif\x00\x00" + tiff, construction)
+    assert [r.date_time for r in extract(EX, right, "b.avif") if isinstance(r, ExifRecord)] == [
+        rec.date_time
+    ]
+    with pytest.raises(NotMyFormat):
+        extract(EX, data[: len(data) // 2], "c.avif")
