@@ -169,6 +169,7 @@ EMBEDDED_FIELDS = (
     "png.modified",
     "office.modified",
     "video.modified",
+    "video_tag.when",  # a phone's recording time with its offset (QuickTime keys)
     "xmp.modify_date",
     "iptc.date_time_created",
 )
