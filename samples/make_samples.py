@@ -762,6 +762,43 @@ def rar5(members: list[tuple[str, bytes, dt.datetime]]) -> bytes:
     return bytes(out)
 
 
+def fpxr_segments(name: str, application: str, when: dt.datetime) -> bytes:
+    """JPEG APP2 FPXR segments as Kodak cameras wrote them: a contents list
+    naming one stream, the FlashPix extension list, and that stream, an OLE
+    property set ([MS-OLEPS]) giving extension 1's name, creating
+    application, and creation and modification FILETIMEs."""
+
+    def lpwstr(text: str) -> bytes:
+        raw = (text + "\0").encode("utf-16-le")
+        body = struct.pack("<HHI", 0x1F, 0, len(text) + 1) + raw
+        return body + bytes(-len(body) % 4)
+
+    ticks = int(when.timestamp()) * 10_000_000 + 116_444_736_000_000_000
+    filetime = struct.pack("<HHQ", 0x40, 0, ticks)
+    props = [
+        (0x00000001, struct.pack("<HHh", 0x02, 0, 1200) + bytes(2)),  # code page: UTF-16
+        (0x00010001, lpwstr(name)),
+        (0x00010004, filetime),
+        (0x00010005, filetime),
+        (0x00010006, lpwstr(application)),
+    ]
+    table = b""
+    values = b""
+    at = 8 + 8 * len(props)
+    for pid, value in props:
+        table += struct.pack("<II", pid, at + len(values))
+        values += value
+    section = struct.pack("<II", at + len(values), len(props)) + table + values
+    fmtid = bytes.fromhex("e0859ff2f94f6810ab9108002b27b3d9")
+    stream = b"\xfe\xff\x00\x00" + bytes(4) + bytes(16) + struct.pack("<I", 1) + fmtid
+    stream += struct.pack("<I", 48) + section
+    path = "/\x05Extension List".encode("utf-16-le") + b"\0\0"
+    contents = b"FPXR\x00\x00\x01" + struct.pack(">H", 1) + struct.pack(">I", len(stream))
+    contents += b"\x00" + path
+    data = b"FPXR\x00\x00\x02" + struct.pack(">HI", 0, 0) + stream
+    return b"".join(b"\xff\xe2" + struct.pack(">H", len(seg) + 2) + seg for seg in (contents, data))
+
+
 def seven_zip(members: list[tuple[str, bytes, dt.datetime]]) -> bytes:
     """A 7z archive (LZMA2, one solid block, mtimes as FILETIME UTC), as 7-Zip
     writes by default, through libarchive's writer."""
@@ -1094,6 +1131,33 @@ def build(
             truth.add(url, member, when, "archive_entry.entry_mtime", **stamps)
             if notes is not None:
                 truth.notes[url] = notes
+
+    # A reference photo from an old Kodak camera the studio scans layouts
+    # with: EXIF, and the camera's FlashPix extension list in APP2.
+    when = s.work_time(days[2])
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "EASTMAN KODAK COMPANY", "KODAK DX6490 ZOOM DIGITAL CAMERA"
+    exif[0x0132] = when.strftime("%Y:%m:%d %H:%M:%S")
+    photo = Image.fromarray(s.np.integers(90, 170, (48, 64, 3), dtype=np.uint8))
+    buf = io.BytesIO()
+    photo.save(buf, "JPEG", quality=80, exif=exif.tobytes())
+    raw = buf.getvalue()
+    app1 = raw.index(b"\xff\xe1")
+    end = app1 + 2 + struct.unpack(">H", raw[app1 + 2 : app1 + 4])[0]
+    data = raw[:end] + fpxr_segments("Screen nail", "Picoss", when) + raw[end:]
+    url = "INV/EP05/ref/kodak_ref_0001.jpg"
+    write(dump, url, data, when)
+    truth.add(
+        url,
+        data,
+        when,
+        "filesystem.mtime",
+        **{
+            "EXIF DateTime": when.strftime("%Y:%m:%d %H:%M:%S"),
+            "FlashPix ExtensionCreateDate": when.astimezone(dt.UTC).isoformat(),
+        },
+    )
+    truth.notes[url] = []
     return truth
 
 

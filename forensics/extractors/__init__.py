@@ -12,6 +12,7 @@ from .base import Extractor, ExtractorDoc
 from .clip import ClipExtractor
 from .exif import ExifExtractor
 from .filesystem import FilesystemExtractor
+from .flashpix import FlashPixExtractor
 from .iptc import IptcExtractor
 from .objects import ObjectExtractor
 from .office import OfficeExtractor
@@ -29,6 +30,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     ObjectExtractor,
     ArchiveEntryExtractor,
     ExifExtractor,
+    FlashPixExtractor,
     XmpExtractor,
     IptcExtractor,
     PngExtractor,
