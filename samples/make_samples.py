@@ -1137,7 +1137,9 @@ def build(
     when = s.work_time(days[2])
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = "EASTMAN KODAK COMPANY", "KODAK DX6490 ZOOM DIGITAL CAMERA"
+    exif[0x0131] = "KODAK DX6490 ZOOM DIGITAL CAMERA"
     exif[0x0132] = when.strftime("%Y:%m:%d %H:%M:%S")
+    exif.get_ifd(0x8769)[0x9003] = exif.get_ifd(0x8769)[0x9004] = exif[0x0132]
     photo = Image.fromarray(s.np.integers(90, 170, (48, 64, 3), dtype=np.uint8))
     buf = io.BytesIO()
     photo.save(buf, "JPEG", quality=80, exif=exif.tobytes())
@@ -1154,6 +1156,8 @@ def build(
         "filesystem.mtime",
         **{
             "EXIF DateTime": when.strftime("%Y:%m:%d %H:%M:%S"),
+            "EXIF DateTimeOriginal": when.strftime("%Y:%m:%d %H:%M:%S"),
+            "EXIF DateTimeDigitized": when.strftime("%Y:%m:%d %H:%M:%S"),
             "FlashPix ExtensionCreateDate": when.astimezone(dt.UTC).isoformat(),
         },
     )

@@ -34,6 +34,7 @@ from .blocks import (
 )
 from .dates import parse_exif_datetime
 from .liberrors import EXIFREAD_ERRORS, PILLOW_ERRORS
+from .makernote import MakerNoteRecord, maker_note_records
 
 logging.getLogger("exifread").setLevel(logging.CRITICAL)
 logging.getLogger("PIL").setLevel(logging.CRITICAL)  # what it logs about bad bytes: problems
@@ -343,10 +344,11 @@ class ExifExtractor(Extractor):
         "PSD resource 1058; the EXIF embedded in Fujifilm RAF, Sigma X3F, Minolta MRW and "
         "Panasonic RW2 raw files.",
         references=("CIPA DC-008-2023 (Exif 3.0)", "TIFF 6.0", "PNG 3rd ed. eXIf"),
-        limits="MakerNotes are not decoded. Only IFD0, ExifIFD, GPS and IFD1 are read; "
-        "further IFDs of multi-page TIFFs are not.",
+        limits="Maker notes: the dates of Nikon (PowerUpTime, and WorldTime's zone), Casio "
+        "and Ricoh only (makernote.py). Only IFD0, ExifIFD, GPS and IFD1 are read; "
+        "further IFDs of multi-page TIFFs give their DateTime only.",
     )
-    record_kinds = (ExifRecord,)
+    record_kinds = (ExifRecord, MakerNoteRecord)
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         return mime in EXIF_MIMES or head.startswith(_RAW_MAGIC)
@@ -377,6 +379,7 @@ class ExifExtractor(Extractor):
             if tags:
                 found = True
                 yield record_from_tags(tags, where, self.name)
+                yield from maker_note_records(block if block is not None else _tiff_head(stream))
         if mime == "other":
             for page, value in _later_tiff_pages(stream):
                 found = True
@@ -407,6 +410,20 @@ def _later_tiff_pages(stream: BinaryIO, limit: int = 64) -> Iterator[tuple[int, 
         return
     except PILLOW_ERRORS:  # a damaged later page ends the walk, not the file
         return
+
+
+_MAKER_NOTE_SCAN = 16 * 2**20  # bytes of a TIFF file its maker note is looked for in
+
+
+def _tiff_head(stream: BinaryIO) -> bytes:
+    """The start of a file that is a TIFF, where its maker note is looked
+    for (empty for other carriers)."""
+    stream.seek(0)
+    head = stream.read(4)
+    if head not in (b"II*\x00", b"MM\x00*"):
+        return b""
+    stream.seek(0)
+    return stream.read(_MAKER_NOTE_SCAN)
 
 
 def _heif_exif(stream: BinaryIO) -> bytes | None:

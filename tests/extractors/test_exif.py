@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 
 from forensics.errors import NotMyFormat
 from forensics.extractors.exif import ExifExtractor, ExifRecord
+from forensics.extractors.makernote import MakerNoteRecord
 from forensics.oracle import wall_clock
 from forensics.records import RawTime
 from forensics.timeline import events_for
@@ -156,3 +158,54 @@ def test_heif_exif_items_that_exifread_refuses_are_read_by_our_item_walk(
     ]
     with pytest.raises(NotMyFormat):
         extract(EX, data[: len(data) // 2], "c.avif")
+
+
+_MAKER_GROUPS = re.compile(r"^(Nikon|Casio|Ricoh)$")
+_MINUTE = re.compile(r"^\d{4}:\d\d:\d\d \d\d:\d\d")
+
+
+@pytest.mark.skipif(shutil.which("exiftool") is None, reason="no exiftool")
+@pytest.mark.parametrize(
+    "path",
+    [
+        RAW / "Casio2.jpg",
+        RAW / "Ricoh.jpg",
+        RAW / "Ricoh2.jpg",
+        CORPUS / "exif-samples" / "jpg" / "tests" / "32-lens_data.jpeg",  # a Nikon D3000
+    ],
+    ids=lambda p: p.name,
+)
+def test_maker_note_dates_are_the_ones_exiftool_reads(path: Path) -> None:
+    if not path.exists():
+        pytest.skip("the shared corpus is not here")
+    out = subprocess.run(
+        ["exiftool", "-j", "-G1", "-a", "-TimeZone#", "-DaylightSavings#", "-all", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (said,) = json.loads(out.stdout)
+    # to the minute: ExifTool prints Casio's FirmwareDate without seconds
+    theirs = {
+        f"{v[:4]}-{v[5:7]}-{v[8:10]}T{v[11:16]}"
+        for k, v in said.items()
+        if _MAKER_GROUPS.match(k.split(":")[0]) and isinstance(v, str) and _MINUTE.match(v)
+    } - {"0000-00-00T00:00"}
+    records = extract(EX, path.read_bytes())
+    notes = [r for r in records if isinstance(r, MakerNoteRecord)]
+    ours = {e.local[:16] for e in events_for(notes)}
+    assert theirs and theirs <= ours, (sorted(theirs), sorted(ours))
+    assert {e.zone_basis for e in events_for(notes)} == {"unknown"}  # the camera's clock
+    if "Nikon:TimeZone" in said:  # the zone the camera was set to
+        [world] = [r for r in notes if r.tag == "WorldTime"]
+        assert world.camera_utc_offset_minutes == said["Nikon:TimeZone"]
+        assert world.daylight_saving == bool(said["Nikon:DaylightSavings"])
+
+
+def test_a_damaged_maker_note_costs_its_dates_only() -> None:
+    data = bytearray((RAW / "Ricoh2.jpg").read_bytes())
+    at = data.index(b"Ricoh")
+    data[at + 8 : at + 8 + 2 + 12 * 9] = b"\xff" * (2 + 12 * 9)  # its IFD overwritten
+    records = extract(EX, bytes(data))
+    assert [r.KIND for r in records] == ["exif"]
+    assert not [r for r in records if isinstance(r, MakerNoteRecord)]
