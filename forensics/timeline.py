@@ -172,6 +172,7 @@ EMBEDDED_FIELDS = (
     "video_tag.when",  # a phone's recording time with its offset (QuickTime keys)
     "xmp.modify_date",
     "iptc.date_time_created",
+    "riff.when",  # a camera's recording time in an AVI (IDIT), naive
 )
 ENTRY_FIELDS = (
     "archive_entry.entry_mtime",

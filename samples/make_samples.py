@@ -799,6 +799,34 @@ def fpxr_segments(name: str, application: str, when: dt.datetime) -> bytes:
     return b"".join(b"\xff\xe2" + struct.pack(">H", len(seg) + 2) + seg for seg in (contents, data))
 
 
+def avi(recorded: dt.datetime, software: str) -> bytes:
+    """A camera's AVI clip with no frames: the header list (main header, one
+    MJPEG video stream), the IDIT recording time in the ctime layout Canon
+    and Casio cameras write, and LIST INFO naming the camera's software."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return kind + struct.pack("<I", len(body)) + body + bytes(len(body) & 1)
+
+    def listed(kind: bytes, *parts: bytes) -> bytes:
+        return chunk(b"LIST", kind + b"".join(parts))
+
+    avih = struct.pack("<10I4I", 66666, 0, 0, 0x10, 0, 0, 1, 0, 64, 48, 0, 0, 0, 0)
+    strh = b"vidsMJPG" + struct.pack(
+        "<IHHIIIIIIiI4h", 0, 0, 0, 0, 1, 15, 0, 0, 0, -1, 0, 0, 0, 64, 48
+    )
+    strf = struct.pack("<IiiHH4sIiiII", 40, 64, 48, 1, 24, b"MJPG", 0, 0, 0, 0, 0)
+    idit = recorded.strftime("%a %b %d %H:%M:%S %Y").upper().encode() + b"\n\x00"
+    body = b"AVI " + listed(
+        b"hdrl",
+        chunk(b"avih", avih),
+        listed(b"strl", chunk(b"strh", strh), chunk(b"strf", strf)),
+        chunk(b"IDIT", idit),
+    )
+    body += listed(b"INFO", chunk(b"ISFT", software.encode() + b"\x00"))
+    body += listed(b"movi") + chunk(b"idx1", b"")
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
 def seven_zip(members: list[tuple[str, bytes, dt.datetime]]) -> bytes:
     """A 7z archive (LZMA2, one solid block, mtimes as FILETIME UTC), as 7-Zip
     writes by default, through libarchive's writer."""
@@ -1162,6 +1190,20 @@ def build(
         },
     )
     truth.notes[url] = []
+
+    # An animator's acting reference, filmed on a compact camera: the clip's
+    # IDIT is the camera's clock when it recorded.
+    when = s.work_time(days[5])
+    data = avi(when.replace(tzinfo=None), "CanonMVI06")
+    url = "KMR/EP12/ref/acting_ref_0001.avi"
+    write(dump, url, data, when + dt.timedelta(minutes=40))  # copied off the card later
+    truth.add(  # dated by its recording time, not by the copy's mtime
+        url,
+        data,
+        when,
+        "filesystem.mtime",
+        **{"RIFF DateTimeOriginal": when.strftime("%Y:%m:%d %H:%M:%S")},
+    )
     return truth
 
 
@@ -1189,7 +1231,10 @@ def expected_basis(url: str, info: dict[str, object]) -> str:
         ("video.modified", "QuickTime ModifyDate" in stamps),
         (recorded, recorded.startswith("archive_entry.") and recorded != "archive_entry.dos_time"),
     ]
-    naive = [("exif.date_time", "EXIF DateTime" in stamps)]
+    naive = [
+        ("exif.date_time", "EXIF DateTime" in stamps),
+        ("riff.when", "RIFF DateTimeOriginal" in stamps),
+    ]
     for name, present in explicit + utc + naive:
         if present:
             return name
@@ -1215,6 +1260,7 @@ WORK_BY_EXTENSION = {
     "xlsx": "document",
     "pdf": "document",
     "mp4": "video",
+    "avi": "video",
     "txt": "text",
     "xmp": "text",
 }

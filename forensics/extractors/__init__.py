@@ -21,6 +21,7 @@ from .pdf import PdfExtractor
 from .perceptual import PerceptualHashExtractor
 from .png import PngExtractor
 from .psd import PsdExtractor
+from .riff import RiffExtractor
 from .video import VideoExtractor
 from .xmp import XmpExtractor
 from .zipfile_meta import ZipExtractor
@@ -39,6 +40,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     PdfExtractor,
     OfficeExtractor,
     VideoExtractor,
+    RiffExtractor,
     ZipExtractor,
     PathWordsExtractor,
     PerceptualHashExtractor,
