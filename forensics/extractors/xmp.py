@@ -279,6 +279,10 @@ def parse_packet(
                 history.extend(_fields(li) for li in items)
             elif items:
                 arrays[name] = [(li.text or "").strip() for li in items if (li.text or "").strip()]
+                for n, li in enumerate(items, 1):  # structures in arrays (ArtworkOrObject...)
+                    if len(li) or any(not k.startswith(f"{{{RDF}}}") for k in li.attrib):
+                        for key, value in _fields(li).items():
+                            simple.setdefault(f"{name}[{n}]/{key}", value)
                 if name not in simple and arrays[name]:
                     simple[name] = (
                         arrays[name][0] if len(arrays[name]) == 1 else "; ".join(arrays[name])

@@ -159,3 +159,27 @@ def test_damaged_packets_are_read_as_far_as_they_go_and_flagged(damage: str, pac
 def test_a_packet_past_repair_is_a_problem_not_a_guess() -> None:
     with pytest.raises(CorruptInput, match="not well-formed"):
         extract(EX, _app1(_HEAD.replace(b"<rdf:RDF", b"<rdf:RDF <<")), "c.jpg")
+
+
+def test_dates_in_structures_inside_arrays() -> None:
+    """IPTC Extension's ArtworkOrObject: a bag of structures, each with its
+    own date (ExifTool's XMP-iptcExt:ArtworkDateCreated)."""
+    packet = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+        b'22-rdf-syntax-ns#"><rdf:Description rdf:about=""'
+        b' xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/">'
+        b'<Iptc4xmpExt:ArtworkOrObject><rdf:Bag><rdf:li rdf:parseType="Resource">'
+        b"<Iptc4xmpExt:AODateCreated>1916-10-26T12:13:14Z</Iptc4xmpExt:AODateCreated>"
+        b'<Iptc4xmpExt:AOTitle><rdf:Alt><rdf:li xml:lang="x-default">A</rdf:li></rdf:Alt>'
+        b'</Iptc4xmpExt:AOTitle></rdf:li><rdf:li Iptc4xmpExt:AODateCreated="1920-01-02"/>'
+        b"</rdf:Bag></Iptc4xmpExt:ArtworkOrObject></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    dates = {
+        r.property: r.when for r in extract(EX, packet, "a.xmp") if isinstance(r, XmpDateRecord)
+    }
+    assert dates == {
+        "Iptc4xmpExt:ArtworkOrObject[1]/Iptc4xmpExt:AODateCreated": dt.datetime(
+            1916, 10, 26, 12, 13, 14, tzinfo=dt.UTC
+        ),
+        "Iptc4xmpExt:ArtworkOrObject[2]/Iptc4xmpExt:AODateCreated": dt.datetime(1920, 1, 2),  # noqa: DTZ001 - a date alone
+    }
