@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import datetime as dt
+import email.utils
 import struct
 import zlib
 from collections.abc import Iterator
@@ -99,10 +100,20 @@ def _decode_text(
 
 
 def _as_date(text: str) -> TimeValue | None:
-    """A text value that is a date, in the shapes writers use."""
+    """A text value that is a date, in the shapes writers use: ISO 8601,
+    EXIF's colons, or RFC 1123 ("Fri, 19 Sep 2003 18:39:32 GMT"), which the
+    PNG specification recommends for Creation Time (11.3.4.2). An RFC 1123
+    zone of -0000 means "not known": naive."""
     value = text.strip()
-    if len(value) > 40 or len(value) < 10 or not value[:4].isdigit():
+    if len(value) > 40 or len(value) < 10:
         return None
+    if not value[:4].isdigit():
+        if not value[:1].isalpha() and not value[:2].strip().isdigit():
+            return None
+        try:
+            return email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
     parsed = parse_iso8601(value) if value[4] == "-" else parse_exif_datetime(value)
     return parsed if isinstance(parsed, dt.datetime) else None
 

@@ -74,3 +74,33 @@ def test_imagemagick_dates_in_real_files() -> None:
             isinstance(r, PngTextRecord) and r.keyword == "date:create" and r.when for r in records
         )
     assert hits >= 5
+
+
+@pytest.mark.parametrize(
+    ("written", "want"),
+    [
+        ("Fri, 19 Sep 2003 18:39:32 GMT", dt.datetime(2003, 9, 19, 18, 39, 32, tzinfo=dt.UTC)),
+        (
+            "19 Sep 2003 18:39:32 +0900",
+            dt.datetime(2003, 9, 19, 18, 39, 32, tzinfo=dt.timezone(dt.timedelta(hours=9))),
+        ),
+        # RFC 2822's -0000: the zone is not known
+        ("Fri 19 Sep 2003 18:39:32 -0000", dt.datetime(2003, 9, 19, 18, 39, 32)),  # noqa: DTZ001 - naive
+    ],
+)
+def test_creation_time_in_the_rfc_1123_form_the_png_spec_recommends(
+    written: str, want: dt.datetime
+) -> None:
+    import io
+
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Creation Time", written)
+    info.add_text("Comment", "Fri is not a date")
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buf, "PNG", pnginfo=info)
+    texts = {r.keyword: r for r in extract(EX, buf.getvalue()) if isinstance(r, PngTextRecord)}
+    assert texts["Creation Time"].when == want
+    assert texts["Comment"].when is None
