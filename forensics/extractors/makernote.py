@@ -1,7 +1,9 @@
 """Dates in camera maker notes, which the exif extractor reads beside the
 standard IFDs: Nikon's PowerUpTime (when the camera was switched on) and
-WorldTime (the zone the camera was set to, in minutes, and daylight
-saving), Casio's FirmwareDate, Ricoh's RicohDate and manufacture dates.
+WorldTime, Canon's TimeInfo (the zone the camera was set to, in minutes,
+and daylight saving), Casio's FirmwareDate, Ricoh's RicohDate and
+manufacture dates. The zone is kept as data; it does not date the EXIF
+times, which stay naive as written.
 
 Read by hand from the maker-note IFD, as ExifTool's Nikon.pm, Casio.pm and
 Ricoh.pm lay them out: exifread decodes maker notes only with
@@ -72,9 +74,9 @@ def _tiff_order(data: bytes, at: int = 0) -> str | None:
     return "<" if head == b"II*\x00" else ">" if head == b"MM\x00*" else None
 
 
-def maker_note(tiff: bytes) -> tuple[str, bytes, int, str] | None:
+def maker_note(tiff: bytes) -> tuple[str, bytes, int, str, int] | None:
     """(Make, the whole TIFF, the maker note's offset in it, the TIFF's byte
-    order) of an EXIF block, if it has a maker note."""
+    order, the maker note's length) of an EXIF block, if it has one."""
     order = _tiff_order(tiff)
     if order is None or len(tiff) < 8:
         return None
@@ -88,11 +90,11 @@ def maker_note(tiff: bytes) -> tuple[str, bytes, int, str] | None:
     entry = _find_entry(tiff, exif_at, order, 0x927C)
     if entry is None:
         return None
-    return make, tiff, entry, order
+    return make, tiff, entry[0], order, entry[1]
 
 
-def _find_entry(data: bytes, at: int, order: str, wanted: int) -> int | None:
-    """The offset of a tag's value (outside the entry) in the IFD at `at`."""
+def _find_entry(data: bytes, at: int, order: str, wanted: int) -> tuple[int, int] | None:
+    """(offset, byte count) of a tag's value (UNDEFINED) in the IFD at `at`."""
     if at < 0 or at + 2 > len(data):
         return None
     (count,) = struct.unpack_from(order + "H", data, at)
@@ -103,9 +105,9 @@ def _find_entry(data: bytes, at: int, order: str, wanted: int) -> int | None:
         tag, _kind, number = struct.unpack_from(order + "HHI", data, pos)
         if tag == wanted:
             if number <= 4:
-                return pos + 8
+                return pos + 8, number
             (offset,) = struct.unpack_from(order + "I", data, pos + 8)
-            return offset if offset + min(number, 16) <= len(data) else None
+            return (offset, number) if offset + min(number, 16) <= len(data) else None
     return None
 
 
@@ -205,6 +207,29 @@ def _ricoh(tiff: bytes, at: int) -> Iterator[MakerNoteRecord]:
                 )
 
 
+def _canon(tiff: bytes, at: int, order: str, length: int) -> Iterator[MakerNoteRecord]:
+    # No header: an IFD in the TIFF's byte order, offsets from the TIFF
+    # header. Software that moves the note leaves Canon's footer, a TIFF
+    # magic and the note's original offset, by which ExifTool shifts them.
+    base = 0
+    footer = tiff[at + length - 8 : at + length]
+    if len(footer) == 8 and footer[:4] in (b"II*\x00", b"MM\x00*"):
+        (original,) = struct.unpack(("<" if footer[0] == 0x49 else ">") + "I", footer[4:])
+        base = at - original
+    info = _ifd(tiff, at, order, base).get(0x0035)  # TimeInfo: size, zone, city, DST
+    if info and info[0] in (4, 9) and len(info[2]) >= 16:
+        _size, zone, _city, dst = struct.unpack(order + "4i", info[2][:16])
+        if -14 * 60 <= zone <= 14 * 60:
+            yield MakerNoteRecord(
+                extractor="exif",
+                source="Canon maker note",
+                maker="Canon",
+                tag="TimeInfo",
+                camera_utc_offset_minutes=zone,
+                daylight_saving=bool(dst),
+            )
+
+
 def maker_note_records(tiff: bytes) -> Iterator[MakerNoteRecord]:
     """The maker-note records of one EXIF block (none if it has no maker
     note, or one of a maker not read here)."""
@@ -212,7 +237,7 @@ def maker_note_records(tiff: bytes) -> Iterator[MakerNoteRecord]:
         found = maker_note(tiff)
         if found is None:
             return
-        make, data, at, order = found
+        make, data, at, order, length = found
         maker = make.lower()
         if maker.startswith("nikon"):
             yield from _nikon(data, at)
@@ -220,5 +245,7 @@ def maker_note_records(tiff: bytes) -> Iterator[MakerNoteRecord]:
             yield from _casio(data, at, order)
         elif maker.startswith("ricoh"):
             yield from _ricoh(data, at)
+        elif maker.startswith("canon"):
+            yield from _canon(data, at, order, length)
     except (struct.error, ValueError, IndexError):
         return

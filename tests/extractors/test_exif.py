@@ -209,3 +209,25 @@ def test_a_damaged_maker_note_costs_its_dates_only() -> None:
     records = extract(EX, bytes(data))
     assert [r.KIND for r in records] == ["exif"]
     assert not [r for r in records if isinstance(r, MakerNoteRecord)]
+
+
+@pytest.mark.parametrize(
+    "name", ["jpg/hdr/canon_hdr_NO.jpg", "jpg/tests/32-lens_data.jpeg"], ids=["Canon", "Nikon"]
+)
+def test_the_zone_the_camera_was_set_to(name: str) -> None:
+    """Canon TimeInfo and Nikon WorldTime, against ExifTool's view in the corpus."""
+    path = CORPUS / "exif-samples" / name
+    if not path.exists():
+        pytest.skip("the shared corpus is not here")
+    truth = json.loads((CORPUS / "exiftool-truth" / "exif-samples.json").read_text())
+    [said] = [e for e in truth if e["SourceFile"] == f"exif-samples/{name}"]
+    maker = "Canon" if "canon" in name else "Nikon"
+    [zone] = [
+        r
+        for r in extract(EX, path.read_bytes())
+        if isinstance(r, MakerNoteRecord) and r.camera_utc_offset_minutes is not None
+    ]
+    assert zone.maker == maker
+    assert zone.camera_utc_offset_minutes == said[f"{maker}:TimeZone"]
+    assert zone.daylight_saving == bool(said[f"{maker}:DaylightSavings"])
+    assert events_for([zone]) == []  # a setting, not an event
