@@ -1,5 +1,5 @@
 """Archives that Python's standard library cannot read: RAR 4 and 5 (solid
-ones too), 7z, CAB, LHA, cpio, xar, and zstd / lz4 streams (a `.tar.zst` is
+ones too), 7z, CAB, LHA, cpio, xar, ISO 9660 images, and zstd / lz4 streams (a `.tar.zst` is
 a tar inside one), through libarchive (`libarchive-c` over Debian's
 libarchive13): a reader maintained for decades, fuzzed in OSS-Fuzz, and the
 one `bsdtar` uses. The walk is the zip and tar walk (`sources.py`): members
@@ -50,6 +50,7 @@ _FORMATS = {
     "lzh": "lha",
     "cpio": "cpio",
     "xar": "xar",
+    "iso": "iso9660",
 }
 
 # formats whose entry times are DOS wall-clock, turned into POSIX seconds by

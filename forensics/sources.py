@@ -135,6 +135,25 @@ def archive_kind(head: bytes) -> str | None:
     return libarchive_kind(head)
 
 
+ISO9660_MAGIC_AT = 32769  # "CD001" of the first volume descriptor, sector 16 + 1
+
+
+def archive_kind_in(fh: IO[bytes]) -> str | None:
+    """`archive_kind` of a seekable file's first bytes, or "iso" for an
+    ISO 9660 image: its magic sits past the 32 KiB system area, so it is
+    read only when the first 512 bytes are that area's (zeros, or a hybrid
+    image's boot record). The handle is left at the start."""
+    start = fh.tell()
+    head = fh.read(512)
+    kind = archive_kind(head)
+    if kind is None and len(head) == 512 and (head.count(0) == 512 or head[510:] == b"\x55\xaa"):
+        fh.seek(start + ISO9660_MAGIC_AT)
+        if fh.read(5) == b"CD001":
+            kind = "iso"
+    fh.seek(start)
+    return kind
+
+
 # Archives read through libarchive (`libarchive-c` over Debian's
 # libarchive13): the formats Python's standard library has no reader for.
 # Magic numbers from each format's specification (RAR 5.0 technote, 7z
@@ -153,7 +172,7 @@ _LIBARCHIVE_MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\xc7\x71", "cpio"),  # old binary cpio, little-endian
     (0, b"xar!", "xar"),
 )
-LIBARCHIVE_KINDS = frozenset(kind for _, _, kind in _LIBARCHIVE_MAGIC) | {"lzh"}
+LIBARCHIVE_KINDS = frozenset(kind for _, _, kind in _LIBARCHIVE_MAGIC) | {"lzh", "iso"}
 
 
 def libarchive_kind(head: bytes) -> str | None:
@@ -418,7 +437,10 @@ def _remote_batch(
             walk.flag("unreadable", f"could not read the object: {data}", "error")
         else:
             payload = data if head is None else None
-            if kind := archive_kind(data[:512]):
+            kind = archive_kind(data[:512])
+            if kind is None and payload is not None:  # fetched whole: an ISO can be told
+                kind = archive_kind_in(io.BytesIO(payload))
+            if kind:
                 try:
                     with (
                         io.BytesIO(data)
@@ -544,9 +566,8 @@ def _local_entry(
     walk = _Walk(limits, budget)
     try:
         with open_readonly(path) as fh:
-            kind = archive_kind(fh.read(512))
+            kind = archive_kind_in(fh)
             if kind:
-                fh.seek(0)
                 yield from _walk_archive(fh, kind, url, (), st.st_size, walk)
     except OSError as exc:
         walk.flag("unreadable", f"could not read to look for archive members: {exc}", "error")
@@ -727,9 +748,8 @@ def _member_refs(
         )
     if data is not None and kind == "file":
         with open(data, "rb") if isinstance(data, Spooled) else io.BytesIO(data) as held:
-            inner_kind = archive_kind(held.read(512))
+            inner_kind = archive_kind_in(held)
             if inner_kind:
-                held.seek(0)
                 inner = _Walk(walk.limits, walk.budget)
                 size = _inflated_size(data)
                 yield from _walk_archive(held, inner_kind, url, chain, size, inner)
