@@ -34,7 +34,7 @@ from .blocks import (
 )
 from .dates import parse_exif_datetime
 from .liberrors import EXIFREAD_ERRORS, PILLOW_ERRORS
-from .makernote import MakerNoteRecord, maker_note_records
+from .makernote import MAKERS_READ, MakerNoteRecord, maker_note_records
 
 logging.getLogger("exifread").setLevel(logging.CRITICAL)
 logging.getLogger("PIL").setLevel(logging.CRITICAL)  # what it logs about bad bytes: problems
@@ -379,7 +379,10 @@ class ExifExtractor(Extractor):
             if tags:
                 found = True
                 yield record_from_tags(tags, where, self.name)
-                yield from maker_note_records(block if block is not None else _tiff_head(stream))
+                if block is not None:
+                    yield from maker_note_records(block)
+                elif str(tags.get("Image Make", "")).strip().lower().startswith(MAKERS_READ):
+                    yield from maker_note_records(_tiff_head(stream))  # a TIFF-based raw
         if mime == "other":
             for page, value in _later_tiff_pages(stream):
                 found = True

@@ -25,6 +25,7 @@ from .dates import parse_exif_datetime
 
 _SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 MAX_ENTRIES = 1000  # an IFD claiming more is damaged
+MAKERS_READ = ("nikon", "canon", "casio", "ricoh")  # Make prefixes whose notes are read
 
 
 @dataclass(frozen=True)
