@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from forensics.language import detect_language, han_langs
@@ -76,3 +78,25 @@ def test_an_alphabet_is_evidence_even_when_the_words_are_not() -> None:
         lang = detect_language(text).lang
         assert lang in ("ru", "uk", "bg", "mk", "sr", "und-Cyrl"), (text, lang)
     assert detect_language("qxz vvk").lang != "und"
+
+
+def test_the_hanja_reading_table_is_cached_as_data_and_rebuilt_when_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker reads hanja's table from a JSON cache instead of parsing
+    its YAML (0.9 s); the cache gives the package's table, and a damaged
+    cache is rebuilt, not trusted."""
+    from hanja.table import hanja_table
+
+    from forensics.annotations import pairing
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    pairing._hanja_table.cache_clear()
+    assert pairing._hanja_table() == hanja_table
+    [cached] = (tmp_path / "forensics").glob("hanja-table-*.json")
+    cached.write_text('{"理": "XX"')  # cut short
+    pairing._hanja_table.cache_clear()
+    assert pairing._hanja_table() == hanja_table
+    pairing._hanja_table.cache_clear()
+    assert pairing._hanja_table()["理"] == hanja_table["理"]  # read back from the rebuilt cache
+    pairing._hanja_table.cache_clear()

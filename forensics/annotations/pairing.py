@@ -14,8 +14,12 @@ need a stronger reading score instead.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import json
+import os
+from pathlib import Path
 
 from ..language import han_only_in
 from ..records import Note
@@ -48,19 +52,50 @@ def _to_traditional() -> object:
     return opencc.OpenCC("s2t")
 
 
+@functools.cache
+def _hanja_table() -> dict[str, str]:
+    """The hanja package's reading table. The package parses its 500 KB
+    YAML file when imported (0.9 s, in every worker process); the parsed
+    table is kept in the user's cache folder, named by the file's size and
+    mtime (so a new hanja rebuilds it), written atomically."""
+    import hanja
+
+    source = Path(hanja.__file__).parent / "table.yml"
+    st = source.stat()
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    cache = root / "forensics" / f"hanja-table-{st.st_size}-{st.st_mtime_ns}.json"
+    with contextlib.suppress(OSError, ValueError):  # JSON, not pickle: data, never code
+        table = json.loads(cache.read_bytes())
+        if isinstance(table, dict):
+            return table
+    from hanja.table import hanja_table
+
+    with contextlib.suppress(OSError):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(dict(hanja_table), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache)
+    return dict(hanja_table)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a file's notes ask for the same few hundred characters
 def readings(ch: str) -> frozenset[str]:
     """The Hangul syllables a Chinese character is read as in Korean (its
     table reading, and that reading after the initial-sound rule, 理 이/리)."""
     from hanja.hangul import dooeum
-    from hanja.table import hanja_table
 
+    table = _hanja_table()
     out = set()
     for form in {ch, str(_to_traditional().convert(ch))}:  # type: ignore[attr-defined]
-        reading = hanja_table.get(form)
+        reading = table.get(form)
         if reading:
             out.add(reading)
             out.add(dooeum(" ", reading))  # " ": the start of a word
     return frozenset(out)
+
+
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
 def reading_score(chinese: str, korean: str) -> float:
@@ -107,11 +142,20 @@ def link_pairs(notes: list[Note]) -> list[Note]:
     used = {i for i, n in enumerate(out) if n.pair}
     pair_id = max((n.pair or 0 for n in out), default=0)
     scored = []
+    # each Korean note's syllables, once: a Chinese note none of whose
+    # readings is among them scores 0 without the subsequence (a work log's
+    # hundreds of cells are compared pairwise)
+    syllables = {
+        j: {c for c in n.text if "\uac00" <= c <= "\ud7a3"}
+        for j, n in enumerate(out)
+        if n.lang == "ko" and j not in used
+    }
     for i, zh in enumerate(out):
         if i in used or not _chinese_characters(zh):
             continue
+        heard = set().union(*(readings(c) for c in zh.text if _is_han(c)))
         for j, ko in enumerate(out):
-            if j in used or ko.lang != "ko":
+            if j not in syllables or heard.isdisjoint(syllables[j]):
                 continue
             placed = zh.box is not None and ko.box is not None
             if placed and not beside(zh, ko):
