@@ -170,6 +170,7 @@ EMBEDDED_FIELDS = (
     "office.modified",
     "video.modified",
     "video_tag.when",  # a phone's recording time with its offset (QuickTime keys)
+    "asf.created",  # a WMV's creation date, UTC
     "xmp.modify_date",
     "iptc.date_time_created",
     "riff.when",  # a camera's recording time in an AVI (IDIT), naive

@@ -827,6 +827,42 @@ def avi(recorded: dt.datetime, software: str) -> bytes:
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
+def wmv(created: dt.datetime, title: str, author: str, tool: str) -> bytes:
+    """An ASF (WMV) file with no packets, as Windows Movie Maker exports an
+    animatic: the header object (File Properties with the creation date as a
+    UTC FILETIME, Content Description, Extended Content Description naming
+    the tool), then an empty data object. GUIDs from the ASF specification,
+    stored with their first three fields little-endian."""
+    import uuid
+
+    def guid(text: str) -> bytes:
+        return uuid.UUID(text).bytes_le
+
+    def obj(kind: str, body: bytes) -> bytes:
+        return guid(kind) + struct.pack("<Q", 24 + len(body)) + body
+
+    def utf16(text: str) -> bytes:
+        return (text + "\0").encode("utf-16-le")
+
+    file_id = uuid.UUID(int=int(created.timestamp())).bytes_le
+    ticks = int(created.timestamp()) * 10_000_000 + 116_444_736_000_000_000
+    props = file_id + struct.pack(
+        "<QQQQQQIIII", 0, ticks, 0, 120_000_000, 120_000_000, 0, 2, 3200, 3200, 0
+    )
+    names = [utf16(title), utf16(author), utf16(""), utf16(""), utf16("")]
+    described = struct.pack("<5H", *map(len, names)) + b"".join(names)
+    name, value = utf16("WM/ToolName"), utf16(tool)
+    extended = struct.pack("<HH", 1, len(name)) + name + struct.pack("<HH", 0, len(value)) + value
+    children = (
+        obj("8CABDCA1-A947-11CF-8EE4-00C00C205365", props)
+        + obj("75B22633-668E-11CF-A6D9-00AA0062CE6C", described)
+        + obj("D2D0A440-E307-11D2-97F0-00A0C95EA850", extended)
+    )
+    header = obj("75B22630-668E-11CF-A6D9-00AA0062CE6C", struct.pack("<IBB", 3, 1, 2) + children)
+    data = obj("75B22636-668E-11CF-A6D9-00AA0062CE6C", file_id + struct.pack("<QH", 0, 0x0101))
+    return header + data
+
+
 def seven_zip(members: list[tuple[str, bytes, dt.datetime]]) -> bytes:
     """A 7z archive (LZMA2, one solid block, mtimes as FILETIME UTC), as 7-Zip
     writes by default, through libarchive's writer."""
@@ -1204,6 +1240,19 @@ def build(
         "filesystem.mtime",
         **{"RIFF DateTimeOriginal": when.strftime("%Y:%m:%d %H:%M:%S")},
     )
+
+    # An older cut of the animatic, exported by Windows Movie Maker.
+    when = s.work_time(days[1])
+    data = wmv(when, "INV S03 EP05 animatic v01", "박지훈", "Windows Movie Maker 6.0")
+    url = "INV/EP05/animatic/INV_S03_EP05_animatic_v01.wmv"
+    write(dump, url, data, when)
+    truth.add(
+        url,
+        data,
+        when,
+        "filesystem.mtime",
+        **{"ASF CreationDate": when.astimezone(dt.UTC).isoformat()},
+    )
     return truth
 
 
@@ -1228,6 +1277,7 @@ def expected_basis(url: str, info: dict[str, object]) -> str:
     ]
     utc = [
         ("png.modified", "PNG tIME" in stamps),
+        ("asf.created", "ASF CreationDate" in stamps),
         ("video.modified", "QuickTime ModifyDate" in stamps),
         (recorded, recorded.startswith("archive_entry.") and recorded != "archive_entry.dos_time"),
     ]
@@ -1261,6 +1311,7 @@ WORK_BY_EXTENSION = {
     "pdf": "document",
     "mp4": "video",
     "avi": "video",
+    "wmv": "video",
     "txt": "text",
     "xmp": "text",
 }

@@ -8,6 +8,7 @@ from importlib.metadata import entry_points
 
 from .annotations import AnnotationsExtractor
 from .archive import ArchiveEntryExtractor
+from .asf import AsfExtractor
 from .base import Extractor, ExtractorDoc
 from .clip import ClipExtractor
 from .exif import ExifExtractor
@@ -41,6 +42,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     OfficeExtractor,
     VideoExtractor,
     RiffExtractor,
+    AsfExtractor,
     ZipExtractor,
     PathWordsExtractor,
     PerceptualHashExtractor,
