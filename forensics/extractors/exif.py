@@ -344,8 +344,9 @@ class ExifExtractor(Extractor):
         "PSD resource 1058; the EXIF embedded in Fujifilm RAF, Sigma X3F, Minolta MRW and "
         "Panasonic RW2 raw files.",
         references=("CIPA DC-008-2023 (Exif 3.0)", "TIFF 6.0", "PNG 3rd ed. eXIf"),
-        limits="Maker notes: the dates of Nikon (PowerUpTime, and WorldTime's zone), Casio "
-        "and Ricoh only (makernote.py). Only IFD0, ExifIFD, GPS and IFD1 are read; "
+        limits="Maker notes: Nikon (PowerUpTime, WorldTime's zone), Canon (TimeInfo's "
+        "zone), Casio and Ricoh dates only (makernote.py). Only IFD0, ExifIFD, GPS and IFD1 "
+        "are read; "
         "further IFDs of multi-page TIFFs give their DateTime only.",
     )
     record_kinds = (ExifRecord, MakerNoteRecord)
@@ -366,9 +367,9 @@ class ExifExtractor(Extractor):
             except EXIFREAD_ERRORS:  # exifread fails on some real files: Pillow's turn
                 tags = {}
             if not tags and block is None and (tiff := _heif_exif(stream)) is not None:
-                where = "HEIF Exif item"
                 with contextlib.suppress(*EXIFREAD_ERRORS):
                     tags = read_tiff_exif(tiff)
+                    where = "HEIF Exif item" if tags else where
             if not tags:
                 try:
                     tags = read_with_pillow(io.BytesIO(block) if block else stream)
