@@ -222,30 +222,19 @@ def metadata_tags(data: bytes, box: str) -> Iterator[tuple[str, str, str]]:
 def tag_record(extractor: str, where: str, tag: str, value: str) -> VideoTagRecord | None:
     """The record of one tag, if it is a date, software or device."""
     leaf = tag.rsplit(".", 1)[-1].lower()
-    value = value.strip()
-    if not value:
+    value = value.strip()[:200]
+    if not value or leaf not in _DATE_TAGS | _SOFTWARE_TAGS | _DEVICE_TAGS:
         return None
-    if leaf in _DATE_TAGS:
-        return VideoTagRecord(
-            extractor=extractor,
-            source=f"QuickTime {where}",
-            box=where,
-            tag=tag,
-            value=value[:200],
-            when=parse_iso8601(value),
-        )
-    if leaf in _SOFTWARE_TAGS or leaf in _DEVICE_TAGS:
-        software = leaf in _SOFTWARE_TAGS
-        return VideoTagRecord(
-            extractor=extractor,
-            source=f"QuickTime {where}",
-            box=where,
-            tag=tag,
-            value=value[:200],
-            software=value[:200] if software else None,
-            device=None if software else value[:200],
-        )
-    return None
+    return VideoTagRecord(
+        extractor=extractor,
+        source=f"QuickTime {where}",
+        box=where,
+        tag=tag,
+        value=value,
+        when=parse_iso8601(value) if leaf in _DATE_TAGS else None,
+        software=value if leaf in _SOFTWARE_TAGS else None,
+        device=value if leaf in _DEVICE_TAGS else None,
+    )
 
 
 class VideoExtractor(Extractor):
