@@ -712,6 +712,11 @@ class Sampler:
         return zi
 
 
+def filetime_ticks(when: dt.datetime) -> int:
+    """A Windows FILETIME: 100 ns ticks since 1601-01-01 UTC (whole seconds)."""
+    return int(when.timestamp()) * 10_000_000 + 116_444_736_000_000_000
+
+
 def _vint(n: int) -> bytes:
     """RAR 5's variable-length integer: seven bits a byte, low first."""
     out = bytearray()
@@ -738,7 +743,7 @@ def rar5(members: list[tuple[str, bytes, dt.datetime]]) -> bytes:
     out = bytearray(b"Rar!\x1a\x07\x01\x00")
     out += block(_vint(1) + _vint(0) + _vint(0))  # main header: no flags
     for name, data, when in members:
-        filetime = int(when.timestamp()) * 10_000_000 + 116_444_736_000_000_000
+        filetime = filetime_ticks(when)
         time_record = _vint(3) + _vint(0x02) + struct.pack("<Q", filetime)  # FILETIME mtime
         extra = _vint(len(time_record)) + time_record
         encoded = name.encode()
@@ -773,7 +778,7 @@ def fpxr_segments(name: str, application: str, when: dt.datetime) -> bytes:
         body = struct.pack("<HHI", 0x1F, 0, len(text) + 1) + raw
         return body + bytes(-len(body) % 4)
 
-    ticks = int(when.timestamp()) * 10_000_000 + 116_444_736_000_000_000
+    ticks = filetime_ticks(when)
     filetime = struct.pack("<HHQ", 0x40, 0, ticks)
     props = [
         (0x00000001, struct.pack("<HHh", 0x02, 0, 1200) + bytes(2)),  # code page: UTF-16
@@ -845,7 +850,7 @@ def wmv(created: dt.datetime, title: str, author: str, tool: str) -> bytes:
         return (text + "\0").encode("utf-16-le")
 
     file_id = uuid.UUID(int=int(created.timestamp())).bytes_le
-    ticks = int(created.timestamp()) * 10_000_000 + 116_444_736_000_000_000
+    ticks = filetime_ticks(created)
     props = file_id + struct.pack(
         "<QQQQQQIIII", 0, ticks, 0, 120_000_000, 120_000_000, 0, 2, 3200, 3200, 0
     )

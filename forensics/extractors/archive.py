@@ -25,8 +25,7 @@ from ..errors import NotMyFormat
 from ..records import ArchiveEntry, FileRef, Note, Record, TimeField
 from ..sources import LIBARCHIVE_KINDS
 from .base import Context, Extractor, ExtractorDoc
-
-_NTFS_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
+from .dates import parse_filetime
 
 
 @dataclass(frozen=True)
@@ -123,9 +122,9 @@ def parse_ntfs(data: bytes) -> dict[str, dt.datetime]:
         tag, size = struct.unpack_from("<HH", data, pos)
         if tag == 1 and size >= 24 and pos + 4 + 24 <= len(data):
             for i, key in enumerate(("ntfs_mtime", "ntfs_atime", "ntfs_ctime")):
-                (ticks,) = struct.unpack_from("<Q", data, pos + 4 + 8 * i)
-                if ticks:
-                    out[key] = _NTFS_EPOCH + dt.timedelta(microseconds=ticks // 10)
+                when = parse_filetime(struct.unpack_from("<Q", data, pos + 4 + 8 * i)[0])
+                if when is not None:
+                    out[key] = when
         pos += 4 + size
     return out
 

@@ -11,7 +11,6 @@ without decoding the media.
 
 from __future__ import annotations
 
-import datetime as dt
 import struct
 import uuid
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import BinaryIO, ClassVar
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
 from .base import Context, Extractor, ExtractorDoc
+from .dates import parse_filetime
 
 
 def _guid(text: str) -> bytes:
@@ -31,7 +31,6 @@ HEADER = _guid("75B22630-668E-11CF-A6D9-00AA0062CE6C")
 FILE_PROPERTIES = _guid("8CABDCA1-A947-11CF-8EE4-00C00C205365")
 CONTENT_DESCRIPTION = _guid("75B22633-668E-11CF-A6D9-00AA0062CE6C")
 EXTENDED_CONTENT = _guid("D2D0A440-E307-11D2-97F0-00A0C95EA850")
-FILETIME_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
 MAX_HEADER = 16 * 1024 * 1024  # a header object claiming more is not read
 _STRING, _QWORD = 0, 4  # extended content value types
 
@@ -56,15 +55,6 @@ class AsfRecord(Record):
     author: str | None = None
     copyright: str | None = None
     tool: str | None = None
-
-
-def _filetime(ticks: int) -> dt.datetime | None:
-    if not ticks:
-        return None  # zero: not set (the spec allows it when the file is being written)
-    try:
-        return FILETIME_EPOCH + dt.timedelta(microseconds=ticks // 10)
-    except OverflowError:
-        return None
 
 
 def _utf16(raw: bytes) -> str | None:
@@ -149,7 +139,7 @@ class AsfExtractor(Extractor):
         if len(props) >= 64:
             (ticks,) = struct.unpack_from("<Q", props, 24)
             play, _send, preroll = struct.unpack_from("<QQQ", props, 40)
-            created = _filetime(ticks)
+            created = parse_filetime(ticks)
             duration = max(play / 1e7 - preroll / 1e3, 0.0) if play else None
         texts: list[str | None] = [None] * 5
         described = found.get(CONTENT_DESCRIPTION, b"")
@@ -166,7 +156,7 @@ class AsfExtractor(Extractor):
             extractor=self.name,
             source="ASF header",
             created=created,
-            encoded=_filetime(encoded) if isinstance(encoded, int) else None,
+            encoded=parse_filetime(encoded) if isinstance(encoded, int) else None,
             duration_seconds=duration,
             title=texts[0],
             author=texts[1],

@@ -94,3 +94,18 @@ def parse_pdf_date(text: str | None) -> TimeValue | None:
         return _build([m.group(i) for i in range(1, 7)], None, parse_offset(m.group(7)))
     except ValueError:
         return RawTime(str(text).strip())
+
+
+FILETIME_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
+
+
+def parse_filetime(ticks: int) -> dt.datetime | None:
+    """A Windows FILETIME (100 ns ticks since 1601, UTC): zip NTFS extra
+    fields, ASF, OLE property sets. Zero means "not set"; a count past the
+    year 9999 is no time either."""
+    if not ticks:
+        return None
+    try:
+        return FILETIME_EPOCH + dt.timedelta(microseconds=ticks // 10)
+    except OverflowError:
+        return None

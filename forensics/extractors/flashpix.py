@@ -23,10 +23,10 @@ from ..errors import NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
 from .base import Context, Extractor, ExtractorDoc
 from .blocks import jpeg_segments
+from .dates import parse_filetime
 
 FPXR_ID = b"FPXR\x00"
 EXTENSION_LIST = "Extension List"
-FILETIME_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
 MAX_STREAM = 16 * 1024 * 1024  # a stream claiming more is not gathered
 _VT_LPSTR, _VT_LPWSTR, _VT_FILETIME = 0x1E, 0x1F, 0x40
 # extension list property ids, low 16 bits (the high ones number the extension)
@@ -111,12 +111,9 @@ def property_set(data: bytes) -> dict[int, object]:
         (vtype,) = struct.unpack_from("<H", data, at)
         body = at + 4
         if vtype == _VT_FILETIME and body + 8 <= len(data):
-            (ticks,) = struct.unpack_from("<Q", data, body)
-            if ticks:
-                try:
-                    out[pid] = FILETIME_EPOCH + dt.timedelta(microseconds=ticks // 10)
-                except OverflowError:
-                    continue
+            when = parse_filetime(struct.unpack_from("<Q", data, body)[0])
+            if when is not None:
+                out[pid] = when
         elif vtype in (_VT_LPSTR, _VT_LPWSTR) and body + 4 <= len(data):
             (length,) = struct.unpack_from("<I", data, body)
             if vtype == _VT_LPWSTR:

@@ -43,6 +43,14 @@ def test_ntfs_filetimes_keep_microseconds() -> None:
     assert "ntfs_ctime" not in got  # zero means unset
 
 
+def test_ntfs_filetimes_past_the_year_9999_are_no_time_not_a_lost_entry() -> None:
+    """A hostile count of ticks: the other times of the field are kept
+    (it raised OverflowError, and the member lost its entry record)."""
+    ticks = (int(WHEN.timestamp()) + 11644473600) * 10_000_000
+    got = parse_ntfs(struct.pack("<IHHQQQ", 0, 1, 24, 2**64 - 1, ticks, 0))
+    assert "ntfs_mtime" not in got and got["ntfs_atime"] == WHEN
+
+
 def test_zip_member_record_and_events(tmp_path: Path) -> None:
     t = int(WHEN.timestamp())
     info = zipfile.ZipInfo("a.txt", date_time=(2024, 4, 3, 10, 2, 2))
