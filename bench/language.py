@@ -73,12 +73,23 @@ def main() -> None:
     rows.append(("Japanese in kanji only", [("ja", t) for t in JA_KANJI], False))
     zh_short = [(lang, s) for lang, t in chinese for s in snippets(t, 4)]
     rows.append(("Chinese 4-char snippets stay Chinese", zh_short, True))
+    from language_wild import in_context
+
+    def settled(text: str) -> str:
+        lang = ours(text)
+        return in_context(text, "ja") if lang == "und-Hani" else lang
+
     print(f"{'test':45s} {'n':>5s} {'ours':>7s} {'langdetect':>11s}")
     for name, items, fam in rows:
         print(
             f"{name:45s} {len(items):5d} {accuracy(ours, items, fam):7.3f} "
             f"{accuracy(langdetect_alone, items, fam):11.3f}"
         )
+    kanji = [("ja", t) for t in JA_KANJI]
+    print(
+        f"{'  ... und-Hani settled by a sheet with kana':45s} {len(kanji):5d} "
+        f"{accuracy(settled, kanji, False):7.3f}"
+    )
 
 
 if __name__ == "__main__":

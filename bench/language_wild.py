@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import random
 import re
 import sys
@@ -38,6 +39,7 @@ import wildsheets  # noqa: E402
 from forensics.language import detect_language  # noqa: E402
 
 LATIN = ("en", "fr", "de", "it", "es")
+CONTEXT_ROWS = ("Japanese in kanji only", "Chinese words (against those)", "Chinese single words")
 KANJI = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
@@ -91,10 +93,55 @@ def _cld2() -> Callable[[str], str]:
     return run
 
 
+def wordfreq_key(word: str) -> str:
+    """A word as its split is decided: Simplified, so that a Japanese word
+    and its Chinese form (時間, 时间) fall in the same half."""
+    return wildsheets.simplified(word)
+
+
 def held_out(word: str) -> bool:
     """The half of each lexicon that `scripts/build_han_model.py` never
     read (its words' SHA-256 starts with an odd byte)."""
-    return hashlib.sha256(word.encode()).digest()[0] % 2 == 1
+    return hashlib.sha256(wordfreq_key(word).encode()).digest()[0] % 2 == 1
+
+
+def _jieba_singles() -> tuple[list[str], list[float]]:
+    """jieba's one-character words (Chinese words as short as a note gets),
+    weighted by the logarithm of their count."""
+    import jieba
+
+    words, weights = [], []
+    for line in (Path(jieba.__file__).parent / "dict.txt").read_text("utf-8").splitlines():
+        word, freq = [*line.split(" "), "0"][:2]
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and int(freq or 0) >= 50:
+            words.append(word)
+            weights.append(math.log(int(freq)))
+    return words, weights
+
+
+def in_context(text: str, want: str) -> str:
+    """The answer for `text` on a sheet whose other notes are surely of
+    `want`'s family (a note with kana for Japanese, a Chinese sentence
+    for Chinese): how `annotations/context.py` settles `und-Hani`."""
+    from forensics.annotations.context import in_context as settle
+    from forensics.records import Note
+
+    other = "背景の色を少し明るくしてください" if want == "ja" else "请把这里的线条画得再细一点"
+
+    def note(t: str) -> Note:
+        guess = detect_language(t)
+        return Note(
+            text=t,
+            lang=guess.lang,
+            confidence=1.0,
+            lang_confidence=guess.confidence,
+            ink="red",
+            box=None,
+            origin="ocr",
+            source="bench",
+        )
+
+    return settle([note(text), note(other)])[0].lang
 
 
 def sets(n: int) -> dict[str, list[tuple[str, str]]]:
@@ -125,12 +172,15 @@ def sets(n: int) -> dict[str, list[tuple[str, str]]]:
     kanji_ja = [w for w in ja_words if KANJI.match(w)]
     out["Japanese in kanji only"] = [(w, "ja") for w in rng.sample(kanji_ja, min(n, len(kanji_ja)))]
     out["Chinese words (against those)"] = [(w, "zh") for w in rng.choices(words, weights, k=n)]
+    singles = _jieba_singles()
+    out["Chinese single words"] = [(w, "zh") for w in rng.choices(singles[0], singles[1], k=n)]
     changed = [t for t in zh if wildsheets.traditional(t) != t]
     out["Simplified texts (S vs T)"] = [(t, "zh-Hans") for t in changed]
     out["Traditional texts (S vs T)"] = [(wildsheets.traditional(t), "zh-Hant") for t in changed]
     out["Latin two words (en fr de it es)"] = [
         (" ".join(rng.choices(latin[lang], k=2)), lang) for lang in LATIN for _ in range(n // 5)
     ]
+    out["English two words"] = [(" ".join(rng.choices(latin["en"], k=2)), "en") for _ in range(n)]
     out["Russian two words"] = [(" ".join(rng.choices(latin["ru"], k=2)), "ru") for _ in range(n)]
     return out
 
@@ -138,7 +188,17 @@ def sets(n: int) -> dict[str, list[tuple[str, str]]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--n", type=int, default=400)
+    ap.add_argument(
+        "--unseen",
+        action="store_true",
+        help="build forensics' word tables without the held-out half's words "
+        "(out-of-vocabulary words; the shipped tables hold every word of wordfreq's lists)",
+    )
     args = ap.parse_args()
+    if args.unseen:
+        from forensics import wordmodel
+
+        wordmodel.restrict(lambda w: not held_out(w))
     detectors: dict[str, Callable[[str], str]] = {"forensics": _ours, "langdetect": _langdetect()}
     for name, make in (("lingua", _lingua), ("pycld2", _cld2)):
         try:
@@ -156,6 +216,16 @@ def main() -> None:
                 right += got == want if strict else family(got) == family(want)
             cells.append(f"{right / max(len(items), 1):10.3f}")
         print(f"{label:36s} {len(items):5d}  " + "  ".join(cells))
+        if label in CONTEXT_ROWS:
+            amb = sum(_ours(t) == "und-Hani" for t, _ in items)
+            right = sum(
+                family(in_context(t, want) if _ours(t) == "und-Hani" else _ours(t)) == family(want)
+                for t, want in items
+            )
+            print(
+                f"{'  ... und-Hani settled by the sheet':36s} {len(items):5d}  "
+                f"{right / max(len(items), 1):10.3f}   ({amb} answered und-Hani)"
+            )
     und = sum(detect_language(t).lang == "und" for t, _ in sets(args.n)["Russian two words"])
     print(f"forensics answers und on {und} of {args.n} Russian two-word texts")
 

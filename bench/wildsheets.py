@@ -134,6 +134,10 @@ def _opencc(config: str) -> object:
     return opencc.OpenCC(config)
 
 
+def simplified(text: str) -> str:
+    return str(_opencc("t2s").convert(text))  # type: ignore[attr-defined]
+
+
 def traditional(text: str) -> str:
     return str(_opencc("s2t").convert(text))  # type: ignore[attr-defined]
 

@@ -1,16 +1,15 @@
-"""How likely a run of Chinese characters is as Japanese, Simplified or
-Traditional Chinese: character and character-pair statistics of lexicons
-shipped in packages (wordfreq's Japanese list, jieba's dictionary and its
-OpenCC Traditional forms), built by `scripts/build_han_model.py` into
-`models/han.tsv.gz` (about 0.5 MB).
+"""How likely a run of Chinese characters is as Simplified or Traditional
+Chinese: character and character-pair statistics of jieba's dictionary
+and its OpenCC Traditional forms, built by `scripts/build_han_model.py`
+into `models/han.tsv.gz`. (Japanese against Chinese is `wordmodel`.)
 
 The national character sets (`language.han_langs`) decide when they can:
-a character only one language writes. This model decides the rest, the
-text whose every character all three languages write (時間, 中国, 問題):
-which language uses those characters, and those pairs of characters, more.
-A smoothed bigram model: P(b | a) mixes the pair's weight with the
-character's own probability (a Dirichlet prior of `PAIR_PRIOR`), and a
-character a language's lexicon never holds gets `UNSEEN` of a share.
+a character only one script writes. This model decides the rest, the
+text whose every character both write (中国, 時間): which script uses
+those characters, and those pairs of characters, more. A smoothed bigram
+model: P(b | a) mixes the pair's weight with the character's own
+probability (a Dirichlet prior of `PAIR_PRIOR`), and a character a
+lexicon never holds gets `UNSEEN` of a share.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import importlib.resources
 import itertools
 import math
 
-LANGS = ("ja", "zh-Hans", "zh-Hant")
+LANGS = ("zh-Hans", "zh-Hant")
 # in units of the lightest character's weight in the language's lexicon
 # (the weights' scale is the builder's choice):
 UNSEEN = 0.5  # weight of a character a lexicon lacks
@@ -65,15 +64,3 @@ def log_likelihood(text: str, lang: str) -> float:
         pair = bi.get(a + b, 0.0)
         score += math.log((pair + prior * p(b)) / (uni.get(a, 0.0) + prior))
     return score
-
-
-def han_scores(han: str, langs: tuple[str, ...] = LANGS) -> dict[str, float]:
-    """Each language's probability for a run of Chinese characters, among
-    `langs` (equal priors), from the bigram model."""
-    if not han:
-        return {lang: 1 / len(langs) for lang in langs}
-    logs = {lang: log_likelihood(han, lang) for lang in langs}
-    top = max(logs.values())
-    exp = {lang: math.exp(v - top) for lang, v in logs.items()}
-    total = sum(exp.values())
-    return {lang: v / total for lang, v in exp.items()}

@@ -37,6 +37,20 @@ CHARSET_PENALTY = 4.0
 # Simplified against Traditional: nearer than this in log-likelihood, the
 # characters do not decide and the answer is `zh`
 SCRIPT_MARGIN = 1.0
+# Japanese against Chinese for text in Chinese characters only (natural
+# log odds; chosen on the tuning half of wordfreq's Japanese and jieba's
+# words, bench/RESULTS.md): the prior for Chinese, and the band around
+# even within which the answer is `und-Hani`, for the context to decide.
+# A single character is one frequency against another, weak evidence:
+# Chinese unless it says otherwise (分, 位 are Chinese notes far more often)
+ZH_PRIOR = 0.0
+ZH_PRIOR_SINGLE = 4.0
+FAMILY_MARGIN = 2.0
+AMBIGUOUS_HAN = "und-Hani"
+# English against other Latin-script languages (natural log odds): a
+# production's Latin notes are English unless their words say otherwise
+EN_PRIOR = 3.0
+LATIN_WORDS = 6  # up to this many words, word lists decide; beyond, langdetect
 SHORT_LATIN = 12  # fewer ASCII letters than this: no statistics, English
 # langdetect's answers are kept to these (others are folded into "und").
 LATIN_LANGS = ("en", "fr", "de", "es", "it", "pt", "nl", "id", "vi", "tl", "pl", "sv", "ru")
@@ -97,11 +111,11 @@ def han_langs(ch: str) -> frozenset[str]:
     return frozenset(out) or frozenset(("zh-Hans", "zh-Hant", "ja"))
 
 
-def _han_logs(han: list[str]) -> dict[str, float]:
-    """Each language's log-likelihood for text in Chinese characters only:
-    the character statistics of package lexicons (`hanmodel`), with each
-    character a language's national set lacks counting `CHARSET_PENALTY`
-    against it."""
+def _hans_hant_logs(han: list[str]) -> dict[str, float]:
+    """Simplified and Traditional Chinese log-likelihoods for text in
+    Chinese characters only: the character statistics of jieba's lexicon
+    and its OpenCC forms (`hanmodel`), with each character a script's
+    national set lacks counting `CHARSET_PENALTY` against it."""
     from .hanmodel import LANGS, log_likelihood
 
     text = "".join(han)
@@ -112,22 +126,76 @@ def _han_logs(han: list[str]) -> dict[str, float]:
     }
 
 
+def japanese_log_odds(han: list[str]) -> float:
+    """Log odds of Japanese against Chinese for text in Chinese characters
+    only: the words of wordfreq's lists (`wordmodel`), the national sets
+    (a character JIS X 0208 lacks counts `CHARSET_PENALTY` against
+    Japanese; one the Chinese script of the rest lacks, against Chinese), and
+    `ZH_PRIOR`: these notes are Chinese instructions far more often than
+    Japanese written without a single kana."""
+    from .wordmodel import japanese_log_odds as word_odds
+
+    odds = word_odds("".join(han)) - (ZH_PRIOR_SINGLE if len(han) == 1 else ZH_PRIOR)
+    sets = [han_langs(ch) for ch in han]
+    odds -= CHARSET_PENALTY * sum("ja" not in langs for langs in sets)
+    # Chinese text is written in one script: 動画 mixes a form only
+    # Traditional writes with one only Simplified does
+    odds += CHARSET_PENALTY * min(
+        sum(script not in langs for langs in sets) for script in ("zh-Hans", "zh-Hant")
+    )
+    return odds
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+
+
+def _chinese_script(han: list[str]) -> tuple[str, float]:
+    """Simplified or Traditional; `zh` (script left open) when they come
+    within `SCRIPT_MARGIN` (the characters are the same in both)."""
+    logs = _hans_hant_logs(han)
+    diff = logs["zh-Hans"] - logs["zh-Hant"]
+    if abs(diff) < SCRIPT_MARGIN:
+        return "zh", 1.0
+    return ("zh-Hans" if diff > 0 else "zh-Hant"), _sigmoid(abs(diff))
+
+
 def _han_only(han: list[str], within: tuple[str, ...] = ()) -> tuple[str, float]:
     """Japanese, Simplified or Traditional Chinese (among `within`, if
-    given) for text in Chinese characters only, and its probability among
-    all three. When Simplified and Traditional come within `SCRIPT_MARGIN`
-    (the characters are the same in both) the answer is `zh`, the script
-    left open."""
-    logs = _han_logs(han)
-    top = max(logs.values())
-    weights = {lang: math.exp(v - top) for lang, v in logs.items()}
-    total = sum(weights.values())
-    best = max((lang for lang in logs if not within or lang in within), key=lambda k: logs[k])
-    if best == "ja":
-        return "ja", round(weights["ja"] / total, 3)
-    if abs(logs["zh-Hans"] - logs["zh-Hant"]) < SCRIPT_MARGIN:
-        return "zh", round((weights["zh-Hans"] + weights["zh-Hant"]) / total, 3)
-    return best, round(weights[best] / total, 3)
+    given) for text in Chinese characters only, and how sure. Where
+    Japanese and Chinese come within `FAMILY_MARGIN` the answer is
+    `und-Hani` (Chinese characters, language open), for the file's other
+    notes to decide (`annotations/context.py`)."""
+    if within == ("ja",):
+        return "ja", round(_sigmoid(japanese_log_odds(han)), 3)
+    if within:
+        lang, conf = _chinese_script(han)
+        return lang, round(conf * _sigmoid(-japanese_log_odds(han)), 3)
+    odds = japanese_log_odds(han)
+    p_ja = _sigmoid(odds)
+    if odds > FAMILY_MARGIN:
+        return "ja", round(p_ja, 3)
+    if odds >= -FAMILY_MARGIN:
+        return AMBIGUOUS_HAN, round(max(p_ja, 1 - p_ja), 3)
+    lang, conf = _chinese_script(han)
+    return lang, round(conf * (1 - p_ja), 3)
+
+
+def _words_language(words: list[str]) -> tuple[str, float] | None:
+    """A few Latin-script words' language by wordfreq's word lists
+    (`wordmodel`), English favoured by `EN_PRIOR`; None when no list
+    knows any of the words."""
+    from .wordmodel import UNKNOWN, latin_scores
+
+    scores = latin_scores(words)
+    if not scores or max(scores.values()) <= UNKNOWN * len(words):
+        return None
+    if "en" in scores:
+        scores["en"] += EN_PRIOR
+    top = max(scores.values())
+    total = sum(math.exp(v - top) for v in scores.values())
+    best = max(scores, key=lambda k: (scores[k], k == "en"))
+    return best, round(1.0 / total, 3)
 
 
 def _latin(text: str, cyrillic: bool = False) -> tuple[str, float]:
@@ -196,6 +264,11 @@ def _detect(text: str) -> LanguageGuess:
     if text.isascii() and 2 * sum(bool(re.search(r"[\d_]", t)) for t in tokens) >= len(tokens):
         # codes and file names, not words: KMR S01 EP12 C156, cut_012_v3
         return LanguageGuess("und", 0.0, scripts)
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    if latin >= 2 and latin >= counts.get("Cyrillic", 0) and 2 <= len(words) <= LATIN_WORDS:
+        by_words = _words_language(words)
+        if by_words is not None:
+            return LanguageGuess(*by_words, scripts)
     if 2 <= latin < SHORT_LATIN and text.isascii():
         # Too short for letter statistics: in production notes, plain ASCII
         # words this short are English (LO, BG, OK, "fix", "retake").

@@ -184,7 +184,9 @@ def _paired(notes: list[Note]) -> tuple[Note, ...]:
     from .annotations.pairing import link_pairs
 
     notes = in_context(notes)
-    if not any(n.lang == "ko" for n in notes) or not any(n.lang[:2] in ("zh", "ja") for n in notes):
+    if not any(n.lang == "ko" for n in notes) or not any(
+        n.lang[:2] in ("zh", "ja") or n.lang == "und-Hani" for n in notes
+    ):
         return tuple(notes)
     return tuple(link_pairs(notes))
 

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""Build the character statistics that tell Japanese written in kanji
-only from Chinese, and Simplified from Traditional where the characters
-are shared (`forensics/hanmodel.py`), and write them to
-forensics/models/han.tsv.gz.
+"""Build the character statistics that tell Simplified from Traditional
+Chinese where the characters are shared (`forensics/hanmodel.py`), and
+write them to forensics/models/han.tsv.gz. (Japanese against Chinese is
+`forensics/wordmodel.py`, from wordfreq's lists at first use: wordfreq's
+data is CC BY-SA, so no table derived from it is committed.)
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python scripts/build_han_model.py
 
-Sources are lexicons shipped in packages, never our own lists: wordfreq's
-Japanese list (the Chinese characters of every word), jieba's dictionary
-(Simplified Chinese) and the same words through OpenCC (Traditional).
+Sources are lexicons shipped in packages, never our own lists: jieba's
+dictionary (Simplified Chinese, MIT) and the same words through OpenCC
+(Traditional).
 Characters count by their words' frequency, pairs by its logarithm
 (`weights`). Only half
 of each lexicon is used: the words whose SHA-256 starts with an even
@@ -74,16 +75,6 @@ def weights(freq: float) -> tuple[float, float]:
 Weighted = list[tuple[str, tuple[float, float]]]
 
 
-def wordfreq_words(lang: str) -> Weighted:
-    import wordfreq
-
-    out = []
-    for word, freq in wordfreq.get_frequency_dict(lang).items():
-        if tuning_half(word):
-            out.extend((run, weights(freq)) for run in han_runs(word))
-    return out
-
-
 def jieba_words() -> Weighted:
     import jieba
 
@@ -120,7 +111,6 @@ def main() -> None:
     zh = jieba_words()
     s2t = opencc.OpenCC("s2t")
     sources = {
-        "ja": wordfreq_words("ja"),
         "zh-Hans": zh,
         "zh-Hant": [(str(s2t.convert(w)), f) for w, f in zh],
     }

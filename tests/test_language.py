@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from forensics.annotations.context import in_context
 from forensics.language import detect_language, han_langs
+from forensics.records import Note
 
 
 @pytest.mark.parametrize(
     "text,lang",
     [
-        ("色指定", "ja"),  # Japanese production word
         ("目線修正", "ja"),  # 線 rules out Simplified, 目線 is Japanese
         ("顏色修改", "zh-Hant"),  # 顏 is Traditional
         ("表情を修正", "ja"),
@@ -39,9 +40,56 @@ def test_hard_cases(text: str, lang: str) -> None:
 
 
 def test_characters_all_three_languages_write_are_not_a_sure_answer() -> None:
-    # 背景 is everyday Japanese and Chinese alike: either, never with confidence
+    # 背景 is everyday Japanese and Chinese alike: left open for the sheet to decide
     guess = detect_language("背景")
-    assert guess.lang in ("ja", "zh") and guess.confidence < 0.9
+    assert guess.lang == "und-Hani" and guess.confidence < 0.9
+
+
+def _note(text: str) -> Note:
+    guess = detect_language(text)
+    return Note(
+        text=text,
+        lang=guess.lang,
+        confidence=1.0,
+        lang_confidence=guess.confidence,
+        ink="red",
+        box=None,
+        origin="ocr",
+        source="test",
+    )
+
+
+def test_kanji_only_japanese_with_kana_elsewhere_on_the_sheet_is_japanese() -> None:
+    # 色指定 (colour designation) is a Japanese production word, but every
+    # character of it is Chinese too: alone it is never called Chinese...
+    assert detect_language("色指定").lang in ("ja", "und-Hani")
+    # ...and on a sheet whose other note is written with kana it is Japanese
+    notes = in_context([_note("色指定"), _note("髪の色を少し明るくしてください")])
+    assert notes[0].lang == "ja"
+    # the same characters beside a sure Chinese note are Chinese
+    notes = in_context([_note("背景"), _note("请把这里的线条画得再细一点")])
+    assert notes[0].lang.startswith("zh")
+
+
+@pytest.mark.parametrize("word", ["分", "寿", "位", "高", "手", "画"])
+def test_chinese_single_words_stay_chinese(word: str) -> None:
+    # one character is one frequency against another: Chinese unless it says otherwise
+    assert detect_language(word).lang.startswith("zh")
+
+
+@pytest.mark.parametrize(
+    "text", ["political party", "hair color", "too dark", "redraw the hands", "check again"]
+)
+def test_english_word_pairs_are_english(text: str) -> None:
+    assert detect_language(text).lang == "en"
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [("la maison", "fr"), ("das Haus", "de"), ("mise en scène", "fr"), ("la casa roja", "es")],
+)
+def test_latin_words_that_say_otherwise_are_not_english(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """Where the text is: PaddleOCR's DBNet text detector over the whole sheet.
 
-The detector (PP-OCRv4 mobile, as shipped in the `rapidocr-onnxruntime`
-wheel, Apache 2.0) was trained on photographs, scans and screenshots of
-text in many scripts: it finds writing by its look, not by the colour or
+The detector (PP-OCRv4 mobile, as published in the `rapidocr-onnxruntime`
+wheel, Apache 2.0, copied into the package by
+`scripts/vendor_ocr_models.py`) was trained on photographs, scans and
+screenshots of text in many scripts: it finds writing by its look, not by the colour or
 the stroke sizes of our own drawings. Its output is a probability map of
 "inside a text line"; each connected region of it above `DETECTOR.threshold`
 becomes a rotated rectangle (the minimum-area rectangle of the region's
@@ -29,7 +30,7 @@ from PIL import Image
 
 from .params import DETECTOR
 
-MODEL = "models/ch_PP-OCRv4_det_infer.onnx"
+MODEL = "annotations/models/ppocrv4_det.onnx"  # scripts/vendor_ocr_models.py
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def probability_map(rgb: np.ndarray, side: int) -> tuple[np.ndarray, float, floa
     # BGR, as the model was trained on OpenCV images
     x = np.asarray(img, np.float32)[..., ::-1]
     x = ((x / 255.0 - 0.5) / 0.5).transpose(2, 0, 1)[None]
-    sess = session("rapidocr_onnxruntime", MODEL)
+    sess = session("forensics", MODEL)
     name = sess.get_inputs()[0].name  # type: ignore[attr-defined]
     out = np.asarray(sess.run(None, {name: np.ascontiguousarray(x)})[0])[0, 0]  # type: ignore[attr-defined]
     return out, w / nw, h / nh

@@ -20,10 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from .detect import session
+from .hangul_lm import beam_search
+from .params import LM
 from .recognise import ctc_greedy
 
 MODEL = "annotations/models/hangul.onnx"
-BACKBONE = "ppocrv6-small"  # the PP-OCR model whose features it reads (recognise.MODELS)
 _L0, _V0, _T0 = 0x1100, 0x1161, 0x11A8  # conjoining jamo: initials, vowels, finals
 INITIALS = [chr(_L0 + i) for i in range(19)]
 VOWELS = [chr(_V0 + i) for i in range(21)]
@@ -67,13 +68,30 @@ def compose(tokens: list[str]) -> str:
     return "".join(out)
 
 
-def hangul_read(features: np.ndarray) -> tuple[str, float]:
-    """The text of a line from its backbone features (channels x steps),
-    greedy CTC decoding, with the mean probability of the letters emitted."""
+def letter_probabilities(features: np.ndarray) -> np.ndarray:
+    """The reader's steps x classes probabilities (class 0 the CTC blank,
+    class k the letter TOKENS[k - 1]) from backbone features."""
     sess = session("forensics", MODEL)
     logits = np.asarray(
         sess.run(None, {"features": features[None].astype(np.float32)})[0]  # type: ignore[attr-defined]
     )[0]
     p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    emitted, confidence = ctc_greedy(p / p.sum(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def decode(probabilities: np.ndarray, weight: float | None = None) -> tuple[str, float]:
+    """A line's text from the reader's probabilities: the beam search with
+    the letter model (`hangul_lm`), or greedy decoding when its weight is
+    0; with the mean probability of the letters emitted."""
+    weight = LM.weight if weight is None else weight
+    if weight:
+        emitted, confidence = beam_search(probabilities, TOKENS, weight)
+    else:
+        emitted, confidence = ctc_greedy(probabilities)
     return compose([TOKENS[k - 1] for k in emitted]).strip(), confidence
+
+
+def hangul_read(features: np.ndarray, weight: float | None = None) -> tuple[str, float]:
+    """The text of a line from its backbone features (channels x steps),
+    with the mean probability of the letters emitted."""
+    return decode(letter_probabilities(features), weight)

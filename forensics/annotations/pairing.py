@@ -21,7 +21,7 @@ import json
 import os
 from pathlib import Path
 
-from ..language import han_only_in
+from ..language import AMBIGUOUS_HAN, han_only_in
 from ..records import Note
 from .params import PAIRS
 
@@ -124,7 +124,7 @@ def _chinese_characters(note: Note) -> bool:
         return True
     letters = [c for c in note.text if c.isalpha()]
     return (
-        note.lang == "ja"
+        note.lang in ("ja", AMBIGUOUS_HAN)
         and bool(letters)
         and all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in letters)
     )
@@ -169,7 +169,7 @@ def link_pairs(notes: list[Note]) -> list[Note]:
         pair_id += 1
         used.update((i, j))
         chinese = dataclasses.replace(out[i], pair=pair_id, pair_score=round(score, 3))
-        if chinese.lang == "ja":  # read out in Sino-Korean beside it: Chinese, not Japanese
+        if chinese.lang in ("ja", AMBIGUOUS_HAN):  # read out in Sino-Korean: Chinese
             guess = han_only_in(chinese.text, "zh")
             if guess is not None:
                 chinese = dataclasses.replace(

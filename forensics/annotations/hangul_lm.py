@@ -1,0 +1,150 @@
+"""Which Korean letters are likely next: a jamo n-gram model, and the CTC
+beam search that reads a Hangul line with it.
+
+The Hangul reader (`hangul.py`) emits jamo. Read greedily, one doubtful
+letter makes another syllable (흥/홍, 양/앙); a writer meant a word. The
+beam search keeps the few best readings of the line as it goes and
+scores each by the reader's probabilities and, weighted by
+`LM.weight`, by how likely its letters are as Korean. The model is an
+interpolated Witten-Bell n-gram over the letters of wordfreq's Korean
+words (order `LM.order`, about two syllables), each word counted by its
+Zipf value so that common words weigh more without a few swamping the
+rest, with a space before and after it.
+
+wordfreq's data is CC BY-SA 4.0: the counts are made from the installed
+package at first use (under a second), never committed. `restrict(keep)`
+builds them from part of the list only, for a benchmark on words the
+model never saw.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import defaultdict
+from collections.abc import Callable
+
+import numpy as np
+
+from .params import LM
+
+SPACE = " "
+
+_keep: Callable[[str], bool] | None = None
+
+
+def restrict(keep: Callable[[str], bool] | None) -> None:
+    """Build the model from the words `keep` accepts only (None: all)."""
+    global _keep
+    _keep = keep
+    model.cache_clear()
+
+
+class JamoModel:
+    """P(letter | the letters before it), interpolated Witten-Bell."""
+
+    def __init__(self, counts: dict[tuple[str, ...], dict[str, float]], order: int) -> None:
+        self.order = order
+        self.counts = counts
+        # per history: total count and number of distinct followers
+        self.totals = {h: (sum(f.values()), len(f)) for h, f in counts.items()}
+        self.vocabulary = set(counts[()])
+        self._cache: dict[tuple[tuple[str, ...], str], float] = {}
+
+    def prob(self, history: tuple[str, ...], letter: str) -> float:
+        key = (history, letter)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        lower = self.prob(history[1:], letter) if history else 1.0 / (len(self.vocabulary) + 1)
+        total, kinds = self.totals.get(history, (0.0, 0))
+        if total:
+            p = (self.counts[history].get(letter, 0.0) + kinds * lower) / (total + kinds)
+        else:
+            p = lower
+        if len(self._cache) < 1_000_000:
+            self._cache[key] = p
+        return p
+
+    def log_prob(self, history: tuple[str, ...], letter: str) -> float:
+        """Log probability of `letter` after `history` (its last order-1
+        letters count); a letter no Korean word holds (a digit, a Latin
+        letter) gets `LM.unknown`."""
+        if letter not in self.vocabulary:
+            return math.log(LM.unknown)
+        return math.log(self.prob(history[-(self.order - 1) :], letter))
+
+
+@functools.cache
+def model() -> JamoModel:
+    from ..wordmodel import korean_words
+    from .hangul import to_tokens
+
+    counts: dict[tuple[str, ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for word, freq in korean_words().items():
+        if _keep is not None and not _keep(word):
+            continue
+        weight = max(0.5, math.log10(freq * 1e9) - 1.0)  # the Zipf value, less one
+        letters = [SPACE, *to_tokens(word), SPACE]
+        for i in range(1, len(letters)):
+            for n in range(LM.order):
+                if i - n < 0:
+                    break
+                counts[tuple(letters[i - n : i])][letters[i]] += weight
+    return JamoModel({h: dict(f) for h, f in counts.items()}, LM.order)
+
+
+def beam_search(
+    probabilities: np.ndarray, tokens: list[str], weight: float | None = None
+) -> tuple[list[int], float]:
+    """CTC prefix beam search over steps x classes probabilities (class 0
+    the blank, class k the letter `tokens[k - 1]`), each prefix scored by
+    the reader and, times `weight`, by the letter model, plus `LM.bonus`
+    per letter (the model's probabilities are below one: without it the
+    search would rather drop letters). Classes under `LM.prune` at a step
+    are not tried there. Returns the classes of the best reading and their
+    mean probability at the steps that emitted them, as greedy decoding."""
+    weight = LM.weight if weight is None else weight
+    lm = model() if weight else None
+    log = np.log(np.maximum(probabilities, 1e-30))
+    # prefix -> (log P ending in blank, log P ending in its last class, lm score, emission probs)
+    Beam = dict[tuple[int, ...], list[float]]
+    beams: Beam = {(): [0.0, -math.inf, 0.0]}
+    emitted: dict[tuple[int, ...], list[float]] = {(): []}
+
+    def lm_score(prefix: tuple[int, ...], k: int) -> float:
+        if lm is None:
+            return 0.0
+        history = tuple(tokens[c - 1] for c in prefix[-(LM.order - 1) :])
+        return weight * lm.log_prob((SPACE, *history)[-(LM.order - 1) :], tokens[k - 1])
+
+    for t in range(log.shape[0]):
+        row = log[t]
+        candidates = [int(k) for k in np.nonzero(probabilities[t] >= LM.prune)[0] if k != 0]
+        nxt: Beam = defaultdict(lambda: [-math.inf, -math.inf, 0.0])
+        for prefix, (pb, pnb, lms) in beams.items():
+            total = np.logaddexp(pb, pnb)
+            # blank: the prefix stays
+            entry = nxt[prefix]
+            entry[0] = np.logaddexp(entry[0], total + row[0])
+            entry[2] = lms
+            last = prefix[-1] if prefix else None
+            if last is not None:  # the last class repeated: the prefix stays
+                entry[1] = np.logaddexp(entry[1], pnb + row[last])
+            for k in candidates:
+                grown = (*prefix, k)
+                score = lm_score(prefix, k) + LM.bonus
+                new = nxt[grown]
+                # a repeat emits again only after a blank
+                source = pb if k == last else total
+                if new[1] == -math.inf and new[0] == -math.inf:
+                    new[2] = lms + score
+                    emitted.setdefault(grown, [*emitted[prefix], float(probabilities[t, k])])
+                new[1] = np.logaddexp(new[1], source + row[k])
+        ranked = sorted(
+            nxt.items(), key=lambda kv: float(np.logaddexp(kv[1][0], kv[1][1])) + kv[1][2]
+        )
+        beams = dict(ranked[-LM.beam :])
+    best = max(beams.items(), key=lambda kv: float(np.logaddexp(kv[1][0], kv[1][1])) + kv[1][2])
+    probs = emitted.get(best[0], [])
+    return list(best[0]), float(np.mean(probs)) if probs else 0.0
