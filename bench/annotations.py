@@ -171,7 +171,7 @@ class Tally:
             self.notes += 1
             self.found += bool(hits)
         # the sheet's language, as an analyst would read it off the notes
-        said = [f[2] for f in found if not (f[3] and f[2] == "ko") and f[2] != "und"]
+        said = [f[2] for f in found if not (f[3] and f[2] == "ko") and not f[2].startswith("und")]
         if sheet.language:
             self.sheets += 1
             answer = sheet_language(said)

@@ -100,7 +100,7 @@ def beam_search(
     """CTC prefix beam search over steps x classes probabilities (class 0
     the blank, class k the letter `tokens[k - 1]`), each prefix scored by
     the reader and, times `weight`, by the letter model, plus `LM.bonus`
-    per letter (the model's probabilities are below one: without it the
+    per letter other than a space (the model's probabilities are below one: without it the
     search would rather drop letters). Classes under `LM.prune` at a step
     are not tried there. Returns the classes of the best reading and their
     mean probability at the steps that emitted them, as greedy decoding."""
@@ -133,7 +133,9 @@ def beam_search(
                 entry[1] = np.logaddexp(entry[1], pnb + row[last])
             for k in candidates:
                 grown = (*prefix, k)
-                score = lm_score(prefix, k) + LM.bonus
+                # the bonus is for letters: a space the reader barely saw must
+                # not be bought by it (spaces split words, never add letters)
+                score = lm_score(prefix, k) + (0.0 if tokens[k - 1] == SPACE else LM.bonus)
                 new = nxt[grown]
                 # a repeat emits again only after a blank
                 source = pb if k == last else total

@@ -89,8 +89,8 @@ class LanguageModel:
     """The Hangul reader's beam search with a letter model (`hangul_lm`)."""
 
     order: int = 6  # letters of context + 1: about two syllables
-    weight: float = 0.0  # of the letter model's log probability against the reader's
-    bonus: float = 1.0  # log score per letter emitted
+    weight: float = 0.35  # of the letter model's log probability against the reader's
+    bonus: float = 3.0  # log score per letter emitted
     beam: int = 8  # readings kept at each step
     prune: float = 1e-3  # a class under this probability at a step is not tried there
     unknown: float = 1e-3  # probability of a letter no Korean word holds (digits, Latin)
@@ -98,4 +98,17 @@ class LanguageModel:
 
 LM = LanguageModel()
 
-ALL = (DETECTOR, RECOGNISER, INKS, PAIRS, NOTES, COLUMNS, LM)  # what the cache key holds
+
+@dataclass(frozen=True)
+class Forms:
+    """When a line read in Simplified forms was written in Traditional (`forms`)."""
+
+    sheet: float = 3.0  # the sheet's Traditional-only characters per Simplified-only one
+    sheet_min: int = 2  # ... and at least this many
+    option: float = 1e-4  # probability a Traditional candidate needs at its step
+    glyph: float = 0.01  # ... on the sheet's evidence alone
+
+
+FORMS = Forms()
+
+ALL = (DETECTOR, RECOGNISER, INKS, PAIRS, NOTES, COLUMNS, LM, FORMS)  # what the cache key holds

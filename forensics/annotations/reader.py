@@ -8,6 +8,7 @@ much of the sheet each ink covers.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from PIL import Image
 
 from .columns import row_of_column
 from .detect import Region, cut, detect
+from .forms import as_written, counts, is_chinese, sheet_counts
 from .hangul import hangul_read
 from .ink import Ink, hue_chroma, in_hue, ink_darkness
 from .params import INKS, RECOGNISER
@@ -137,4 +139,21 @@ def read_regions(
             reading = Reading(text, confidence, "hangul")
         if reading.text:
             out.append(Found(region, ink, vertical, reading))
+    return in_forms_written(out)
+
+
+def in_forms_written(found: list[Found]) -> list[Found]:
+    """Each Chinese line in the script it was written in (`forms`), in the
+    light of the sheet's other Chinese lines. Japanese lines take no part:
+    Japanese writes many forms only Traditional Chinese keeps (線, 見) and
+    some only Simplified has (写, 会)."""
+    chinese = [f.reading.model != "hangul" and is_chinese(f.reading.text) for f in found]
+    total = sheet_counts([f.reading.text for f, c in zip(found, chinese, strict=True) if c])
+    out = []
+    for f, c in zip(found, chinese, strict=True):
+        if c:
+            own = counts(f.reading.text)
+            others = (total[0] - own[0], total[1] - own[1])
+            f = dataclasses.replace(f, reading=as_written(f.reading, others))
+        out.append(f)
     return out

@@ -32,11 +32,18 @@ MODEL = "annotations/models/ppocrv6_small_rec.onnx"  # scripts/vendor_ocr_models
 DICTIONARY = "annotations/models/ppocrv6_dict.txt"
 
 
+Options = tuple[tuple[str, float], ...]  # a character's candidates, best first
+
+
 @dataclass(frozen=True)
 class Reading:
     text: str
     confidence: float  # 0-1, the recogniser's own
     model: str
+    # for each character of `text`, the recogniser's candidates at the step
+    # that emitted it (character, probability), best first; empty when the
+    # reader does not give them
+    options: tuple[Options, ...] = ()
 
 
 @functools.cache
@@ -55,29 +62,58 @@ def _line_input(line: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(x)
 
 
+def ctc_steps(probabilities: np.ndarray) -> list[int]:
+    """The steps at which greedy CTC decoding of steps x classes
+    probabilities (class 0 the blank) emits a class, repeats collapsed."""
+    best = probabilities.argmax(axis=1).tolist()
+    out, previous = [], 0
+    for t, k in enumerate(best):
+        if k != previous and k != 0:
+            out.append(t)
+        previous = k
+    return out
+
+
 def ctc_greedy(probabilities: np.ndarray) -> tuple[list[int], float]:
-    """Greedy CTC decoding of steps x classes probabilities (class 0 the
-    blank): the classes emitted, repeats collapsed, and their mean
-    probability."""
-    best, prob = probabilities.argmax(axis=1), probabilities.max(axis=1)
-    emitted, probs, previous = [], [], 0
-    for step, p in zip(best.tolist(), prob.tolist(), strict=True):
-        if step != previous and step != 0:
-            emitted.append(step)
-            probs.append(p)
-        previous = step
+    """Greedy CTC decoding: the classes emitted, repeats collapsed, and
+    their mean probability."""
+    steps = ctc_steps(probabilities)
+    emitted = [int(probabilities[t].argmax()) for t in steps]
+    probs = [float(probabilities[t, k]) for t, k in zip(steps, emitted, strict=True)]
     return emitted, float(np.mean(probs)) if probs else 0.0
 
 
+OPTIONS = 5  # candidates kept per character
+
+
 def ppocr_run(line: Image.Image) -> tuple[Reading, np.ndarray]:
-    """PP-OCR's reading of an upright line image, greedy CTC decoding, and
-    its backbone's feature sequence (channels x steps: the Hangul reader's
-    input)."""
+    """PP-OCR's reading of an upright line image, greedy CTC decoding, with
+    each character's candidates, and its backbone's feature sequence
+    (channels x steps: the Hangul reader's input)."""
     out_, feats = session("forensics", MODEL).run(None, {"x": _line_input(line)})  # type: ignore[attr-defined]
     chars = _characters()
-    emitted, confidence = ctc_greedy(np.asarray(out_)[0])
-    text = "".join(chars[k] for k in emitted if k < len(chars))
-    return Reading(text.strip(), confidence, RECOGNISER.model), np.asarray(feats)[0, :, 0, :]
+    probabilities = np.asarray(out_)[0]
+    read: list[tuple[str, Options]] = []
+    probs = []
+    for t in ctc_steps(probabilities):
+        row = probabilities[t]
+        ranked = np.argsort(row)[::-1][:OPTIONS]
+        if ranked[0] >= len(chars):
+            continue
+        probs.append(float(row[ranked[0]]))
+        options = tuple((chars[k], round(float(row[k]), 4)) for k in ranked if 0 < k < len(chars))
+        read.append((chars[ranked[0]], options))
+    while read and read[0][0] == " ":
+        read.pop(0)
+    while read and read[-1][0] == " ":
+        read.pop()
+    reading = Reading(
+        "".join(c for c, _ in read),
+        float(np.mean(probs)) if probs else 0.0,
+        RECOGNISER.model,
+        tuple(o for _, o in read),
+    )
+    return reading, np.asarray(feats)[0, :, 0, :]
 
 
 def ppocr_read(line: Image.Image) -> Reading:
