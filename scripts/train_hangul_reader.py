@@ -3,9 +3,9 @@
 write it as ONNX to forensics/annotations/models/hangul.onnx, with its
 characters in hangul.txt.
 
-    .venv/bin/pip install torch==2.13.0 onnx -e '.[bench]'
-    .venv/bin/python scripts/train_hangul_reader.py [--lines 48000] [--sheets 1000] \
-        [--distorted 24000] [--epochs 10] [--cache /tmp/hangul]
+    .venv/bin/pip install torch==2.13.0 -c constraints.txt -e '.[bench,train]'
+    .venv/bin/python scripts/train_hangul_reader.py [--lines 24000] [--sheets 500] \
+        [--distorted 12000] [--hands 36000] [--epochs 8] [--cache /tmp/hangul]
 
 The reader is a small sequence model (a convolution, a bidirectional LSTM
 and a CTC output over the letters Hangul syllables are made of, digits,
@@ -21,12 +21,18 @@ or Latin, rendered in the *tuning* fonts of the generalization set only
 (`wildsheets.split_of`), in the set's inks on tinted paper over pencil
 line art, rotated, scanned (blur, noise, JPEG) and cut with the reader's
 own `detect.cut` from a box jittered as the detector's boxes are, a third
-of them in faces distorted out of the tuning ones (`distort`); plus the
+of them in faces distorted out of the tuning ones (`distort`); lines in
+@fontsource hands from the npm registry (`hands.py`: `hands.TRAIN`, drawn
+glyph by glyph with each glyph's own size, baseline, slant and spacing,
+wobbled elastically, strokes of a marker or a fine pen; the nine families
+the issue keeps for evaluating are refused, and `hands.MINE` are our own
+held-out hands, reported after each epoch and never trained on); plus the
 Korean regions the reader itself cuts from tuning-font sheets of the set
 (seeds 1000 on). Validation is on reader regions of other tuning sheets
 (seeds 2-3), against Tesseract kor on the same regions. Held-out fonts are
 never seen. Seeded: a rerun gives the same weights up to floating-point
-order.
+order. With `--cache`, the lines' features, the hands' packages and the
+state after each epoch are kept, and a rerun resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -97,21 +103,46 @@ def distort(mask: Image.Image, rng: random.Random) -> Image.Image:
     return mask
 
 
+HANDS = 2_000_000  # lines from this seed on are drawn in a @fontsource hand (hands.py)
+HANDS_CACHE = Path("/tmp/hangul-hands")  # where the hands' npm packages are kept
+
+
+def _hand_mask(rng: random.Random, text: str, size: int) -> tuple[Image.Image, str]:
+    """A line in one of the training hands, glyph by glyph, wobbled."""
+    import hands
+
+    family = rng.choice(hands.TRAIN)
+    h = hands.hand(family, HANDS_CACHE)
+    for _ in range(10):
+        if hands.covers(h, text):
+            break
+        text = _text(rng)
+    else:
+        text = "".join(ch for ch in text if hands.covers(h, ch)) or "수정"
+    mask = hands.draw(text, h, size, rng)
+    if rng.random() < 0.7:
+        mask = hands.elastic(mask, rng, rng.uniform(0.03, 0.08))
+    return hands.stroke(mask, rng), text
+
+
 def synth(seed: int) -> tuple[Image.Image, str]:
     """One Korean line, drawn and cut as the reader would see it."""
     rng = random.Random(seed)
-    fonts = [f for f in wildsheets.fonts() if wildsheets.split_of(f.family) == "tune"]
     text = _text(rng)
-    pool = [f for f in fonts if "ko" in f.langs]
-    font = rng.choice(pool)
-    for _ in range(10):
-        if wildsheets._covers(font, text):
-            break
-        font = rng.choice(pool)
     size = rng.choice((rng.randint(18, 40), rng.randint(30, 70), rng.randint(60, 120)))
-    mask = wildsheets._text_image(text, font, size, False)
-    if seed >= DISTORTED:
-        mask = distort(mask, rng)
+    if seed >= HANDS:
+        mask, text = _hand_mask(rng, text, size)
+    else:
+        fonts = [f for f in wildsheets.fonts() if wildsheets.split_of(f.family) == "tune"]
+        pool = [f for f in fonts if "ko" in f.langs]
+        font = rng.choice(pool)
+        for _ in range(10):
+            if wildsheets._covers(font, text):
+                break
+            font = rng.choice(pool)
+        mask = wildsheets._text_image(text, font, size, False)
+        if seed >= DISTORTED:
+            mask = distort(mask, rng)
     angle = rng.uniform(-12, 12)
     rot = mask.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
     margin = max(30, size)
@@ -156,6 +187,28 @@ def synth(seed: int) -> tuple[Image.Image, str]:
         1.0,
     )
     return cut(np.asarray(sheet), region, RECOGNISER.pad), text
+
+
+MINE = 3_000_000  # seeds of the lines drawn in our own held-out hands (report only)
+
+
+def _mine_job(index: int) -> tuple[np.ndarray, str]:
+    """A line in one of our own held-out hands (`hands.MINE`), drawn as
+    the training hands are: reported after each epoch, never trained or
+    chosen on."""
+    import hands
+
+    rng = random.Random(MINE + index)
+    family = hands.MINE[index % len(hands.MINE)]
+    h = hands.hand(family, HANDS_CACHE)
+    text = _text(rng)
+    while not hands.covers(h, text):
+        text = _text(rng)
+    size = rng.choice((rng.randint(24, 40), rng.randint(30, 70)))
+    mask = hands.draw(text, h, size, rng)
+    sheet = Image.new("RGB", (mask.width + 40, mask.height + 40), (246, 242, 230))
+    sheet.paste(Image.new("RGB", mask.size, (40, 70, 200)), (20, 20), mask)
+    return features(sheet), text
 
 
 def features(img: Image.Image) -> np.ndarray:
@@ -268,14 +321,18 @@ def main() -> None:
     from torch import nn
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--lines", type=int, default=48000, help="rendered lines")
-    ap.add_argument("--sheets", type=int, default=1000, help="tuning sheets cut by the reader")
-    ap.add_argument("--distorted", type=int, default=24000, help="lines in distorted faces")
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--lines", type=int, default=24000, help="rendered lines")
+    ap.add_argument("--sheets", type=int, default=500, help="tuning sheets cut by the reader")
+    ap.add_argument("--distorted", type=int, default=12000, help="lines in distorted faces")
+    ap.add_argument("--hands", type=int, default=36000, help="lines in @fontsource hands")
+    ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", default=str(OUT), help="where the ONNX model goes")
     ap.add_argument("--cache", help="a folder to keep the lines' features in, for another run")
     args = ap.parse_args()
+    global HANDS_CACHE
+    if args.cache:
+        HANDS_CACHE = Path(args.cache) / "hands"
     torch.manual_seed(0)
     torch.set_num_threads(args.jobs)
     chars = ["", *TOKENS]  # CTC blank first
@@ -314,6 +371,24 @@ def main() -> None:
                 more.write_bytes(pickle.dumps(distorted))
         rendered = rendered + distorted
         print(f"+ {len(distorted)} lines in distorted faces", flush=True)
+    hand_valid: list[tuple[np.ndarray, str]] = []
+    if args.hands:
+        more = Path(args.cache) / f"hangul-hands-{args.hands}.pickle" if args.cache else None
+        if more and more.exists():
+            in_hands, hand_valid = pickle.loads(more.read_bytes())
+        else:
+            import hands
+
+            for family in (*hands.TRAIN, *hands.MINE):  # fetched once, before the workers
+                hands.fetch(family, HANDS_CACHE)
+            with ProcessPoolExecutor(args.jobs) as pool:
+                seeds = range(HANDS, HANDS + args.hands)
+                in_hands = list(pool.map(_synth_job, seeds, chunksize=64))
+                hand_valid = list(pool.map(_mine_job, range(400), chunksize=16))
+            if more:
+                more.write_bytes(pickle.dumps((in_hands, hand_valid)))
+        rendered = rendered + in_hands
+        print(f"+ {len(in_hands)} lines in @fontsource hands", flush=True)
     train = rendered + [(f, t) for f, t, _ in cut_from] * 4
     train = [(f, t) for f, t in train if all(c in index for c in to_tokens(t))]
     net = make_net(len(chars))
@@ -326,16 +401,27 @@ def main() -> None:
     by_length = sorted(range(len(train)), key=lambda i: train[i][0].shape[1])
     batches = [by_length[i : i + batch] for i in range(0, len(by_length) - batch + 1, batch)]
 
-    def evaluate() -> float:
+    def evaluate(lines: list[tuple[np.ndarray, str]]) -> float:
         net.eval()  # type: ignore[attr-defined]
         with torch.no_grad():
             said = [
                 (t, decode(net(torch.from_numpy(f.astype(np.float32))[None])[0].numpy()))  # type: ignore[operator]
-                for f, t, _ in valid
+                for f, t in lines
             ]
         return cer(said)
 
-    for epoch in range(args.epochs):
+    # resumable: the state after each epoch is kept beside the features
+    checkpoint = Path(args.cache) / "hangul-checkpoint.pt" if args.cache else None
+    first = 0
+    if checkpoint and checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        net.load_state_dict(state["net"])  # type: ignore[attr-defined]
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        order_rng.setstate(state["rng"])
+        first = state["epoch"]
+        print(f"resumed after epoch {first}", flush=True)
+    for epoch in range(first, args.epochs):
         net.train()  # type: ignore[attr-defined]
         order_rng.shuffle(batches)
         total = 0.0
@@ -363,11 +449,24 @@ def main() -> None:
             opt.step()
             sched.step()
             total += float(loss.detach())
+        mine = f", our held-out hands {evaluate(hand_valid):.3f}" if hand_valid else ""
         print(
             f"epoch {epoch + 1}: loss {total / len(batches):.3f}, validation CER "
-            f"{evaluate():.3f} ({time.monotonic() - start:.0f} s)",
+            f"{evaluate([(f, t) for f, t, _ in valid]):.3f}{mine} "
+            f"({time.monotonic() - start:.0f} s)",
             flush=True,
         )
+        if checkpoint:
+            torch.save(
+                {
+                    "net": net.state_dict(),  # type: ignore[attr-defined]
+                    "opt": opt.state_dict(),
+                    "sched": sched.state_dict(),
+                    "rng": order_rng.getstate(),
+                    "epoch": epoch + 1,
+                },
+                checkpoint,
+            )
     said = [
         (t, r) for (_, t, _), r in zip(valid, tesseract_kor([a for *_, a in valid]), strict=True)
     ]
