@@ -207,8 +207,9 @@ class Tally:
         )
 
 
-def _job(args: tuple[str, int, str]) -> tuple[str, wildsheets.Sheet, Found, float]:
-    reader, seed, split = args
+def _job(args: tuple[str, int, str, bool]) -> tuple[str, wildsheets.Sheet, Found, float]:
+    reader, seed, split, natural = args
+    wildsheets.NATURAL = natural
     sheet = wildsheets.draw(seed, split)
     readers = {
         "forensics": ours,
@@ -231,19 +232,30 @@ def main() -> None:
         help="of forensics, forensics+printed (regions read as printed black kept), ppocr, "
         "tesseract",
     )
+    ap.add_argument(
+        "--natural",
+        action="store_true",
+        help="pairs are natural Korean translations (bench/natural_pairs.py), not readings",
+    )
+    ap.add_argument("--splits", default="tune,held-out")
     args = ap.parse_args()
+    wildsheets.NATURAL = args.natural
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     readers = args.readers.split(",")
     print(
         f"generalization set, seed {args.seed}, {args.sheets} sheets per split, "
         f"{args.jobs} processes (s/sheet is per process)"
     )
-    for split in ("tune", "held-out"):
+    for split in args.splits.split(","):
         fonts = sorted(
             {f.family for f in wildsheets.fonts() if wildsheets.split_of(f.family) == split}
         )
         print(f"\n{split} fonts ({len(fonts)}): {', '.join(fonts)}")
-        jobs = [(r, args.seed * 100_003 + i, split) for r in readers for i in range(args.sheets)]
+        jobs = [
+            (r, args.seed * 100_003 + i, split, args.natural)
+            for r in readers
+            for i in range(args.sheets)
+        ]
         tallies = {r: Tally() for r in readers}
         with ProcessPoolExecutor(args.jobs) as pool:
             for reader, sheet, found, seconds in pool.map(_job, jobs, chunksize=2):

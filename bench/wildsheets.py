@@ -363,6 +363,16 @@ def draw(seed: int, wanted_split: str) -> Sheet:
             second: tuple[Image.Image, tuple[int, int], str, Font] | None = None
             if bilingual:
                 ko = korean_reading(text)
+                if NATURAL:  # a translator's native Korean, not the reading
+                    zh, ko = natural_pair(rng)
+                    text = traditional(zh) if lang == "zh-Hant" else zh
+                    mask = _text_image(text, font, size, False)
+                    if not _covers(font, text) or mask.width > W - 80:
+                        break
+                    rot = mask.rotate(angle, expand=True)
+                    box = (at[0], at[1], at[0] + rot.width, at[1] + rot.height)
+                    if not _free(box, taken):
+                        continue
                 ko_fonts = [f for f in pool if "ko" in f.langs and _covers(f, ko)]
                 if not ko_fonts:
                     break
@@ -425,6 +435,17 @@ def draw(seed: int, wanted_split: str) -> Sheet:
     langs = [n.lang for n in notes if not (n.pair and n.lang == "ko")]
     language = max(sorted(set(langs)), key=langs.count) if langs else ""
     return Sheet(f"wild_{seed}.{ext}", buf.getvalue(), notes, language, wanted_split)
+
+
+# pairs on the sheets are natural translations (bench/natural_pairs.py)
+# instead of Sino-Korean readings: `bench/annotations.py --natural`
+NATURAL = False
+
+
+def natural_pair(rng: random.Random) -> tuple[str, str]:
+    from natural_pairs import PAIRS
+
+    return rng.choice(PAIRS)
 
 
 def blur_and_noise(img: Image.Image, rng: random.Random, seed: int) -> Image.Image:

@@ -32,11 +32,13 @@ class SerialExecutor:
 
 
 FILE_TIMEOUT = 300.0  # seconds of extraction per file (--file-timeout)
-FILE_MEMORY = 576 * 2**20  # resident bytes of one worker's process tree (--file-memory)
-# Two workers at their cap (1.21 GB) and the scanner (about 0.25 GB on a
-# hostile folder) stay under 1.5 GB; a worker with OCR loaded idles at about
-# 260 MB, which leaves some 300 MB for one file. The cap is read every 50 ms,
-# so a file that allocates faster than that can pass it briefly.
+FILE_MEMORY = 1024 * 2**20  # resident bytes of one worker's process tree (--file-memory)
+# What reading a sheet needs: the note detector at 1440 pixels (the side
+# that finds the faint and small notes) and the word and letter models take
+# a worker's peak to about 780 MiB (20 sample sheets, VmHWM); the cap
+# leaves a quarter over that. Each process of a scan stays under 1.5 GB. The
+# cap is read every 50 ms, so a file that allocates faster can pass it
+# briefly.
 
 
 class ProcessExecutor:

@@ -41,32 +41,40 @@ def restrict(keep: Callable[[str], bool] | None) -> None:
 
 
 class JamoModel:
-    """P(letter | the letters before it), interpolated Witten-Bell."""
+    """P(letter | the letters before it), interpolated Witten-Bell, kept
+    compact (a worker holds it beside the detector): for each n-gram seen,
+    its share of its history's mass, `seen[history + letter]`, and for
+    each history the mass left to the shorter one, `rest[history]`;
+    letters and histories are strings of jamo."""
 
-    def __init__(self, counts: dict[tuple[str, ...], dict[str, float]], order: int) -> None:
+    def __init__(self, counts: dict[str, float], order: int) -> None:
+        """`counts`: the weight of each n-gram (history + letter), turned
+        into `seen` in place."""
         self.order = order
-        self.counts = counts
-        # per history: total count and number of distinct followers
-        self.totals = {h: (sum(f.values()), len(f)) for h, f in counts.items()}
-        self.vocabulary = set(counts[()])
-        self._cache: dict[tuple[tuple[str, ...], str], float] = {}
+        totals: dict[str, list[float]] = {}
+        for gram, c in counts.items():
+            entry = totals.setdefault(gram[:-1], [0.0, 0.0])
+            entry[0] += c
+            entry[1] += 1
+        for gram in counts:
+            total, kinds = totals[gram[:-1]]
+            counts[gram] /= total + kinds
+        self.seen = counts
+        self.rest = {h: kinds / (total + kinds) for h, (total, kinds) in totals.items()}
+        self.vocabulary = frozenset(g for g in counts if len(g) == 1)
+        self.floor = 1.0 / (len(self.vocabulary) + 1)
 
-    def prob(self, history: tuple[str, ...], letter: str) -> float:
-        key = (history, letter)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        lower = self.prob(history[1:], letter) if history else 1.0 / (len(self.vocabulary) + 1)
-        total, kinds = self.totals.get(history, (0.0, 0))
-        if total:
-            p = (self.counts[history].get(letter, 0.0) + kinds * lower) / (total + kinds)
-        else:
-            p = lower
-        if len(self._cache) < 1_000_000:
-            self._cache[key] = p
+    def prob(self, history: str, letter: str) -> float:
+        p = self.floor
+        for start in range(len(history), -1, -1):  # shortest history first
+            h = history[start:]
+            rest = self.rest.get(h)
+            if rest is None:
+                break  # a longer history is unseen too
+            p = self.seen.get(h + letter, 0.0) + rest * p
         return p
 
-    def log_prob(self, history: tuple[str, ...], letter: str) -> float:
+    def log_prob(self, history: str, letter: str) -> float:
         """Log probability of `letter` after `history` (its last order-1
         letters count); a letter no Korean word holds (a digit, a Latin
         letter) gets `LM.unknown`."""
@@ -80,18 +88,16 @@ def model() -> JamoModel:
     from ..wordmodel import korean_words
     from .hangul import to_tokens
 
-    counts: dict[tuple[str, ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    counts: dict[str, float] = defaultdict(float)
     for word, freq in korean_words().items():
         if _keep is not None and not _keep(word):
             continue
         weight = max(0.5, math.log10(freq * 1e9) - 1.0)  # the Zipf value, less one
-        letters = [SPACE, *to_tokens(word), SPACE]
+        letters = SPACE + "".join(to_tokens(word)) + SPACE
         for i in range(1, len(letters)):
-            for n in range(LM.order):
-                if i - n < 0:
-                    break
-                counts[tuple(letters[i - n : i])][letters[i]] += weight
-    return JamoModel({h: dict(f) for h, f in counts.items()}, LM.order)
+            for n in range(min(LM.order, i + 1)):
+                counts[letters[i - n : i + 1]] += weight
+    return JamoModel(dict(counts), LM.order)
 
 
 def beam_search(
@@ -115,8 +121,8 @@ def beam_search(
     def lm_score(prefix: tuple[int, ...], k: int) -> float:
         if lm is None:
             return 0.0
-        history = tuple(tokens[c - 1] for c in prefix[-(LM.order - 1) :])
-        return weight * lm.log_prob((SPACE, *history)[-(LM.order - 1) :], tokens[k - 1])
+        history = SPACE + "".join(tokens[c - 1] for c in prefix[-(LM.order - 1) :])
+        return weight * lm.log_prob(history, tokens[k - 1])
 
     for t in range(log.shape[0]):
         row = log[t]

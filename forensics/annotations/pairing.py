@@ -1,15 +1,26 @@
 """A Chinese note and its Korean translation, side by side: the mark of a
 go-between studio.
 
-Two notes are a pair only with evidence that one translates the other:
-the Sino-Korean readings of the Chinese characters (the `hanja` package's
-table, keyed by Traditional forms, so Simplified text is turned
-Traditional with OpenCC first) found, in order, in the Korean text
-(角度修正 and 각도 수정). `pair_score` is the share of the Chinese
-characters whose reading was found so. Geometry only proposes candidates:
-on an image, the Korean note sits just below the Chinese one or just to
-its right, in the same ink; text layers and other notes without a place
-need a stronger reading score instead.
+Two notes are a pair only with evidence that one translates the other.
+Three kinds make up `pair_score`, each a probability-like share combined
+as independent evidence (1 - the product of what each leaves unexplained):
+
+- reading: the Sino-Korean readings of the Chinese characters (the
+  `hanja` package's table, keyed by Traditional forms, so Simplified text
+  is turned Traditional with OpenCC first) found, in order, in the Korean
+  text (角度修正 and 각도 수정): the share of the Chinese characters
+  whose reading was found so;
+- vocabulary: the concepts of the production's correction vocabulary the
+  two notes both name (`lexicon.py`: 手臂缩短 and 팔 길이 줄이기), which
+  is how a translator writing native Korean is found;
+- geometry: on an image, the Korean note just below the Chinese one or
+  just to its right, in the same ink, of a similar size. It adds
+  `PAIRS.geometry` and never makes a pair alone: a pair needs text
+  evidence of at least `PAIRS.min_text`.
+
+A pair on an image needs `PAIRS.min_score` and the right geometry; text
+layers and other notes without a place need `PAIRS.min_score_unplaced`
+from the text alone.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from pathlib import Path
 
 from ..language import AMBIGUOUS_HAN, han_only_in
 from ..records import Note
+from .lexicon import chinese_concepts, korean_concepts, lexicon_score
 from .params import PAIRS
 
 
@@ -36,6 +48,8 @@ def beside(zh: Note, ko: Note) -> bool:
         return False
     (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = zh.box, ko.box
     height = max(ay1 - ay0, by1 - by0, 1)
+    if not 1 / PAIRS.size_ratio <= (ay1 - ay0) / max(by1 - by0, 1) <= PAIRS.size_ratio:
+        return False
     below = -0.3 * height <= by0 - ay1 <= PAIRS.gap * height and _overlap(
         ax0, ax1, bx0, bx1
     ) >= 0.3 * min(ax1 - ax0, bx1 - bx0)
@@ -154,14 +168,23 @@ def link_pairs(notes: list[Note]) -> list[Note]:
         if i in used or not _chinese_characters(zh):
             continue
         heard = set().union(*(readings(c) for c in zh.text if _is_han(c)))
+        named = chinese_concepts(zh.text)
         for j, ko in enumerate(out):
-            if j not in syllables or heard.isdisjoint(syllables[j]):
+            if j not in syllables:
+                continue
+            shares_reading = not heard.isdisjoint(syllables[j])
+            if not shares_reading and not (named and korean_concepts(ko.text).keys() & named):
                 continue
             placed = zh.box is not None and ko.box is not None
             if placed and not beside(zh, ko):
                 continue
-            score = reading_score(zh.text, ko.text)
-            if score >= (PAIRS.min_score if placed else PAIRS.min_score_unplaced):
+            text = 1 - (1 - (reading_score(zh.text, ko.text) if shares_reading else 0.0)) * (
+                1 - lexicon_score(zh.text, ko.text)
+            )
+            score = 1 - (1 - text) * (1 - PAIRS.geometry) if placed else text
+            if text >= PAIRS.min_text and score >= (
+                PAIRS.min_score if placed else PAIRS.min_score_unplaced
+            ):
                 scored.append((score, i, j))
     for score, i, j in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
         if i in used or j in used:

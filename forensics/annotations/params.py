@@ -12,9 +12,9 @@ from dataclasses import dataclass
 class Detector:
     # pixels of the longer side the sheet is scaled to for DBNet. 1440 reads
     # better (tune fonts, seeds 7 and 8: CER 0.086 / 0.064 at 1120, 0.069 /
-    # 0.051 at 1440) but the detector's activations then take a worker's
-    # peak to about 616 MiB, over --file-memory (576 MiB): see bench/RESULTS.md
-    side: int = 1120
+    # 0.051 at 1440; notes found 0.983 / 0.992 -> 0.991 / 0.992); its
+    # activations need the 1 GiB worker cap (executors.FILE_MEMORY)
+    side: int = 1440
     threshold: float = 0.3  # probability above which a pixel is inside a line (DB's default)
     box_threshold: float = 0.5  # mean probability a region needs (DB's default)
     unclip: float = 1.6  # DB's unclip ratio (rapidocr's default)
@@ -58,8 +58,11 @@ INKS = Inks()
 @dataclass(frozen=True)
 class Pairs:
     gap: float = 1.5  # of the taller note's height: how far the Korean may sit from the Chinese
-    min_score: float = 0.5  # share of the Chinese read out in the Korean, beside it on a sheet
+    min_score: float = 0.5  # pair score a pair beside each other on a sheet needs
     min_score_unplaced: float = 0.8  # the same, for notes without a place (text layers)
+    min_text: float = 0.34  # text evidence (readings, vocabulary) any pair needs
+    geometry: float = 0.25  # what the right place adds to the text evidence
+    size_ratio: float = 2.5  # the two notes' heights differ by at most this factor
 
 
 PAIRS = Pairs()
@@ -111,4 +114,26 @@ class Forms:
 
 FORMS = Forms()
 
-ALL = (DETECTOR, RECOGNISER, INKS, PAIRS, NOTES, COLUMNS, LM, FORMS)  # what the cache key holds
+
+@dataclass(frozen=True)
+class Routing:
+    """Which reader a region goes to (`reader.route`)."""
+
+    sure: float = 0.95  # P(hangul) from which the script classifier alone says Hangul
+    unsure: float = 0.05  # ... under which it alone says Han; between, both are weighed
+    lean: float = 0.75  # what the classifier's lean adds to the Hangul reader's confidence
+
+
+ROUTING = Routing()
+
+ALL = (
+    DETECTOR,
+    RECOGNISER,
+    INKS,
+    PAIRS,
+    NOTES,
+    COLUMNS,
+    LM,
+    FORMS,
+    ROUTING,
+)  # what the cache key holds

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from ..language import script_of
 from .columns import row_of_column
 from .detect import Region, cut, detect
 from .forms import as_written, counts, is_chinese, sheet_counts
 from .hangul import hangul_read
 from .ink import Ink, hue_chroma, in_hue, ink_darkness
-from .params import INKS, RECOGNISER
+from .params import INKS, RECOGNISER, ROUTING
 from .recognise import Reading, ppocr_run
 from .script import script_probabilities
 
@@ -116,6 +117,31 @@ def images(
     return plain, alone
 
 
+def _han_like(text: str) -> float:
+    """Share of a reading's letters that are Chinese characters or kana:
+    what PP-OCR gives for a line it can read; its reading of Hangul is a
+    few Han, kana and Latin letters mixed."""
+    scripts = [script_of(c) for c in text if c.isalpha()]
+    return sum(s in ("Han", "Kana") for s in scripts) / len(scripts) if scripts else 0.0
+
+
+def route(
+    p_hangul: float, han: str, han_confidence: float, korean: str, ko_confidence: float
+) -> str:
+    """Which reading of a region to keep, `hangul` or `han`. The script
+    classifier decides alone where it is sure (P(hangul) outside
+    `ROUTING.unsure`..`ROUTING.sure`); between, both readings are weighed:
+    the Hangul reader's confidence, moved by the classifier's lean
+    (`ROUTING.lean` per unit of P(hangul) from even), against PP-OCR's
+    confidence times the share of its letters that are Han or kana."""
+    if p_hangul >= ROUTING.sure:
+        return "hangul"
+    if p_hangul < ROUTING.unsure:
+        return "han"
+    korean_score = ko_confidence + ROUTING.lean * (p_hangul - 0.5)
+    return "hangul" if korean_score > han_confidence * _han_like(han) else "han"
+
+
 def read_regions(
     rgb: np.ndarray, palette: tuple[Ink, ...], deadline: float, printed: bool = True
 ) -> list[Found]:
@@ -134,9 +160,11 @@ def read_regions(
         vertical = is_column(region)
         plain, alone = images(rgb, region, vertical, by_name.get(ink))
         reading, features = ppocr_run(plain)
-        if script_probabilities(alone)["hangul"] >= 0.5:
+        p = script_probabilities(alone)["hangul"]
+        if p >= ROUTING.unsure:
             text, confidence = hangul_read(features)
-            reading = Reading(text, confidence, "hangul")
+            if route(p, reading.text, reading.confidence, text, confidence) == "hangul":
+                reading = Reading(text, confidence, "hangul")
         if reading.text:
             out.append(Found(region, ink, vertical, reading))
     return in_forms_written(out)

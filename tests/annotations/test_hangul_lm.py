@@ -33,8 +33,8 @@ def test_korean_words_are_likelier_than_letter_salad() -> None:
     lm = model()
 
     def score(text: str) -> float:
-        letters = [" ", *to_tokens(text)]
-        return sum(lm.log_prob(tuple(letters[:i]), letters[i]) for i in range(1, len(letters)))
+        letters = " " + "".join(to_tokens(text))
+        return sum(lm.log_prob(letters[:i], letters[i]) for i in range(1, len(letters)))
 
     assert score("그림자") > score("그램자")
     assert score("다시") > score("다사")

@@ -1,5 +1,5 @@
-"""A Chinese note and the Korean note that reads it out: geometry proposes,
-the Sino-Korean readings decide."""
+"""A Chinese note and the Korean note that translates it: geometry
+proposes, the Sino-Korean readings and the production vocabulary decide."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def test_pair_needs_readings_beside_it() -> None:
     ]
     out = link_pairs(notes)
     assert [n.pair for n in out] == [1, 1, None, None, None, None]
-    assert out[0].pair_score == out[1].pair_score == 0.75
+    # readings (0.75: 改 is 개) and vocabulary (表情 표정, 修改 수정) both say so
+    assert out[0].pair_score == out[1].pair_score and out[0].pair_score > 0.75
 
 
 def test_far_apart_is_no_pair() -> None:
@@ -99,3 +100,37 @@ def test_unsure_chinese_characters_follow_the_sure_notes_of_their_file() -> None
     # sure notes of both families: no context, the note keeps its own answer
     mixed = in_context([unsure, guessed("这里画错了"), guessed("表情を修正")])
     assert mixed[0] == unsure
+
+
+def test_natural_korean_translations_pair_on_vocabulary() -> None:
+    # a translator writes native Korean: no Sino-Korean reading is shared
+    notes = [
+        note("手臂缩短", "zh-Hans", (600, 100, 760, 140)),
+        note("팔 길이 줄이기", "ko", (600, 150, 790, 188)),
+        note("嘴型再画", "zh-Hans", (100, 400, 260, 440)),
+        note("입 모양 다시", "ko", (102, 450, 270, 488)),
+    ]
+    assert reading_score("手臂缩短", "팔 길이 줄이기") == 0.0
+    out = link_pairs(notes)
+    assert [n.pair for n in out] == [1, 1, 2, 2]
+
+
+def test_geometry_alone_never_makes_a_pair() -> None:
+    # just beneath, same ink, same size, but about something else entirely
+    out = link_pairs(
+        [
+            note("手臂缩短", "zh-Hans", (600, 100, 760, 140)),
+            note("배경 색 확인", "ko", (600, 150, 790, 188)),
+        ]
+    )
+    assert [n.pair for n in out] == [None, None]
+
+
+def test_a_translation_of_another_size_is_not_beside() -> None:
+    out = link_pairs(
+        [
+            note("手臂缩短", "zh-Hans", (600, 100, 760, 140)),
+            note("팔 길이 줄이기", "ko", (600, 150, 1400, 330)),  # five times the height
+        ]
+    )
+    assert [n.pair for n in out] == [None, None]
