@@ -7,7 +7,10 @@ Tesseract (whole sheet, every CJK model, langdetect per line) and PP-OCR
 as it comes (the same detector and recogniser on the plain sheet: no ink
 separation, no Hangul recogniser) in the same run.
 
-    .venv/bin/python bench/annotations.py [--seed 11] [--sheets 60] [--jobs 2]
+    apt-get install tesseract-ocr tesseract-ocr-kor tesseract-ocr-chi-sim \
+        tesseract-ocr-chi-tra tesseract-ocr-jpn     # for the plain-Tesseract baseline
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python bench/annotations.py [--seed 11] [--sheets 60] [--jobs 2] [--natural]
 
 A truth note is matched to the regions read whose centre falls inside its
 box (grown 8 px); CER counts letters only (spaces and punctuation

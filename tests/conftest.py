@@ -52,8 +52,6 @@ def dump_copy(regenerated: Path, tmp_path: Path) -> Path:
 def scanned_samples(tmp_path_factory: pytest.TempPathFactory, regenerated: Path) -> Path:
     """A whole scan of the samples (OCR and pixel hashes on), for the tests
     that read its figures; its folder holds `dump` and `case`."""
-    if shutil.which("tesseract") is None:
-        pytest.skip("no tesseract")
     import forensics
 
     tmp = tmp_path_factory.mktemp("scanned")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from .conftest import ROOT
@@ -11,7 +9,6 @@ from .conftest import ROOT
 NOTEBOOK = ROOT / "notebooks" / "explore_case.ipynb"
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
 def test_notebook_runs_top_to_bottom() -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
