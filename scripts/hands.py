@@ -14,7 +14,7 @@ as a whole is distorted elastically and its strokes thickened or thinned
 Nine families are kept by the issue for evaluating only, and this module
 refuses them (`RESERVED`). Of the others, `MINE` are this project's own
 held-out hands: never trained or tuned on, reported apart
-(`bench/hands.py`).
+(`bench/hangul_hands.py`).
 """
 
 from __future__ import annotations

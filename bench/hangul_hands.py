@@ -4,7 +4,7 @@
 glyph by glyph as the training hands are, in blue ink on paper: CER read
 greedily and with the letter model.
 
-    .venv/bin/python bench/hands.py [--lines 400] [--cache /tmp/hangul]
+    .venv/bin/python bench/hangul_hands.py [--lines 400] [--cache /tmp/hangul]
 
 (`--cache` is where `scripts/train_hangul_reader.py` keeps the hands'
 npm packages.) The nine families the issue keeps for evaluating are not
