@@ -14,9 +14,10 @@ as independent evidence (1 - the product of what each leaves unexplained):
   two notes both name (`lexicon.py`: 手臂缩短 and 팔 길이 줄이기), which
   is how a translator writing native Korean is found;
 - geometry: on an image, the Korean note just below the Chinese one or
-  just to its right, in the same ink, of a similar size. It adds
-  `PAIRS.geometry` and never makes a pair alone: a pair needs text
-  evidence of at least `PAIRS.min_text`.
+  just to its right, of a similar size, is a condition; the same ink adds
+  `PAIRS.geometry`, which never makes a pair alone: a pair needs text
+  evidence of at least `PAIRS.min_text`, and in different inks the text
+  alone must reach `PAIRS.min_score`.
 
 A pair on an image needs `PAIRS.min_score` and the right geometry; text
 layers and other notes without a place need `PAIRS.min_score_unplaced`
@@ -43,8 +44,11 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 
 def beside(zh: Note, ko: Note) -> bool:
-    """Whether the Korean note's place fits a translation of the Chinese."""
-    if zh.box is None or ko.box is None or zh.ink != ko.ink:
+    """Whether the Korean note's place fits a translation of the Chinese:
+    just below it or just to its right, of a similar size. (The same ink
+    is evidence too, but not a condition: the ink classifier tells red
+    from pink or orange less surely than the notes tell their meaning.)"""
+    if zh.box is None or ko.box is None:
         return False
     (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = zh.box, ko.box
     height = max(ay1 - ay0, by1 - by0, 1)
@@ -181,7 +185,10 @@ def link_pairs(notes: list[Note]) -> list[Note]:
             text = 1 - (1 - (reading_score(zh.text, ko.text) if shares_reading else 0.0)) * (
                 1 - lexicon_score(zh.text, ko.text)
             )
-            score = 1 - (1 - text) * (1 - PAIRS.geometry) if placed else text
+            if placed and zh.ink == ko.ink:
+                score = 1 - (1 - text) * (1 - PAIRS.geometry)
+            else:  # in another ink, or without a place: the text alone
+                score = text
             if text >= PAIRS.min_text and score >= (
                 PAIRS.min_score if placed else PAIRS.min_score_unplaced
             ):
