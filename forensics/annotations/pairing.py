@@ -185,10 +185,9 @@ def link_pairs(notes: list[Note]) -> list[Note]:
             text = 1 - (1 - (reading_score(zh.text, ko.text) if shares_reading else 0.0)) * (
                 1 - lexicon_score(zh.text, ko.text)
             )
-            if placed and zh.ink == ko.ink:
-                score = 1 - (1 - text) * (1 - PAIRS.geometry)
-            else:  # in another ink, or without a place: the text alone
-                score = text
+            # in another ink, or without a place: the text alone
+            same_ink = placed and zh.ink == ko.ink
+            score = 1 - (1 - text) * (1 - PAIRS.geometry) if same_ink else text
             if text >= PAIRS.min_text and score >= (
                 PAIRS.min_score if placed else PAIRS.min_score_unplaced
             ):
