@@ -48,27 +48,27 @@ def _found(text: str, terms: tuple[str, ...]) -> int:
     return max((len(t) for t in terms if t in text), default=0)
 
 
+def _concepts(text: str, side: int) -> dict[str, float]:
+    """The concepts a text names through the terms of one side (1: the
+    Chinese, 2: the Korean), each with its weight."""
+    out = {}
+    for concept in _vocabulary():
+        n = _found(text, concept[side])  # type: ignore[arg-type]
+        if n:
+            out[concept[0]] = 1.0 if n > 1 else SHORT_WEIGHT
+    return out
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def chinese_concepts(text: str) -> dict[str, float]:
-    """The concepts a Chinese note names, each with its weight."""
-    simple = str(_simplified().convert(text))  # type: ignore[attr-defined]
-    out = {}
-    for name, zh, _ko in _vocabulary():
-        n = _found(simple, zh)
-        if n:
-            out[name] = 1.0 if n > 1 else SHORT_WEIGHT
-    return out
+    """The concepts a Chinese note names (in either script), each with its weight."""
+    return _concepts(str(_simplified().convert(text)), 1)  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def korean_concepts(text: str) -> dict[str, float]:
     """The concepts a Korean note names, each with its weight."""
-    out = {}
-    for name, _zh, ko in _vocabulary():
-        n = _found(text, ko)
-        if n:
-            out[name] = 1.0 if n > 1 else SHORT_WEIGHT
-    return out
+    return _concepts(text, 2)
 
 
 def lexicon_score(chinese: str, korean: str) -> float:
