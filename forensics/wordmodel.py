@@ -49,13 +49,6 @@ def restrict(keep: Callable[[str], bool] | None) -> None:
 
 
 @functools.cache
-def _simplified() -> object:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@functools.cache
 def _han_words(lang: str) -> dict[str, float]:
     """Log frequency of each word of the list written in Chinese
     characters only, up to `MAX_WORD` long."""
@@ -93,7 +86,9 @@ def segment_score(text: str, lang: str) -> float:
     word counts `UNKNOWN`."""
     words = _han_words(lang)
     if lang == "zh":
-        text = str(_simplified().convert(text))  # type: ignore[attr-defined]
+        from .language import convert
+
+        text = convert(text, "t2s")
     best = [0.0] + [-math.inf] * len(text)
     for end in range(1, len(text) + 1):
         for start in range(max(0, end - MAX_WORD), end):

@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-# kept by the issue for evaluating: never trained or tuned on
+# an exclusion list: the issue keeps these for evaluating, so `fetch` refuses them and
+# nothing here draws, trains or tunes on them
 RESERVED = frozenset(
     (
         "gaegu",

@@ -21,22 +21,10 @@ script written). Characters both scripts write are left as read.
 from __future__ import annotations
 
 import dataclasses
-import functools
 
-from ..language import detect_language, han_langs, script_of
+from ..language import convert, detect_language, han_langs, script_of
 from .params import FORMS
 from .recognise import Reading
-
-
-@functools.cache
-def _opencc(config: str) -> object:
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def _convert(config: str, text: str) -> str:
-    return str(_opencc(config).convert(text))  # type: ignore[attr-defined]
 
 
 def only_in(ch: str) -> str | None:
@@ -83,7 +71,7 @@ def as_written(reading: Reading, sheet: tuple[int, int] = (0, 0)) -> Reading:
     floor = FORMS.option if evidence == "line" else FORMS.glyph
     # the whole line through Simplified and back: OpenCC picks a form by
     # its words (头发 -> 頭髮, 发现 -> 發現), which one character cannot
-    converted = _convert("s2t", _convert("t2s", text))
+    converted = convert(convert(text, "t2s"), "s2t")
     aligned = len(converted) == len(text)
     out = []
     for i, ch in enumerate(text):
@@ -94,7 +82,7 @@ def as_written(reading: Reading, sheet: tuple[int, int] = (0, 0)) -> Reading:
         seen = [
             c
             for c, p in options
-            if p >= floor and only_in(c) != "zh-Hans" and _convert("t2s", c) == ch
+            if p >= floor and only_in(c) != "zh-Hans" and convert(c, "t2s") == ch
         ]
         if seen and seen[0] != ch:
             out.append(seen[0])
@@ -103,7 +91,7 @@ def as_written(reading: Reading, sheet: tuple[int, int] = (0, 0)) -> Reading:
         elif aligned:
             out.append(converted[i])
         else:
-            out.append(_convert("s2t", ch))
+            out.append(convert(ch, "s2t"))
     return dataclasses.replace(reading, text="".join(out))
 
 
@@ -113,12 +101,3 @@ def is_chinese(text: str) -> bool:
     if any(script_of(c) == "Kana" for c in text):
         return False
     return detect_language(text).lang.startswith("zh")
-
-
-def sheet_counts(texts: list[str]) -> tuple[int, int]:
-    """Traditional-only and Simplified-only characters over a sheet's lines."""
-    trad = simp = 0
-    for text in texts:
-        t, s = counts(text)
-        trad, simp = trad + t, simp + s
-    return trad, simp

@@ -113,7 +113,7 @@ def beam_search(
     weight = LM.weight if weight is None else weight
     lm = model() if weight else None
     log = np.log(np.maximum(probabilities, 1e-30))
-    # prefix -> (log P ending in blank, log P ending in its last class, lm score, emission probs)
+    # prefix -> [log P ending in a blank, log P ending in its last class, letter-model score]
     Beam = dict[tuple[int, ...], list[float]]
     beams: Beam = {(): [0.0, -math.inf, 0.0]}
     emitted: dict[tuple[int, ...], list[float]] = {(): []}

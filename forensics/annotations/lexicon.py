@@ -21,6 +21,8 @@ import functools
 import tomllib
 from importlib import resources
 
+from ..language import convert
+
 # the weight of a concept matched only through one-character (Chinese) or
 # one-syllable (Korean) terms, against 1 for longer ones
 SHORT_WEIGHT = 0.5
@@ -34,13 +36,6 @@ def _vocabulary() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(
         (name, tuple(c["zh"]), tuple(c["ko"])) for name, c in sorted(data["concepts"].items())
     )
-
-
-@functools.cache
-def _simplified() -> object:
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 def _found(text: str, terms: tuple[str, ...]) -> int:
@@ -62,7 +57,7 @@ def _concepts(text: str, side: int) -> dict[str, float]:
 @functools.lru_cache(maxsize=1 << 14)
 def chinese_concepts(text: str) -> dict[str, float]:
     """The concepts a Chinese note names (in either script), each with its weight."""
-    return _concepts(str(_simplified().convert(text)), 1)  # type: ignore[attr-defined]
+    return _concepts(convert(text, "t2s"), 1)
 
 
 @functools.lru_cache(maxsize=1 << 14)

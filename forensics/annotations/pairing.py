@@ -33,7 +33,7 @@ import json
 import os
 from pathlib import Path
 
-from ..language import AMBIGUOUS_HAN, han_only_in
+from ..language import AMBIGUOUS_HAN, convert, han_only_in
 from ..records import Note
 from .lexicon import chinese_concepts, korean_concepts, lexicon_score
 from .params import PAIRS
@@ -61,13 +61,6 @@ def beside(zh: Note, ko: Note) -> bool:
         ay1 - ay0, by1 - by0
     )
     return below or right
-
-
-@functools.cache
-def _to_traditional() -> object:
-    import opencc
-
-    return opencc.OpenCC("s2t")
 
 
 @functools.cache
@@ -104,7 +97,7 @@ def readings(ch: str) -> frozenset[str]:
 
     table = _hanja_table()
     out = set()
-    for form in {ch, str(_to_traditional().convert(ch))}:  # type: ignore[attr-defined]
+    for form in {ch, convert(ch, "s2t")}:
         reading = table.get(form)
         if reading:
             out.add(reading)

@@ -18,7 +18,7 @@ from PIL import Image
 from ..language import script_of
 from .columns import row_of_column
 from .detect import Region, cut, detect
-from .forms import as_written, counts, is_chinese, sheet_counts
+from .forms import as_written, counts, is_chinese
 from .hangul import hangul_read
 from .ink import Ink, hue_chroma, in_hue, ink_darkness
 from .params import INKS, RECOGNISER, ROUTING
@@ -176,12 +176,11 @@ def in_forms_written(found: list[Found]) -> list[Found]:
     Japanese writes many forms only Traditional Chinese keeps (線, 見) and
     some only Simplified has (写, 会)."""
     chinese = [f.reading.model != "hangul" and is_chinese(f.reading.text) for f in found]
-    total = sheet_counts([f.reading.text for f, c in zip(found, chinese, strict=True) if c])
+    own = [counts(f.reading.text) if c else (0, 0) for f, c in zip(found, chinese, strict=True)]
+    trad, simp = sum(t for t, _ in own), sum(s for _, s in own)
     out = []
-    for f, c in zip(found, chinese, strict=True):
+    for f, c, (t, s) in zip(found, chinese, own, strict=True):
         if c:
-            own = counts(f.reading.text)
-            others = (total[0] - own[0], total[1] - own[1])
-            f = dataclasses.replace(f, reading=as_written(f.reading, others))
+            f = dataclasses.replace(f, reading=as_written(f.reading, (trad - t, simp - s)))
         out.append(f)
     return out

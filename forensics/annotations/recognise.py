@@ -62,10 +62,9 @@ def _line_input(line: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(x)
 
 
-def ctc_steps(probabilities: np.ndarray) -> list[int]:
-    """The steps at which greedy CTC decoding of steps x classes
-    probabilities (class 0 the blank) emits a class, repeats collapsed."""
-    best = probabilities.argmax(axis=1).tolist()
+def ctc_steps(best: list[int]) -> list[int]:
+    """The steps at which greedy CTC decoding emits a class, from the best
+    class at each step (class 0 the blank), repeats collapsed."""
     out, previous = [], 0
     for t, k in enumerate(best):
         if k != previous and k != 0:
@@ -77,9 +76,10 @@ def ctc_steps(probabilities: np.ndarray) -> list[int]:
 def ctc_greedy(probabilities: np.ndarray) -> tuple[list[int], float]:
     """Greedy CTC decoding: the classes emitted, repeats collapsed, and
     their mean probability."""
-    steps = ctc_steps(probabilities)
-    emitted = [int(probabilities[t].argmax()) for t in steps]
-    probs = [float(probabilities[t, k]) for t, k in zip(steps, emitted, strict=True)]
+    best = probabilities.argmax(axis=1).tolist()
+    steps = ctc_steps(best)
+    emitted = [best[t] for t in steps]
+    probs = [float(probabilities[t, best[t]]) for t in steps]
     return emitted, float(np.mean(probs)) if probs else 0.0
 
 
@@ -95,7 +95,7 @@ def ppocr_run(line: Image.Image) -> tuple[Reading, np.ndarray]:
     probabilities = np.asarray(out_)[0]
     read: list[tuple[str, Options]] = []
     probs = []
-    for t in ctc_steps(probabilities):
+    for t in ctc_steps(probabilities.argmax(axis=1).tolist()):
         row = probabilities[t]
         ranked = np.argsort(row)[::-1][:OPTIONS]
         if ranked[0] >= len(chars):
