@@ -14,8 +14,8 @@ from .errors import UsageError
 from .executors import FILE_MEMORY, FILE_TIMEOUT
 from .extractors import registry
 from .records import ANNOTATION_ORIGINS, FileResult
-from .remote import is_remote
 from .sources import Limits
+from .sources.remote import is_remote
 
 _LIMITS = Limits()
 

@@ -32,8 +32,8 @@ def open_ref(ref: FileRef) -> BinaryIO:
     if ref.payload is not None:
         return io.BytesIO(ref.payload)
     if ref.remote is not None and not ref.container:
-        from .remote import open_object
         from .sources import Limits
+        from .sources.remote import open_object
 
         return open_object(ref.remote, Limits().spool_bytes)
     if ref.path is None:
@@ -152,7 +152,7 @@ def _changed(ref: FileRef, stream: BinaryIO, hashed: int, hashes: Hashes) -> str
     """How a loose file changed between its listing and the end of hashing,
     if it did: the hashes are of the bytes read, which may be neither."""
     if ref.remote is not None:
-        from .remote import changed
+        from .sources.remote import changed
 
         return changed(ref.remote, stream, hashed, hashes.md5)
     try:

@@ -87,6 +87,7 @@ PROBLEM_KINDS: dict[str, str] = {
     "memory_limit": "the file's extraction passed --file-memory and was stopped from outside",
     "worker_crashed": "the worker process died on this file (a crash, the OOM killer, a kill)",
     "unreadable": "the file or folder could not be opened or read (permissions, I/O error)",
+    "unreadable_directory": "a folder could not be listed: its row stands for what it holds",
     "changed_during_read": "the file changed between listing and reading, or while hashed",
     "corrupt_archive": "an archive stopped being readable; the members before are listed",
     "corrupt_member": "one archive member could not be inflated (bad CRC, bad data)",
@@ -107,6 +108,15 @@ class Problem:
     extractor: str
     kind: str
     message: str
+
+
+def flag(where: str, kind: str, message: str, severity: Severity = "warning") -> Problem:
+    """A problem of a documented kind, found by `where` (an extractor's
+    name, "sources", "pipeline", "executor"): the one way problems are made,
+    so that an undocumented kind is a bug wherever it is raised."""
+    if kind not in PROBLEM_KINDS:
+        raise ValueError(f"undocumented problem kind {kind!r} (records.PROBLEM_KINDS)")
+    return Problem(severity, where, kind, message)
 
 
 @dataclass(frozen=True)

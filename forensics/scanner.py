@@ -18,8 +18,8 @@ from .extractors import registry
 from .extractors.base import ScanOptions
 from .pipeline import Worker
 from .records import FileRef, FileResult
-from .remote import is_remote, normalise, options_for
 from .sources import Limits, iter_refs
+from .sources.remote import is_remote, normalise, options_for
 from .timeline import parse_zone
 
 

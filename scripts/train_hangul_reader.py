@@ -48,6 +48,7 @@ state after each epoch are kept, and a rerun resumes where it stopped.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import math
 import pickle
@@ -464,7 +465,11 @@ def main() -> None:
         return cer(said)
 
     # resumable: the state after each epoch is kept beside the features
-    checkpoint = Path(args.cache) / "hangul-checkpoint.pt" if args.cache else None
+    # named by the run's settings, so that another run never resumes this one's state
+    run = f"{args.lines}-{args.sheets}-{args.distorted}-{args.hands}-{args.epochs}-{args.lr}"
+    if args.init:
+        run += "-" + hashlib.sha256(Path(args.init).read_bytes()).hexdigest()[:12]
+    checkpoint = Path(args.cache) / f"hangul-checkpoint-{run}.pt" if args.cache else None
     first = 0
     if checkpoint and checkpoint.exists():
         state = torch.load(checkpoint, weights_only=False)

@@ -18,12 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 import forensics
-from forensics import remote
 from forensics.cli import main
 from forensics.extractors import registry
 from forensics.pipeline import Worker, extract_one
 from forensics.records import FileRef
-from forensics.sources import iter_refs
+from forensics.sources import iter_refs, remote
 
 from .case_views import assert_same_case, views
 from .servers import http_folder, moto_server, put_many, s3_client, upload_folder

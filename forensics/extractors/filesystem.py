@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, ClassVar
 
 from ..records import FileRef, Note, Record, TimeField
+from ..sources.evidence import from_ns
 from .base import Context, Extractor, ExtractorDoc
 
 
@@ -43,12 +44,6 @@ class FilesystemRecord(Record):
     device: int | None = None
     nlink: int | None = None
     link_target: str | None = None
-
-
-def _from_ns(ns: int) -> dt.datetime:
-    seconds, rest = divmod(ns, 1_000_000_000)
-    base = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
-    return base + dt.timedelta(microseconds=rest // 1000)
 
 
 class _StatxTimestamp(ctypes.Structure):
@@ -105,7 +100,7 @@ def birth_time(path: str) -> dt.datetime | None:
     if rc != 0 or not buf.stx_mask & _STATX_BTIME:
         return None
     ts = buf.stx_btime
-    return _from_ns(ts.tv_sec * 1_000_000_000 + ts.tv_nsec)
+    return from_ns(ts.tv_sec * 1_000_000_000 + ts.tv_nsec)
 
 
 class FilesystemExtractor(Extractor):
@@ -134,9 +129,9 @@ class FilesystemExtractor(Extractor):
         yield FilesystemRecord(
             extractor=self.name,
             source="lstat",
-            mtime=_from_ns(st.st_mtime_ns),
-            atime=_from_ns(atime),
-            ctime=_from_ns(st.st_ctime_ns),
+            mtime=from_ns(st.st_mtime_ns),
+            atime=from_ns(atime),
+            ctime=from_ns(st.st_ctime_ns),
             birthtime=birth_time(ref.path),
             size=st.st_size,
             mode=stat.filemode(st.st_mode),

@@ -3,7 +3,7 @@ folders served as directory listings (through fsspec's HTTP filesystem).
 
 The listing is lazy and paginated: S3 is listed a page (1,000 keys) at a
 time, a web folder one folder page at a time. Each batch of objects is then
-fetched concurrently: a small object whole (`sources.SMALL_OBJECT`; its
+fetched concurrently: a small object whole (`SMALL_OBJECT`; its
 bytes ride in its ref, one request where a sniff and a read would be two),
 a bigger one only its first bytes, to tell an archive from the rest.
 Nothing is written to disk: an object's ref carries a `RemoteObject` (no
@@ -11,7 +11,7 @@ local path), and the worker reads a bigger object itself, into memory up to
 `Limits.spool_bytes` and through a seekable ranged stream above that, so
 a Dask worker on another machine needs only the package and credentials.
 Archives are walked here, in the scanning process, like local ones
-(`sources._walk_archive`), from the object's bytes.
+(`walk.py`), from the object's bytes.
 
 The listing is what the tool records of an object (ETag, version id,
 LastModified, storage class, owner); the bytes hashed are checked against
@@ -38,10 +38,13 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .records import RemoteObject
+from ..records import FileRef, RemoteObject
+from .kinds import archive_kind, archive_kind_in
+from .limits import Budget, KiB, Limits, Reading
+from .names import escape_name
+from .walk import Reuse, walk_archive
 
-SCHEMES = ("s3", "http", "https")
-HEAD = 512  # bytes fetched of a bigger object to tell an archive (sources.archive_kind)
+HEAD = 512  # bytes fetched of a bigger object to tell an archive (kinds.archive_kind)
 _CONCURRENCY = 32  # requests in flight while listing
 
 
@@ -123,8 +126,6 @@ def _url_of(relative: str) -> str:
     """An object's url in the case, from its key below the source: each part
     escaped as local names are (a part ending in `!` gets `%21`), so `!/`
     still only means "inside this archive"."""
-    from .sources import escape_name
-
     return "/".join(escape_name(part)[0] for part in relative.split("/"))
 
 
@@ -406,3 +407,77 @@ def changed(obj: RemoteObject, stream: BinaryIO, hashed: int, md5: str) -> str |
         + "; ".join(why)
         + (" (the hashes are of the bytes read)")
     )
+
+
+# ---------------------------------------------------------------- walking
+
+REMOTE_BATCH = 64  # objects whose first bytes (or whole bytes, if small) are fetched at once
+
+SMALL_OBJECT = 256 * KiB  # read whole while listing and carried in the ref; bigger: by the worker
+
+
+def walk_remote(
+    source: str,
+    options: tuple[tuple[str, Any], ...],
+    limits: Limits,
+    budget: Budget,
+    reuse: Reuse | None,
+) -> Iterator[FileRef]:
+    """A remote source's objects, listed lazily, in batches fetched
+    concurrently: a small object whole (its bytes ride in its ref, one
+    request instead of a sniff and a read), a bigger one its first bytes,
+    to tell an archive; an archive is then read (into memory, or as a
+    ranged stream when bigger than `spool_bytes`) and walked like a local
+    one. A bigger object's bytes are read by the worker."""
+    batch: list[RemoteObject] = []
+    for obj in list_objects(source, options):
+        batch.append(obj)
+        if len(batch) >= REMOTE_BATCH:
+            yield from _remote_batch(source, batch, limits, budget, reuse)
+            batch = []
+    yield from _remote_batch(source, batch, limits, budget, reuse)
+
+
+def _remote_batch(
+    source: str, objects: list[RemoteObject], limits: Limits, budget: Budget, reuse: Reuse | None
+) -> Iterator[FileRef]:
+    to_read: list[tuple[str, RemoteObject]] = []
+    for obj in objects:
+        url = relative_url(source, obj)
+        if obj.path.endswith("/"):  # a folder marker (a zero-byte key ending in /)
+            yield FileRef(url=url.rstrip("/") or ".", path=None, kind="directory", remote=obj)
+        elif (
+            reuse is not None
+            and obj.identity
+            and obj.size is not None
+            and reuse(url, (obj.size, obj.identity))
+        ):
+            yield FileRef(url=url, path=None, size=obj.size, remote=obj, reused=True)
+        else:
+            to_read.append((url, obj))
+    # whole if known to be small; else (bigger, or of unknown size) its first bytes
+    wanted = [None if o.size is not None and o.size <= SMALL_OBJECT else HEAD for _, o in to_read]
+    got = fetch_many([o for _, o in to_read], wanted)
+    for (url, obj), data, head in zip(to_read, got, wanted, strict=True):
+        walk = Reading(limits, budget)
+        payload = None
+        if isinstance(data, OSError):
+            walk.flag("unreadable", f"could not read the object: {data}", "error")
+        else:
+            payload = data if head is None else None
+            kind = archive_kind(data[:512])
+            if kind is None and payload is not None:  # fetched whole: an ISO can be told
+                kind = archive_kind_in(io.BytesIO(payload))
+            if kind:
+                try:
+                    with (
+                        io.BytesIO(data)
+                        if payload is not None
+                        else open_object(obj, limits.spool_bytes)
+                    ) as fh:
+                        yield from walk_archive(fh, kind, url, (), obj.size or 0, walk)
+                except OSError as exc:
+                    walk.flag("unreadable", f"could not read the archive's members: {exc}", "error")
+        yield FileRef(
+            url=url, path=None, size=obj.size, remote=obj, flags=tuple(walk.flags), payload=payload
+        )

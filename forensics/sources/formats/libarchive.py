@@ -37,8 +37,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from .records import ArchiveEntry, FileRef, Problem
-from .sources import _member_refs, _read_bounded, _Refused, _Walk
+from ...errors import LimitExceeded
+from ...records import ArchiveEntry, Problem, flag
+from ..limits import Reading, read_bounded
+from .member import Member
 
 # libarchive's reader for each kind sniffed: the one format, not "all" (which
 # bids, and took a RAR 5 holding a zip for the zip)
@@ -68,7 +70,7 @@ def _encrypted_flags() -> Callable[[Any], bool]:
 
 
 class _Blocks(io.RawIOBase):
-    """A member's data blocks as a stream, for `_read_bounded` (which asks
+    """A member's data blocks as a stream, for `read_bounded` (which asks
     a MiB at a time: blocks gather in one buffer, not by concatenation)."""
 
     def __init__(self, blocks: Iterator[bytes]) -> None:
@@ -127,20 +129,22 @@ def _times(entry: Any, kind: str) -> dict[str, Any]:
 READ_IDLE_SECONDS = 120.0  # a child that sends nothing for this long is stuck: killed
 
 
-def walk_libarchive(
-    fh: IO[bytes] | list[str], kind: str, url: str, chain: tuple[str, ...], size: int, walk: _Walk
-) -> Iterator[FileRef]:
-    """Members of the archive at `url` read through libarchive; problems go
-    to `walk`. `chain` already ends with `url`.
+def read_libarchive(
+    fh: IO[bytes] | list[str], kind: str, chain: tuple[str, ...], size: int, walk: Reading
+) -> Iterator[Member]:
+    """Members of the archive `chain[-1]` (in `fh`, or the volumes of a
+    multi-volume RAR, in order) read through libarchive; its problems go to
+    `walk`.
 
     libarchive is C, and hostile archives crash it (Debian's 3.6.2 aborts
     with a double free on `test_read_format_cab_lzx_oob.cab` and segfaults
     on `test_read_format_cab_skip_malformed.cab` from its own suite). So the
-    walk runs in a forked child, which sends each member's ref as it is
+    walk runs in a forked child, which sends each member as it is
     read: a child that dies or hangs costs the archive's remaining members
     (its row says so, kind `corrupt_archive`), never the scan. A failure
-    libarchive reports is an OSError, which `sources._walk_archive` records
-    as `corrupt_archive` after the members read before it."""
+    libarchive reports is an OSError, which the walk records
+    as `corrupt_archive` after the members read before it. The
+    walk (`walk.py`) descends into members here, in the parent."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
@@ -163,22 +167,17 @@ def walk_libarchive(
             except EOFError:
                 break
             what = message[0]
-            if what == "ref":
-                ref = message[1]
-                if ref.container == chain and ref.entry is not None:
-                    seen[ref.entry.name] += 1
-                yield ref
+            if what == "member":
+                _, member, inflated = message
+                seen[member.entry.name] += 1
+                walk.budget.left -= inflated  # what the child read, out of the parent's budget
+                yield member
             elif what == "done":
-                _, flags, left, urls = message
-                walk.flags.extend(flags)
-                walk.budget.left = left
-                walk.urls |= urls
+                walk.flags.extend(message[1])
                 finished = True
             elif what == "error":
-                _, flags, left, urls, text = message
+                _, flags, text = message
                 walk.flags.extend(flags)
-                walk.budget.left = left
-                walk.urls |= urls
                 failure = text
                 break
     finally:
@@ -197,7 +196,12 @@ def walk_libarchive(
 
 
 def _child(
-    send: Any, fh: IO[bytes] | list[str], kind: str, chain: tuple[str, ...], size: int, walk: _Walk
+    send: Any,
+    fh: IO[bytes] | list[str],
+    kind: str,
+    chain: tuple[str, ...],
+    size: int,
+    walk: Reading,
 ) -> None:
     import faulthandler
 
@@ -217,15 +221,17 @@ def _child(
             fmt = _FORMATS[kind]
         else:
             fmt = _inner_format(libarchive, fh) if kind in ("zstd", "lz4") else _FORMATS[kind]
-        for ref in _entries(libarchive, fh, kind, fmt, chain, size, walk, _encrypted_flags()):
-            send.send(("ref", ref))
-        send.send(("done", walk.flags[known:], walk.budget.left, walk.urls))
+        left = walk.budget.left
+        for member in _entries(libarchive, fh, kind, fmt, chain, size, walk, _encrypted_flags()):
+            send.send(("member", member, left - walk.budget.left))
+            left = walk.budget.left
+        send.send(("done", walk.flags[known:]))
     except ArchiveError as exc:
-        send.send(("error", walk.flags[known:], walk.budget.left, walk.urls, f"{kind}: {exc}"))
+        send.send(("error", walk.flags[known:], f"{kind}: {exc}"))
     except Exception as exc:  # a bug of ours or of the binding: the parent records it
         tb = "".join(traceback.format_exception(exc, limit=-6)).strip()
         text = f"{kind} reader failed: {type(exc).__name__}: {exc}\n{tb}"
-        send.send(("error", walk.flags[known:], walk.budget.left, walk.urls, text))
+        send.send(("error", walk.flags[known:], text))
     finally:
         send.close()
 
@@ -237,9 +243,9 @@ def _entries(
     fmt: str,
     chain: tuple[str, ...],
     packed: int,
-    walk: _Walk,
+    walk: Reading,
     is_encrypted: Callable[[Any], bool],
-) -> Iterator[FileRef]:
+) -> Iterator[Member]:
     from libarchive.exception import ArchiveError
 
     limits = walk.limits
@@ -297,32 +303,29 @@ def _entries(
             )
             flags: list[Problem] = []
             if entry.issym or entry.islnk:
-                yield from _member_refs(
-                    name, None, archive_entry, chain, flags, walk, "symlink", _text(entry.linkpath)
-                )
+                yield Member(name, archive_entry, None, flags, "symlink", _text(entry.linkpath))
                 continue
             if not entry.isfile:
-                yield from _member_refs(name, None, archive_entry, chain, flags, walk, "special")
+                yield Member(name, archive_entry, None, flags, "special")
                 continue
             if is_encrypted(entry._entry_p):
                 flags.append(
-                    Problem(
-                        "warning",
+                    flag(
                         "sources",
                         "encrypted",
                         f"encrypted {kind} member ({declared} bytes declared): not read, "
                         "its header is what is recorded",
                     )
                 )
-                yield from _member_refs(name, None, archive_entry, chain, flags, walk)
+                yield Member(name, archive_entry, None, flags)
                 continue
             data = None
             failure: BaseException | None = None
             try:
                 if declared > limits.max_member_bytes:
-                    raise _Refused(f"{declared} bytes: over --max-member-bytes")
+                    raise LimitExceeded(f"{declared} bytes: over --max-member-bytes")
                 done = start_budget - walk.budget.left
-                data = _read_bounded(
+                data = read_bounded(
                     _Blocks(iter(entry.get_blocks())),
                     packed,
                     name,
@@ -330,8 +333,8 @@ def _entries(
                     packed_read=lambda: int(archive.bytes_read),
                     already=done,
                 )
-            except _Refused as exc:
-                flags.append(Problem("warning", "sources", "limit_exceeded", f"not read: {exc}"))
+            except LimitExceeded as exc:
+                flags.append(flag("sources", "limit_exceeded", f"not read: {exc}"))
             except ArchiveError as exc:
                 text = str(exc).lower()
                 problem = (
@@ -342,8 +345,7 @@ def _entries(
                     else "corrupt_member"
                 )
                 flags.append(
-                    Problem(
-                        "warning",
+                    flag(
                         "sources",
                         problem,
                         f"{kind} member not read ({declared} bytes declared): {exc}"
@@ -358,7 +360,7 @@ def _entries(
             if fmt == "raw" and data is not None:  # a stream declares no size: what it held
                 size = len(data) if isinstance(data, bytes) else os.path.getsize(data)
                 archive_entry = dataclasses.replace(archive_entry, size=size)
-            yield from _member_refs(name, data, archive_entry, chain, flags, walk)
+            yield Member(name, archive_entry, data, flags)
             if failure is not None:  # nothing after a truncation can be read
                 return
 
@@ -367,10 +369,10 @@ def _rar_headers(
     fh: IO[bytes],
     kind: str,
     chain: tuple[str, ...],
-    walk: _Walk,
+    walk: Reading,
     seen: Counter[str],
     failure: str,
-) -> Iterator[FileRef]:
+) -> Iterator[Member]:
     """When libarchive stops inside a RAR, the members it did not reach, as
     `rarfile` (a pure-Python reader of RAR 4 and 5 headers) lists them: rows
     with their names, sizes and times, and a problem saying their bytes
@@ -398,16 +400,14 @@ def _rar_headers(
         entry = ArchiveEntry(format=kind, name=info.filename, size=info.file_size, **times)
         encrypted = info.needs_password()
         flags = [
-            Problem(
-                "warning",
+            flag(
                 "sources",
                 "encrypted" if encrypted else "corrupt_member",
                 f"listed from its {kind} header (rarfile) after libarchive stopped ({failure}): "
                 f"{'encrypted, ' if encrypted else ''}its bytes were not read",
             )
         ]
-        kind_of = "symlink" if info.is_symlink() else "file"
-        yield from _member_refs(info.filename, None, entry, chain, flags, walk, kind_of)
+        yield Member(info.filename, entry, None, flags, "symlink" if info.is_symlink() else "file")
 
 
 @contextlib.contextmanager
@@ -426,50 +426,6 @@ def _open_volumes(paths: list[str], fmt: str) -> Iterator[Any]:
         if fn(archive_p, names, 64 * 1024) != 0:
             raise ArchiveError(ffi.error_string(archive_p))
         yield ArchiveRead(archive_p, "utf-8")
-
-
-class Volumes(io.RawIOBase):
-    """The byte-split volumes of an archive (`x.7z.001`, `x.7z.002`...) as
-    one seekable stream: a 7z split so is the archive's bytes in order."""
-
-    def __init__(self, paths: list[str]) -> None:
-        from .sources import open_readonly
-
-        self._files = [open_readonly(p, buffered=False) for p in paths]
-        self._sizes = [os.fstat(f.fileno()).st_size for f in self._files]
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._pos, 2: sum(self._sizes)}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def readinto(self, buf: Any) -> int:
-        want = len(buf)
-        start, done = 0, 0
-        for f, size in zip(self._files, self._sizes, strict=True):
-            if self._pos < start + size and done < want:
-                f.seek(self._pos - start)
-                got = f.read(min(want - done, start + size - self._pos))
-                buf[done : done + len(got)] = got
-                done += len(got)
-                self._pos += len(got)
-            start += size
-        return done
-
-    def close(self) -> None:
-        for f in self._files:
-            f.close()
-        super().close()
 
 
 def _format_of(archive: Any, kind: str, fmt: str) -> str:
