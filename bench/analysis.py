@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import forensics  # noqa: E402
-from forensics.case import CaseWriter  # noqa: E402
 from forensics.extractors.exif import ExifRecord  # noqa: E402
 from forensics.extractors.filesystem import FilesystemRecord  # noqa: E402
 from forensics.extractors.iptc import IptcRecord  # noqa: E402
 from forensics.extractors.perceptual import PerceptualHashRecord  # noqa: E402
 from forensics.records import FileRef, FileResult, Hashes  # noqa: E402
+from forensics.store.writer import CaseWriter  # noqa: E402
 
 TZ = dt.timezone(dt.timedelta(hours=9))
 

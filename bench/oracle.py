@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import forensics  # noqa: E402
-from forensics.oracle import ALL_DATES, COVERED, Miss, compare  # noqa: E402
+from tests.oracle import ALL_DATES, COVERED, Miss, compare  # noqa: E402
 
 
 def _report(name: str, total: int, misses: list[Miss], show: bool, by_group: bool) -> None:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Case": "case",
-    "open_case": "case",
+    "Case": "analysis.case",
+    "open_case": "analysis.case",
     "CorruptInput": "errors",
     "ForensicsError": "errors",
     "LimitExceeded": "errors",
@@ -25,7 +25,8 @@ _EXPORTS = {
     "Note": "records",
     "Problem": "records",
     "Record": "records",
-    "scan": "scanner",
+    "scan": "run.scanner",
+    "ScanConfig": "config",
     "Limits": "sources",
     "iter_refs": "sources",
     "read_annotations": "annotations",
@@ -33,6 +34,7 @@ _EXPORTS = {
     "LanguageGuess": "language",
     "export_case": "export",
     "write_report": "report",
+    "show_notes": "report.notebook",
 }
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "Note",
     "Problem",
     "Record",
+    "ScanConfig",
     "__version__",
     "detect_language",
     "export_case",
@@ -56,19 +59,22 @@ __all__ = [
     "open_case",
     "read_annotations",
     "scan",
+    "show_notes",
     "write_report",
 ]
 
 if TYPE_CHECKING:
+    from .analysis.case import Case, open_case
     from .annotations import read_annotations
-    from .case import Case, open_case
+    from .config import ScanConfig
     from .errors import CorruptInput, ForensicsError, LimitExceeded, NotMyFormat
     from .export import export_case
     from .language import LanguageGuess, detect_language
     from .pipeline import extract_one
     from .records import FileRef, FileResult, Note, Problem, Record
     from .report import write_report
-    from .scanner import scan
+    from .report.notebook import show_notes
+    from .run.scanner import scan
     from .sources import Limits, iter_refs
 
 
@@ -84,3 +90,27 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """The public names too, before their modules are imported."""
     return sorted(set(globals()) | set(__all__))
+
+
+def _case_html(case: Any) -> str:
+    from .report.notebook import summary_html
+
+    return summary_html(case)
+
+
+def _show_cases_in_notebooks() -> None:
+    """In an IPython session, a `Case` shows as its summary table: the
+    formatter is registered by the class's name, so neither the analysis
+    nor the report is imported before a case is shown (the analysis never
+    imports the report)."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type_by_name("forensics.analysis.case", "Case", _case_html)
+
+
+_show_cases_in_notebooks()

@@ -25,7 +25,3 @@ class UsageError(ForensicsError, ValueError):
     zone, a case folder inside the evidence): exit status 2 in the CLI. A
     `ValueError` too, so callers that caught that keep working."""
 
-
-class ScanFailed(ForensicsError):
-    """The scan itself failed (not one file: the case, a worker that cannot
-    start). What was committed stays; running the same scan resumes it."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .case import Case
+    from .analysis.case import Case
 
 FORMATS = ("csv", "parquet", "timesketch", "timesketch-jsonl", "bodyfile", "jsonl", "custody")
 VIEWS = ("files", "records", "events", "notes", "problems", "observations")

@@ -67,19 +67,6 @@ class LanguageGuess:
     scripts: tuple[tuple[str, int], ...] = ()
 
 
-@functools.cache
-def _opencc(config: str) -> object:
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def convert(text: str, config: str) -> str:
-    """OpenCC's conversion of `text` (`t2s`: Traditional to Simplified,
-    `s2t` the other way), one converter per process for each."""
-    return str(_opencc(config).convert(text))  # type: ignore[attr-defined]
-
-
 def script_of(ch: str) -> str | None:
     """The script of one character, or None for digits, spaces and symbols."""
     o = ord(ch)

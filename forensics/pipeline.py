@@ -20,22 +20,23 @@ from .extractors.base import Context
 from .language import detect_language
 from .records import FileRef, FileResult, Hashes, Note, Problem, Record
 from .sniff import extension_mismatch, sniff
-from .sources import NotRegularFile, open_readonly
+from .sources import Limits, NotRegularFile, open_readonly
 
 HEAD_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
 UNREAD = "application/x-unread"  # no bytes were read: see the file's problems
 
 
-def open_ref(ref: FileRef) -> BinaryIO:
-    """A seekable binary stream over the ref's bytes."""
+def open_ref(ref: FileRef, in_memory: int = Limits.spool_bytes) -> BinaryIO:
+    """A seekable binary stream over the ref's bytes (a remote object of up
+    to `in_memory` bytes is read into memory, a bigger one through ranged
+    requests: the scan's `--spool-bytes`)."""
     if ref.payload is not None:
         return io.BytesIO(ref.payload)
     if ref.remote is not None and not ref.container:
-        from .sources import Limits
         from .sources.remote import open_object
 
-        return open_object(ref.remote, Limits().spool_bytes)
+        return open_object(ref.remote, in_memory)
     if ref.path is None:
         raise LimitExceeded("the source did not read this member (see its problems)")
     return open_readonly(ref.path)
@@ -113,7 +114,9 @@ def _run_applicable(
             found.problems.append(problem)
 
 
-def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, ...]) -> None:
+def _extract_into(
+    found: _Findings, ref: FileRef, extractors: tuple[Extractor, ...], spool_bytes: int
+) -> None:
     # Stat-only extractors run before any read, so that what they report
     # (atime above all) is the file as found.
     for ex in extractors:
@@ -125,7 +128,7 @@ def _extract_into(found: _Findings, ref: FileRef, extractors: tuple[Extractor, .
     if ref.payload is None and ref.path is None and ref.remote is None:
         return  # the source refused to read this member; its flags say why
     try:
-        stream = open_ref(ref)
+        stream = open_ref(ref, spool_bytes)
     except NotRegularFile as exc:
         found.problems.append(Problem("error", "pipeline", "changed_during_read", str(exc)))
         return
@@ -200,23 +203,28 @@ class Worker:
     the calling process without parsing the bytes, and the problem."""
 
     extractors: tuple[Extractor, ...]
+    spool_bytes: int = Limits.spool_bytes  # the scan's: a bigger remote object is streamed
 
     def __call__(self, ref: FileRef) -> FileResult:
-        return extract_one(ref, self.extractors)
+        return extract_one(ref, self.extractors, self.spool_bytes)
 
     def salvage(self, ref: FileRef, problem: Problem) -> FileResult:
         stat_only = tuple(ex for ex in self.extractors if not ex.needs_bytes)
-        res = extract_one(ref, stat_only)
+        res = extract_one(ref, stat_only, self.spool_bytes)
         return dataclasses.replace(res, problems=(*res.problems, problem))
 
 
-def extract_one(ref: FileRef, extractors: tuple[Extractor, ...] | None = None) -> FileResult:
+def extract_one(
+    ref: FileRef,
+    extractors: tuple[Extractor, ...] | None = None,
+    spool_bytes: int = Limits.spool_bytes,
+) -> FileResult:
     """Hash, sniff and run every applicable extractor over one ref. Never
     raises: whatever goes wrong is a `Problem` in the result."""
     start = time.perf_counter()
     found = _Findings(problems=list(ref.flags))
     try:
-        _extract_into(found, ref, registry() if extractors is None else extractors)
+        _extract_into(found, ref, registry() if extractors is None else extractors, spool_bytes)
     except Exception as exc:  # belt and braces: the worker itself failed
         found.problems.append(_error("pipeline", exc))
     return FileResult(

@@ -24,10 +24,17 @@ class TimeField:
     stat time, a zip extended-timestamp field): its zone basis is `utc`.
     Other aware values carry an offset found in the data (`explicit`); naive
     values are `unknown` until the case is given an assumed zone.
+
+    `zone_evidence` says what the zone inference (`analysis/zones.py`) may
+    make of the field: "naive", a wall-clock time that an instant of the
+    same file turns into the writer's offset; "utc", such an instant; None,
+    neither (a naive time another program may have rewritten, a time of
+    unknown meaning).
     """
 
     description: str
     utc_by_format: bool = False
+    zone_evidence: Literal["naive", "utc"] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class ArchiveEntry:
     gname: str | None = None
     pax: tuple[tuple[str, str], ...] = ()
     link_target: str | None = None
-    # libarchive formats (archives.py): (mtime|atime|ctime|birthtime, POSIX
+    # libarchive formats (sources/formats/libarchive.py): (mtime|atime|ctime|birthtime, POSIX
     # seconds) for formats that store UTC; DOS-time formats use dos_time
     utc_times: tuple[tuple[str, float], ...] = ()
 

@@ -86,7 +86,7 @@ def segment_score(text: str, lang: str) -> float:
     word counts `UNKNOWN`."""
     words = _han_words(lang)
     if lang == "zh":
-        from .language import convert
+        from .hanconvert import convert
 
         text = convert(text, "t2s")
     best = [0.0] + [-math.inf] * len(text)

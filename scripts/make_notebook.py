@@ -96,7 +96,7 @@ where each note sits on its sheet.""",
         "code",
         """notes = case.notes
 display(notes.groupby(["origin", "lang"]).size().unstack(fill_value=0))
-case.show_notes(limit=3)""",
+forensics.show_notes(case, limit=3)""",
     ),
     (
         "md",

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forensics.entities import ROLES
+from forensics.analysis.entities import ROLES
 from forensics.errors import CorruptInput, LimitExceeded, NotMyFormat
 from forensics.extractors import registry
 from forensics.extractors.base import Context

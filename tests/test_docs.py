@@ -55,7 +55,7 @@ def test_errors_are_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 def test_every_public_name_has_a_docstring() -> None:
     import forensics
-    from forensics.case import Case
+    from forensics.analysis.case import Case
 
     missing = [
         n for n in forensics.__all__ if n != "__version__" and not getattr(forensics, n).__doc__

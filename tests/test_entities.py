@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import forensics
-from forensics.entities import from_path
+from forensics.analysis.entities import from_path
 
 # ExifTool's tags that name a person or software, and the roles we give them
 TAGS = {

@@ -46,8 +46,8 @@ def test_dask_keeps_a_bounded_number_in_flight_and_salvages_failed_tasks(
     submitted than allowed, and a task that raises is its file's row."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    from forensics import executors
-    from forensics.executors import _as_completed
+    from forensics.run import executors
+    from forensics.run.executors import _as_completed
 
     monkeypatch.setattr(executors, "BATCH_FILES", 3)
     from forensics.pipeline import Worker

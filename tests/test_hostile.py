@@ -19,8 +19,8 @@ from click.testing import CliRunner
 import forensics
 from forensics.cli import main
 from forensics.records import PROBLEM_KINDS
+from forensics.run.workerpool import tree_rss
 from forensics.sources import iter_refs
-from forensics.workerpool import tree_rss
 
 from . import hostile
 

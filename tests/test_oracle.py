@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import forensics
-from forensics.oracle import compare
+from tests.oracle import compare
 
 from .extractors.util import CORPUS
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from forensics.production import drawing_key, load_patterns, parse
+from forensics.analysis.production import drawing_key, load_patterns, parse
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,7 @@ def test_versions_by_code_and_by_pixels(tmp_path: Path) -> None:
 def test_hash_index_finds_the_nearest_as_a_full_search_does() -> None:
     import random
 
-    from forensics.revisions import HashIndex, _hamming
+    from forensics.analysis.revisions import HashIndex, _hamming
 
     rng = random.Random(5)
     base = [rng.getrandbits(64) for _ in range(40)]

@@ -99,7 +99,7 @@ def test_every_file_time_is_the_one_the_generator_set(dump_copy: Path, tmp_path:
 
     import pandas as pd
 
-    from forensics.timeline import file_times
+    from forensics.analysis.times import file_times
 
     truth = json.loads((SAMPLES / "expected" / "files.json").read_text())["files"]
     case = forensics.scan(dump_copy, tmp_path / "case", executor="serial", ocr=False)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from forensics.analysis.timeline import volume
+from forensics.events import events_for, parse_zone
 from forensics.extractors.archive import ArchiveEntryRecord
-from forensics.timeline import events_for, parse_zone, volume
 
 KST = dt.timezone(dt.timedelta(hours=9))
 
@@ -101,8 +102,8 @@ def test_volume_fills_empty_periods_and_prefers_entry_times() -> None:
 
 
 def test_untrustworthy_times_are_flagged_not_dropped() -> None:
+    from forensics.events import time_flag
     from forensics.records import RawTime
-    from forensics.timeline import time_flag
 
     assert time_flag(RawTime("0000:00:00 00:00:00")) == "unparsable"
     assert time_flag(dt.datetime(1904, 1, 1, tzinfo=dt.UTC)) == "epoch_default"

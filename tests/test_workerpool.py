@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 import forensics
-from forensics.executors import ProcessExecutor
 from forensics.extractors.filesystem import FilesystemExtractor
 from forensics.pipeline import Worker
+from forensics.run.executors import ProcessExecutor
+from forensics.run.workerpool import tree_rss
 from forensics.sources import iter_refs
-from forensics.workerpool import tree_rss
 
 from .case_views import assert_same_case
 from .conftest import ROOT, SAMPLES
@@ -131,7 +131,7 @@ def test_kill_9_of_the_scan_takes_its_workers_and_a_rerun_completes_the_case(
     script = (
         "import sys, forensics\n"
         "from tests.faulty import Faulty\n"
-        "from forensics import scanner\n"
+        "from forensics.run import scanner\n"
         "from forensics.extractors import registry\n"
         "scanner.registry = lambda: (*registry(), Faulty())\n"
         "forensics.scan(sys.argv[1], sys.argv[2], ocr=False, jobs=2, batch_size=1)\n"

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..language import convert, detect_language, han_langs, script_of
+from ..hanconvert import convert
+from ..language import detect_language, han_langs, script_of
 from .params import FORMS
 from .recognise import Reading
 

@@ -86,7 +86,7 @@ class JamoModel:
 @functools.cache
 def model() -> JamoModel:
     from ..wordmodel import korean_words
-    from .hangul import to_tokens
+    from .jamo import to_tokens
 
     counts: dict[str, float] = defaultdict(float)
     for word, freq in korean_words().items():

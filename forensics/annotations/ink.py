@@ -75,14 +75,6 @@ def in_hue(hue: np.ndarray, window: tuple[float, float]) -> np.ndarray:
     return (hue >= low) | (hue <= high)
 
 
-def ink_strength(rgb: np.ndarray, ink: Ink) -> np.ndarray:
-    """How strongly each pixel is this ink: its chroma inside the hue window,
-    0 elsewhere (uint8). Thresholding it gives the mask; the grades keep the
-    anti-aliased edges that OCR needs."""
-    hue, chroma = hue_chroma(rgb)
-    return np.where(in_hue(hue, ink.hue), chroma, 0).astype(np.uint8)
-
-
 def ink_masks(rgb: np.ndarray, palette: tuple[Ink, ...]) -> dict[str, np.ndarray]:
     """A boolean mask per ink."""
     hue, chroma = hue_chroma(rgb)

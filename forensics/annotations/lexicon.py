@@ -21,7 +21,7 @@ import functools
 import tomllib
 from importlib import resources
 
-from ..language import convert
+from ..hanconvert import convert
 
 # the weight of a concept matched only through one-character (Chinese) or
 # one-syllable (Korean) terms, against 1 for longer ones

@@ -33,7 +33,8 @@ import json
 import os
 from pathlib import Path
 
-from ..language import AMBIGUOUS_HAN, convert, han_only_in
+from ..hanconvert import convert
+from ..language import AMBIGUOUS_HAN, han_only_in
 from ..records import Note
 from .lexicon import chinese_concepts, korean_concepts, lexicon_score
 from .params import PAIRS

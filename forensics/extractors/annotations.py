@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
 
+from ..config import ScanConfig
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record
-from .base import Context, Extractor, ExtractorDoc, ScanOptions
+from .base import Context, Extractor, ExtractorDoc
 
 IMAGE_MIMES = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif")
 CACHE_VERSION = 6  # raised whenever the reader reads differently: old entries are read again
@@ -71,7 +72,7 @@ class AnnotationsExtractor(Extractor):
         self.time_limit = time_limit
         self.palette = palette
 
-    def configure(self, options: ScanOptions) -> Extractor | None:
+    def configure(self, options: ScanConfig) -> Extractor | None:
         if not options.ocr:
             return None
         cache = os.path.join(options.cache_dir, "ocr") if options.cache_dir else None

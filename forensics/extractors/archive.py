@@ -33,14 +33,18 @@ class ArchiveEntryRecord(Record):
     KIND: ClassVar[str] = "archive_entry"
     ENTITY_FIELDS: ClassVar[dict[str, str]] = {"uname": "user", "name": "path"}
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
-        "dos_time": TimeField("Zip entry time (DOS, local, zone not recorded)"),
-        "ext_mtime": TimeField("Zip extended timestamp mtime (0x5455)", utc_by_format=True),
+        "dos_time": TimeField(
+            "Zip entry time (DOS, local, zone not recorded)", zone_evidence="naive"
+        ),
+        "ext_mtime": TimeField(
+            "Zip extended timestamp mtime (0x5455)", utc_by_format=True, zone_evidence="utc"
+        ),
         "ext_atime": TimeField("Zip extended timestamp atime (0x5455)", utc_by_format=True),
         "ext_ctime": TimeField("Zip extended timestamp ctime (0x5455)", utc_by_format=True),
-        "ntfs_mtime": TimeField("Zip NTFS mtime (0x000a)", utc_by_format=True),
+        "ntfs_mtime": TimeField("Zip NTFS mtime (0x000a)", utc_by_format=True, zone_evidence="utc"),
         "ntfs_atime": TimeField("Zip NTFS atime (0x000a)", utc_by_format=True),
         "ntfs_ctime": TimeField("Zip NTFS creation time (0x000a)", utc_by_format=True),
-        "tar_mtime": TimeField("Tar entry mtime", utc_by_format=True),
+        "tar_mtime": TimeField("Tar entry mtime", utc_by_format=True, zone_evidence="utc"),
         "pax_atime": TimeField("Tar pax atime", utc_by_format=True),
         "pax_ctime": TimeField("Tar pax ctime", utc_by_format=True),
         "gzip_mtime": TimeField("Gzip header mtime", utc_by_format=True),
@@ -141,7 +145,7 @@ def parse_unix_ids(hid: int, data: bytes) -> dict[str, int]:
     return {"uid": uid, "gid": gid}
 
 
-def _dos_time(value: tuple[int, int, int, int, int, int]) -> dt.datetime | None:
+def dos_datetime(value: tuple[int, int, int, int, int, int]) -> dt.datetime | None:
     try:
         return dt.datetime(*value)  # noqa: DTZ001 - a DOS time is naive local time by definition
     except ValueError:
@@ -164,7 +168,7 @@ def _zip_fields(entry: ArchiveEntry) -> dict[str, object]:
                 fields.update(parse_unix_ids(hid, data))
     fields["extra_fields"] = tuple(sorted(set(ids)))
     if entry.dos_time:
-        fields["dos_time"] = _dos_time(entry.dos_time)
+        fields["dos_time"] = dos_datetime(entry.dos_time)
     if entry.external_attr and entry.create_system == 3:
         fields["mode"] = stat.filemode(entry.external_attr >> 16)
     return fields

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, ClassVar
+from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
-from ..records import PROBLEM_KINDS, FileRef, Hashes, Note, Problem, Record
+from ..records import FileRef, Hashes, Note, Problem, Record, flag
+
+if TYPE_CHECKING:
+    from ..config import ScanConfig
 
 
 @dataclass(frozen=True)
@@ -18,17 +21,6 @@ class ExtractorDoc:
     reads: str
     references: tuple[str, ...] = ()
     limits: str = ""
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    """What a scan tells its extractors: whether to OCR, where the case keeps
-    its caches, and the time allowed for one file's notes."""
-
-    ocr: bool = True
-    cache_dir: str | None = None
-    ocr_seconds: float = 120.0
-    palette: str | None = None
 
 
 @dataclass
@@ -46,9 +38,7 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
 
     def warn(self, kind: str, message: str) -> None:
-        if kind not in PROBLEM_KINDS:
-            raise ValueError(f"undocumented problem kind {kind!r} (records.PROBLEM_KINDS)")
-        self.problems.append(Problem("warning", self.extractor, kind, message))
+        self.problems.append(flag(self.extractor, kind, message))
 
 
 class Extractor:
@@ -69,7 +59,7 @@ class Extractor:
     record_kinds: ClassVar[tuple[type[Record], ...]] = ()
     needs_bytes: ClassVar[bool] = True
 
-    def configure(self, options: ScanOptions) -> Extractor | None:
+    def configure(self, options: ScanConfig) -> Extractor | None:
         """This extractor as a scan with these options runs it: itself (the
         default), a configured copy, or None when the scan turns it off."""
         return self

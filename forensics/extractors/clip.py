@@ -23,7 +23,7 @@ from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
 from .base import Context, Extractor, ExtractorDoc
 from .dates import parse_iso8601
-from .psd import _CJK
+from .psd import CJK
 
 MAX_DB = 512 * 1024 * 1024
 _TIME_COLUMN = re.compile(r"(date|time|stamp)", re.I)
@@ -170,7 +170,7 @@ class ClipExtractor(Extractor):
             tables=tuple(sorted(tables)),
         )
         for layer in layers:
-            if _CJK.search(layer):
+            if CJK.search(layer):
                 yield Note(text=layer, origin="layer_name", source="CLIP Layer")
         for table, cols in sorted(columns.items()):
             for col in cols:

@@ -65,8 +65,8 @@ class ExifRecord(Record):
         "model": "device",
     }
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
-        "date_time": TimeField("EXIF DateTime (ModifyDate)"),
-        "date_time_original": TimeField("EXIF DateTimeOriginal"),
+        "date_time": TimeField("EXIF DateTime (ModifyDate)", zone_evidence="naive"),
+        "date_time_original": TimeField("EXIF DateTimeOriginal", zone_evidence="naive"),
         "date_time_digitized": TimeField("EXIF DateTimeDigitized (CreateDate)"),
         "gps_date_time": TimeField("EXIF GPS date and time", utc_by_format=True),
         "thumbnail_date_time": TimeField("EXIF IFD1 DateTime (thumbnail)"),

@@ -26,7 +26,7 @@ from .base import Context, Extractor, ExtractorDoc
 class FilesystemRecord(Record):
     KIND: ClassVar[str] = "filesystem"
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
-        "mtime": TimeField("File modified (mtime)", utc_by_format=True),
+        "mtime": TimeField("File modified (mtime)", utc_by_format=True, zone_evidence="utc"),
         "atime": TimeField("File accessed (atime)", utc_by_format=True),
         "ctime": TimeField("Inode changed (ctime)", utc_by_format=True),
         "birthtime": TimeField("File created (birth time)", utc_by_format=True),

@@ -39,7 +39,7 @@ class PdfRecord(Record):
     }
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "creation_date": TimeField("PDF CreationDate"),
-        "mod_date": TimeField("PDF ModDate"),
+        "mod_date": TimeField("PDF ModDate", zone_evidence="naive"),
     }
 
     version: str | None = None

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
+from ..config import ScanConfig
 from ..errors import CorruptInput, LimitExceeded
 from ..records import FileRef, Note, Record
 from .annotations import IMAGE_MIMES as OCR_MIMES
-from .base import Context, Extractor, ExtractorDoc, ScanOptions
+from .base import Context, Extractor, ExtractorDoc
 
 # Pixel formats Pillow decodes: the annotations extractor's, and PSD composites.
 IMAGE_MIMES = (*OCR_MIMES, "image/vnd.adobe.photoshop")
@@ -40,7 +41,7 @@ class PerceptualHashExtractor(Extractor):
     )
     record_kinds = (PerceptualHashRecord,)
 
-    def configure(self, options: ScanOptions) -> Extractor | None:
+    def configure(self, options: ScanConfig) -> Extractor | None:
         # Decoding pixels is what makes a scan slow; `--no-ocr` is the
         # metadata-only scan, so it skips this as it skips OCR.
         return self if options.ocr else None

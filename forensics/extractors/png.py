@@ -34,7 +34,9 @@ MAX_TEXT_BYTES = 64 * 2**20  # text inflated from one file's chunks, all togethe
 class PngRecord(Record):
     KIND: ClassVar[str] = "png"
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
-        "modified": TimeField("PNG tIME (last modification)", utc_by_format=True)
+        "modified": TimeField(
+            "PNG tIME (last modification)", utc_by_format=True, zone_evidence="utc"
+        )
     }
 
     width: int = 0
@@ -52,7 +54,9 @@ class PngTextRecord(Record):
     """One text chunk; `when` is set when its value is a date."""
 
     KIND: ClassVar[str] = "png_text"
-    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {"when": TimeField("PNG text date")}
+    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
+        "when": TimeField("PNG text date", zone_evidence="naive")
+    }
 
     keyword: str = ""
     text: str = ""

@@ -23,7 +23,7 @@ from .liberrors import PSD_TOOLS_ERRORS
 
 logging.getLogger("psd_tools").setLevel(logging.CRITICAL)
 
-_CJK = re.compile(
+CJK = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
     r"\uac00-\ud7af\uf900-\ufaff]"
 )
@@ -155,7 +155,7 @@ class PsdExtractor(Extractor):
                     yield Note(
                         text=text, origin="text_layer", source=path, box=(left, top, right, bottom)
                     )
-                if _CJK.search(layer.name):
+                if CJK.search(layer.name):
                     yield Note(text=layer.name, origin="layer_name", source=path)
         finally:
             resources = tuple(sorted(int(k) for k in psd.image_resources))

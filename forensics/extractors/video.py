@@ -48,7 +48,9 @@ class VideoRecord(Record):
     KIND: ClassVar[str] = "video"
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "created": TimeField("QuickTime creation time", utc_by_format=True),
-        "modified": TimeField("QuickTime modification time", utc_by_format=True),
+        "modified": TimeField(
+            "QuickTime modification time", utc_by_format=True, zone_evidence="utc"
+        ),
     }
 
     box: str = ""

@@ -14,7 +14,7 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField
-from .archive import _dos_time
+from .archive import dos_datetime
 from .base import Context, Extractor, ExtractorDoc
 
 _SYSTEMS = {0: "MS-DOS/Windows", 3: "Unix", 7: "Macintosh", 10: "Windows NTFS", 19: "OS X"}
@@ -64,12 +64,12 @@ class ZipExtractor(Extractor):
             if stream.seek(0) == 0 and stream.read(2) == b"PK":
                 raise CorruptInput(f"unreadable zip directory: {exc}") from exc
             raise NotMyFormat(str(exc)) from exc
-        times = [t for t in (_dos_time(i.date_time) for i in infos) if t is not None]
+        times = [t for t in (dos_datetime(i.date_time) for i in infos) if t is not None]
         systems = Counter(_SYSTEMS.get(i.create_system, str(i.create_system)) for i in infos)
         yield ZipRecord(
             extractor=self.name,
             source="zip central directory",
-            first_entry_time=_dos_time(infos[0].date_time) if infos else None,
+            first_entry_time=dos_datetime(infos[0].date_time) if infos else None,
             latest_entry_time=max(times) if times else None,
             comment=comment.decode("utf-8", "replace") or None,
             members=sum(not i.is_dir() for i in infos),

@@ -18,7 +18,7 @@ from .charts import bar_chart, heatmap
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..case import Case
+    from ..analysis.case import Case
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}

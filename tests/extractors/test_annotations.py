@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from forensics.config import ScanConfig
 from forensics.extractors.annotations import AnnotationRecord, AnnotationsExtractor
-from forensics.extractors.base import ScanOptions
 from forensics.records import Note
 
 from .util import extract, sample_bytes, samples_with
 
 
 def test_notes_coverage_and_cache(tmp_path: Path) -> None:
-    ex = AnnotationsExtractor().configure(ScanOptions(cache_dir=str(tmp_path)))
+    ex = AnnotationsExtractor().configure(ScanConfig(cache_dir=str(tmp_path)))
     assert isinstance(ex, AnnotationsExtractor)
-    assert AnnotationsExtractor().configure(ScanOptions(ocr=False)) is None
+    assert AnnotationsExtractor().configure(ScanConfig(ocr=False)) is None
     url = samples_with("EXIF DateTime")[0]
     first = extract(ex, sample_bytes(url))
     [record] = [r for r in first if isinstance(r, AnnotationRecord)]

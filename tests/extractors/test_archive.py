@@ -8,6 +8,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+from forensics.events import events_for
 from forensics.extractors.archive import (
     ArchiveEntryExtractor,
     ArchiveEntryRecord,
@@ -16,7 +17,6 @@ from forensics.extractors.archive import (
 )
 from forensics.extractors.base import Context
 from forensics.sources import iter_refs
-from forensics.timeline import events_for
 
 from ..conftest import SAMPLES
 

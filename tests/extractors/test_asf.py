@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from forensics.errors import NotMyFormat
+from forensics.events import events_for
 from forensics.extractors.asf import AsfExtractor, AsfRecord
 from forensics.extractors.base import Context
 from forensics.records import FileRef
-from forensics.timeline import events_for
 
 from .util import SAMPLES, TRUTH, extract, sample_bytes
 

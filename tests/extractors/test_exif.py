@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from forensics.errors import NotMyFormat
+from forensics.events import events_for
 from forensics.extractors.exif import ExifExtractor, ExifRecord
 from forensics.extractors.makernote import MakerNoteRecord
-from forensics.oracle import wall_clock
 from forensics.records import RawTime
-from forensics.timeline import events_for
+from tests.oracle import wall_clock
 
 from .util import CORPUS, TRUTH, extract, sample_bytes, samples_with
 

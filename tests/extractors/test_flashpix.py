@@ -12,8 +12,8 @@ import subprocess
 import pytest
 
 from forensics.errors import NotMyFormat
+from forensics.events import events_for
 from forensics.extractors.flashpix import FlashPixExtractor, FlashPixRecord, fpxr_streams
-from forensics.timeline import events_for
 
 from .util import SAMPLES, TRUTH, extract, sample_bytes
 

@@ -7,8 +7,8 @@ import io
 
 from PIL import Image
 
+from forensics.analysis.revisions import PHASH_DISTANCE, _hamming
 from forensics.extractors.perceptual import PerceptualHashExtractor, PerceptualHashRecord
-from forensics.revisions import PHASH_DISTANCE, _hamming
 
 from .util import extract, sample_bytes, samples_with
 

@@ -9,9 +9,9 @@ import zlib
 import pytest
 
 from forensics.errors import CorruptInput
+from forensics.events import events_for
 from forensics.extractors.base import Context
 from forensics.extractors.png import PngExtractor, PngRecord, PngTextRecord
-from forensics.timeline import events_for
 
 from .util import CORPUS, TRUTH, extract, sample_bytes, samples_with
 

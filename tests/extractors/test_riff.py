@@ -12,10 +12,10 @@ import subprocess
 import pytest
 
 from forensics.errors import NotMyFormat
+from forensics.events import events_for
 from forensics.extractors.base import Context
 from forensics.extractors.riff import RiffExtractor, RiffRecord, parse_riff_date
 from forensics.records import FileRef, RawTime
-from forensics.timeline import events_for
 
 from .util import SAMPLES, TRUTH, extract, sample_bytes
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from forensics.errors import CorruptInput, NotMyFormat
+from forensics.events import events_for
 from forensics.extractors.video import VideoExtractor, VideoRecord, VideoTagRecord
-from forensics.timeline import events_for
 
 from .util import TRUTH, extract, sample_bytes
 

@@ -9,10 +9,10 @@ import struct
 import pytest
 
 from forensics.errors import CorruptInput, NotMyFormat
+from forensics.events import events_for
 from forensics.extractors.base import Context
 from forensics.extractors.xmp import XmpDateRecord, XmpExtractor, XmpHistoryRecord, XmpRecord
 from forensics.records import FileRef
-from forensics.timeline import events_for
 
 from .util import CORPUS, TRUTH, extract, sample_bytes, samples_with
 

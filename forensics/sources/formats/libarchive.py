@@ -2,7 +2,7 @@
 ones too), 7z, CAB, LHA, cpio, xar, ISO 9660 images, and zstd / lz4 streams (a `.tar.zst` is
 a tar inside one), through libarchive (`libarchive-c` over Debian's
 libarchive13): a reader maintained for decades, fuzzed in OSS-Fuzz, and the
-one `bsdtar` uses. The walk is the zip and tar walk (`sources.py`): members
+one `bsdtar` uses. The walk is the zip and tar walk (`walk.py`): members
 read into memory within the same limits (member bytes, the source's
 budget, the ratio of bytes produced to bytes consumed, member count,
 depth), recursion into archives inside, urls with `!/`, links recorded and

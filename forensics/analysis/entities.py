@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .records import Record
+    from ..records import Record
 
 ROLES = (
     "author",
@@ -81,7 +81,7 @@ def entities_of(cls: type[Record], body: dict[str, Any]) -> Iterator[tuple[str, 
 
 def record_classes() -> dict[str, type[Record]]:
     """Every record kind the registry's extractors write, by KIND."""
-    from .extractors import registry
+    from ..extractors import registry
 
     return {cls.KIND: cls for ex in registry() for cls in ex.record_kinds}
 
@@ -107,7 +107,7 @@ def table(records: pd.DataFrame) -> pd.DataFrame:
 
 def _declares(cls: type[Record]) -> bool:
     """Whether records of this class can name an entity at all."""
-    from .records import Record
+    from ..records import Record
 
     overridden = cls.entity_fields.__func__ is not Record.entity_fields.__func__  # type: ignore[attr-defined]
     return bool(cls.ENTITY_FIELDS) or overridden

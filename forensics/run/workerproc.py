@@ -1,5 +1,5 @@
 """The worker process of the process executor (run as `python -P -m
-forensics.workerproc`; see `workerpool.py` for the side that supervises it).
+forensics.run.workerproc`; see `workerpool.py` for the side that supervises it).
 
 It reads framed pickles on its standard input (first the worker function,
 then batches of refs) and answers each file's result, in order, as a framed

@@ -8,7 +8,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-from .records import FileRef, FileResult
+from ..config import FILE_MEMORY, FILE_TIMEOUT
+from ..records import FileRef, FileResult
 
 Worker = Callable[[FileRef], FileResult]
 
@@ -31,8 +32,6 @@ class SerialExecutor:
             yield fn(ref)
 
 
-FILE_TIMEOUT = 300.0  # seconds of extraction per file (--file-timeout)
-FILE_MEMORY = 1024 * 2**20  # resident bytes of one worker's process tree (--file-memory)
 # What reading a sheet needs: the note detector at 1440 pixels (the side
 # that finds the faint and small notes) and the word and letter models take
 # a worker's peak to about 780 MiB (20 sample sheets, VmHWM); the cap
@@ -62,7 +61,7 @@ class ProcessExecutor:
         self.replaced = 0
 
     def map(self, fn: Worker, refs: Iterable[FileRef]) -> Iterator[FileResult]:
-        from .pipeline import Worker as PipelineWorker
+        from ..pipeline import Worker as PipelineWorker
         from .workerpool import WorkerPool
 
         salvage = getattr(fn, "salvage", None) or PipelineWorker(()).salvage
@@ -176,7 +175,7 @@ def _as_completed(
     """Refs in batches (`_Batcher`) as Dask tasks, the worker function sent
     to the cluster once; at most `width` refs out at a time; results
     yielded as their batch completes."""
-    from .records import Problem
+    from ..records import Problem
 
     salvage = getattr(fn, "salvage", None)
     pending: dict[str, list[FileRef]] = {}

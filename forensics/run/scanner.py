@@ -10,40 +10,29 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from .case import Case, CaseWriter, sources_of
-from .errors import UsageError
-from .executors import FILE_MEMORY, FILE_TIMEOUT, get_executor
-from .extractors import registry
-from .extractors.base import ScanOptions
-from .pipeline import Worker
-from .records import FileRef, FileResult
-from .sources import Limits, iter_refs
-from .sources.remote import is_remote, normalise, options_for
-from .timeline import parse_zone
+from ..analysis.case import Case
+from ..config import ScanConfig
+from ..errors import UsageError
+from ..events import parse_zone
+from ..extractors import registry
+from ..pipeline import Worker
+from ..records import FileRef, FileResult
+from ..sources import iter_refs
+from ..sources.remote import is_remote, normalise, options_for
+from ..store.custody import sources_of
+from ..store.writer import CaseWriter
+from .executors import get_executor
 
 
 def scan(
     source: str | os.PathLike[str],
     case: str | os.PathLike[str],
+    config: ScanConfig | None = None,
     *,
-    ocr: bool = True,
-    jobs: int | None = None,
-    executor: str = "process",
-    scheduler: str | None = None,
-    limits: Limits | None = None,
     on_result: Callable[[FileResult], None] | None = None,
-    batch_size: int = 200,
-    assume_tz: str | None = None,
-    palette: str | None = None,
-    file_timeout: float | None = FILE_TIMEOUT,
-    file_memory: int | None = FILE_MEMORY,
-    add_source: bool = False,
-    verify: bool = False,
-    endpoint_url: str | None = None,
-    profile: str | None = None,
-    region: str | None = None,
-    anon: bool = False,
+    **settings: Any,
 ) -> Case:
     """Scan `source` (a folder, a file or an archive) into the case folder.
 
@@ -72,10 +61,23 @@ def scan(
     A case holds one source: scanning another into
     it raises `UsageError` unless `add_source` (its files then count once
     where the same bytes are in both). Bad arguments raise `UsageError`.
+
+    The settings are those of `ScanConfig` (ocr, jobs, executor, scheduler,
+    limits, batch_size, assume_tz, palette, file_timeout, file_memory,
+    add_source, verify; endpoint_url, profile, region and anon for a
+    remote source): given as one `config`, or as keywords.
     """
+    if config is not None and settings:
+        raise UsageError("give the scan's settings as a ScanConfig or as keywords, not both")
+    config = config if config is not None else ScanConfig.of(**settings)
     remote = is_remote(str(source))
-    reach = options_for(str(source), endpoint_url, profile, region, anon) if remote else ()
-    if not remote and (endpoint_url or profile or region or anon):
+    access = config.remote
+    reach = (
+        options_for(str(source), access.endpoint_url, access.profile, access.region, access.anon)
+        if remote
+        else ()
+    )
+    if not remote and access:
         raise UsageError("--endpoint-url, --profile, --region and --anon are for s3:// sources")
     root: Path | str
     if remote:
@@ -84,7 +86,7 @@ def scan(
         root = Path(source).resolve()
         if not root.exists() and not root.is_symlink():
             raise FileNotFoundError(f"no such source: {source}")
-    limits = limits or Limits()
+    limits, assume_tz = config.limits, config.assume_tz
     if assume_tz is not None:
         try:
             parse_zone(assume_tz)  # refuse a bad zone before reading anything
@@ -94,23 +96,19 @@ def scan(
     if isinstance(root, Path) and (case_dir == root or root in case_dir.parents):
         raise UsageError("the case folder must not be inside the evidence")
     others = sorted(set(sources_of(case_dir)) - {str(root)})
-    if others and not add_source:
+    if others and not config.add_source:
         raise UsageError(
             f"the case at {case_dir} holds another source ({', '.join(others)}); scanning "
             f"{root} into it would mix their figures: use another case folder, or "
             "--add-source to keep both in this case"
         )
-    params: dict[str, object] = {
-        "ocr": ocr,
-        "palette": palette,
-        "limits": dataclasses.asdict(limits),
-    }
+    params = config.params()
     if reach:  # how the source was reached is part of what was scanned
         params["remote"] = dict(reach)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    writer = CaseWriter(case_dir, str(root), params, batch_size=batch_size)
-    options = ScanOptions(ocr=ocr, cache_dir=str(case_dir / "cache"), palette=palette)
-    extractors = tuple(c for ex in registry() if (c := ex.configure(options)) is not None)
+    writer = CaseWriter(case_dir, str(root), params, batch_size=config.batch_size)
+    config = dataclasses.replace(config, cache_dir=str(case_dir / "cache"))
+    extractors = tuple(c for ex in registry() if (c := ex.configure(config)) is not None)
     versions = [(ex.name, ex.version) for ex in extractors]
     writer.write_manifest(versions, started, None, finished=False)
     done = set(writer.done)
@@ -118,7 +116,7 @@ def scan(
     spool = case_dir / "spool"  # members too big to hold in memory, one file each while read
     shutil.rmtree(spool, ignore_errors=True)  # what a killed scan left
     spool.mkdir(parents=True)
-    known = {} if verify else writer.identities()
+    known = {} if config.verify else writer.identities()
 
     def unchanged(url: str, identity: tuple[int, str]) -> bool:
         return known.get(url) == identity
@@ -135,8 +133,10 @@ def scan(
                 yield ref
 
     refs = to_read()
-    worker = Worker(extractors)
-    runner = get_executor(executor, jobs, scheduler, file_timeout, file_memory)
+    worker = Worker(extractors, config.limits.spool_bytes)
+    runner = get_executor(
+        config.executor, config.jobs, config.scheduler, config.file_timeout, config.file_memory
+    )
     try:
         for result in runner.map(worker, refs):
             writer.add(result)

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-WORK_TYPES = ("drawing", "document", "video", "text", "archive", "other")
-
 _DRAWING = {
     "image/vnd.adobe.photoshop",
     "application/x-clip-studio",

@@ -1,8 +1,9 @@
-"""A case opened for analysis: the stored views (`store.CaseStore`) and
-what is computed from them once per state of the case: file times,
-drawings and revisions, the timeline and the files behind each of its
-cells, entities, zones and activity. How it is shown is `report`'s; the
-notebook conveniences at the end call it lazily.
+"""A case opened for analysis: a `Case` holds the case folder's stored
+views (`store.views.Store`) and computes from them, once per state of the
+case: the production fields and work type of each file, events read in a
+zone, file times, drawings and revisions, the timeline and the files
+behind each of its cells, entities, zones and activity. How it is shown is
+`report`'s; this module never imports it.
 """
 
 from __future__ import annotations
@@ -10,53 +11,172 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from . import entities, revisions, zones
-from .records import ANNOTATION_ORIGINS
-from .store import (
-    CASE_FILE,
-    MANIFEST,
-    SCHEMA_VERSION,
-    CaseStore,
-    CaseWriter,
-    case_sha256,
-    connect,
-    seal,
-    sources_of,
-)
-from .timeline import (
-    file_times,
-    once_across_sources,
-    parse_zone,
-    per_file,
-    period_starts,
-    volume,
-)
+from ..events import as_zone, localize
+from ..records import ANNOTATION_ORIGINS
+from ..sources.reread import read_again
+from ..store.views import Store
+from ..store.writer import set_assumed_zone
+from . import entities, production, revisions, zones
+from .timeline import once_across_sources, per_file, period_starts, volume
+from .times import file_times
+from .worktypes import work_types
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = [
-    "CASE_FILE",
-    "MANIFEST",
-    "SCHEMA_VERSION",
-    "Case",
-    "CaseStore",
-    "CaseWriter",
-    "NotesView",
-    "case_sha256",
-    "connect",
-    "open_case",
-    "seal",
-    "sources_of",
-]
 
-
-class Case(CaseStore):
+class Case:
     """A case folder: the stored views (files, records, events, notes,
-    problems, observations, entities) and the analysis of them. Every view
+    problems, observations) with what the analysis adds to them, and the
+    analysis itself (timeline, entities, zones, drawings...). Every view
     is a fresh DataFrame, computed once per state of the case file."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.store = Store(folder)
+        self.folder = self.store.folder
+
+    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        return self.store.cached(("analysis", *key), compute)
+
+    def __repr__(self) -> str:
+        return f"Case({str(self.folder)!r})"
+
+    # ------------------------------------------------------------ stored views
+
+    @property
+    def files(self) -> pd.DataFrame:
+        """One row per file, with the production fields its path gives
+        (show, season, episode, scene, cut, stage, version, take, correction),
+        its drawing_key, its work type (`work`: drawing, document, video,
+        text, archive, other; see worktypes.py) and the `source` it was
+        scanned from."""
+        return self._cached(("files",), self._files_now)
+
+    def _files_now(self) -> pd.DataFrame:
+        df = self.store.files
+        patterns = self._patterns()
+        parsed = [production.parse(path, patterns) for path in df["path"]]
+        for field in production.FIELDS:
+            df[field] = [p[field] for p in parsed]
+        df["drawing_key"] = [production.drawing_key(p) for p in parsed]
+        df["work"] = work_types(df)
+        source = df.pop("source")
+        df["source"] = source  # last, as before the production columns
+        return df
+
+    def _patterns(self) -> production.Patterns:
+        """The case's own production.toml when the analyst put one there."""
+        own = self.folder / "production.toml"
+        return production.load_patterns(own) if own.exists() else production.default_patterns()
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources scanned into the case, first scanned first (one,
+        unless scans were made with `add_source`)."""
+        return self.store.sources
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """One row per extracted record: path, extractor, kind, source and
+        body (the record's fields as JSON), observation."""
+        return self.store.records
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        """One row per note: path, text, lang, confidence, lang_confidence,
+        ink, box (JSON), origin, pair, pair_score, source, observation.
+        `pair` is an id unique in the case (a nullable integer) shared by a
+        Chinese note and the Korean note that translates it."""
+        return self.store.notes
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        """One row per problem: path, severity, extractor, kind (one of
+        records.PROBLEM_KINDS), message, observation."""
+        return self.store.problems
+
+    @property
+    def observations(self) -> pd.DataFrame:
+        """One row per scan: id, source, params, started, finished, counts."""
+        return self.store.observations
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The custody record (manifest.json): the last scan, every scan
+        under `scans`, the case file's hash and every seal."""
+        return self.store.manifest
+
+    @property
+    def complete(self) -> bool:
+        """Whether every scan of the case finished (an unfinished one is
+        resumed by running it again)."""
+        return self.store.complete
+
+    def verify(self) -> dict[str, Any]:
+        """The case file against the hash its manifest recorded at the last
+        write (scan or assume-tz), with how many writes were sealed."""
+        return self.store.verify()
+
+    def observed_times(self) -> pd.DataFrame:
+        """path, utc: when a scan first saw each current file as it is now
+        (the start of the observation where it was new or last changed)."""
+        return self.store.observed_times()
+
+    def changes(self, since: int | None = None) -> pd.DataFrame:
+        """What each observation found new, changed or gone (after `since`),
+        with the size and hash the file had in the previous observation of
+        its source beside the new ones (empty for new files), and `modified`:
+        when the source says the file was last written (a local file's
+        mtime, an object's LastModified: for a bucket, when the object
+        appeared or changed), in UTC."""
+        return self.store.changes(since)
+
+    def read_bytes(self, path: str) -> bytes:
+        """A file's bytes, read again from its source (read-only; a local
+        file or a remote object, an archive member found by walking its
+        top-level archive in memory). KeyError when the case has no such
+        file or the source no longer has it."""
+        files = self.store.files
+        row = files[files["path"] == path]
+        if row.empty:
+            raise KeyError(path)
+        observation = int(row["observation"].iloc[0])
+        scans = self.observations.set_index("id")
+        params = json.loads(str(scans.loc[observation, "params"]))
+        top = path.split("!/", 1)[0]
+        records = self.records
+        listed = records[
+            (records["path"] == top)
+            & (records["kind"] == "object")
+            & (records["observation"] == observation)
+        ]
+        obj = json.loads(str(listed["body"].iloc[0])) if len(listed) else None
+        source = str(row["source"].iloc[0])
+        reach = tuple(sorted((params.get("remote") or {}).items()))
+        return read_again(source, path, obj, reach)
+
+    # ------------------------------------------------------------ zones
+
+    @property
+    def assumed_zone(self) -> str | None:
+        """The zone naive times are read in, if the analyst gave one."""
+        return self.store.assumed_zone
+
+    def assume_tz(self, zone: str | None) -> None:
+        """Read every naive time as wall-clock in `zone` (an offset or an IANA
+        name; None to forget it). Nothing is rescanned: events keep their
+        time as written and are converted when read."""
+        set_assumed_zone(self.folder, zone)
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """One row per timestamp: path, utc (NaT when the zone is unknown),
+        local (as written), offset, zone_basis (explicit, utc, assumed,
+        unknown), description, extractor, field, flag. Naive times are read
+        in the case's assumed zone when it has one (`assume_tz`)."""
+        return self.events_in(None)
 
     def zone_of(self, tz: str | dt.tzinfo | None) -> str | dt.tzinfo | None:
         """`tz` as given, with "auto" replaced by the best candidate of
@@ -66,11 +186,38 @@ class Case(CaseStore):
             return str(candidates.iloc[0]["offset"]) if len(candidates) else "UTC"
         return tz
 
+    def events_in(self, tz: str | dt.tzinfo | None = None) -> pd.DataFrame:
+        """The events with naive times read as wall-clock in `tz` (an offset,
+        an IANA name, a tzinfo, or "auto" for the best zone of `zones()`);
+        None reads them in the case's assumed zone, if any. Such events say
+        zone_basis "assumed"."""
+        zone = self.zone_of(tz) if tz is not None else self.assumed_zone
+        key = ("events", str(zone) if zone is not None else None)
+        return self._cached(key, lambda: self._events_now(zone))
+
+    def _events_now(self, zone: str | dt.tzinfo | None) -> pd.DataFrame:
+        import pandas as pd
+
+        df = self.store.events
+        if zone is None:
+            return df
+        zinfo = as_zone(zone)
+        unknown = (df["zone_basis"] == "unknown") & (df["flag"] != "unparsable")
+        if unknown.any():
+            read = [localize(str(local), zinfo) for local in df.loc[unknown, "local"]]
+            utc = pd.Series([u for u, _ in read], index=df.index[unknown])
+            df["utc"] = df["utc"].where(~unknown, pd.to_datetime(utc, utc=True, format="ISO8601"))
+            df.loc[unknown, "offset"] = [o for _, o in read]
+            df.loc[unknown, "zone_basis"] = "assumed"
+        return df
+
+    # ------------------------------------------------------------ analysis
+
     def file_times(self, tz: str | dt.tzinfo = "UTC", time_basis: str = "best") -> pd.DataFrame:
         """One time per file by the README's rule (see timeline.file_times),
         as wall-clock in `tz` ("auto": the best zone of `zones()`)."""
         tz = self.zone_of(tz) or "UTC"
-        zone = parse_zone(tz) if isinstance(tz, str) else tz
+        zone = as_zone(tz)
 
         def compute() -> pd.DataFrame:
             observed = self.observed_times() if time_basis == "observed" else None
@@ -220,7 +367,7 @@ class Case(CaseStore):
         files = self._counted_files(tuple(where), time_basis)
         observed = self.observed_times() if time_basis == "observed" else None
         rows = per_file(files, self.events, freq, zone, tuple(where), time_basis, observed)
-        zinfo = parse_zone(zone) if isinstance(zone, str) else zone
+        zinfo = as_zone(zone)
         rows["period"] = period_starts(rows["period"], zinfo)
         if period is not None:
             stamp = pd.Timestamp(period)
@@ -235,7 +382,7 @@ class Case(CaseStore):
         """Files by hour of day (rows) and weekday (columns) in `tz`
         ("auto": the best zone of `zones()`)."""
         tz = self.zone_of(tz) or "UTC"
-        zone = parse_zone(tz) if isinstance(tz, str) else tz
+        zone = as_zone(tz)
         return zones.activity_matrix(self._instants(time_basis), zone)
 
     def _instants(self, time_basis: str = "best") -> list[dt.datetime]:
@@ -248,58 +395,6 @@ class Case(CaseStore):
         """Candidate UTC offsets of the people behind the files, best first,
         with their score, evidence and matching zone names (zones.py)."""
         return self._cached(("zones",), lambda: zones.infer(self.events, self._instants()))
-
-    def show_notes(self, paths: list[str] | None = None, limit: int = 6) -> NotesView:
-        """Thumbnails of sheets with each note's box drawn, and the notes
-        beside them (the most corrected sheets when no paths are given)."""
-        from .report import sheet_cards
-
-        return NotesView(sheet_cards(self, paths, limit))
-
-    def _repr_html_(self) -> str:
-        """A short summary for notebooks: source, scans, files, problems, notes."""
-        import html
-
-        files, notes = self.files, self.notes
-        observations = self.observations
-        present = files[files["status"] != "gone"]
-        rows = [
-            ("case", str(self.folder)),
-            ("source", ", ".join(sorted(set(observations["source"])))),
-            (
-                "observations",
-                f"{len(observations)} (last {observations['started'].iloc[-1]})"
-                if len(observations)
-                else "0",
-            ),
-            ("files", f"{len(present)} ({int(present['size'].fillna(0).sum()):,} bytes)"),
-            (
-                "by type",
-                ", ".join(f"{t} {n}" for t, n in present["mime"].value_counts().head(6).items()),
-            ),
-            ("problems", str(len(self.problems))),
-            (
-                "notes",
-                ", ".join(f"{lang} {n}" for lang, n in notes["lang"].value_counts().items())
-                or "none",
-            ),
-        ]
-        body = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in rows
-        )
-        return f"<table>{body}</table>"
-
-
-class NotesView:
-    """HTML for a notebook cell: sheets and their notes."""
-
-    def __init__(self, html: str) -> None:
-        self.html = html
-
-    def _repr_html_(self) -> str:
-        return self.html
 
 
 def open_case(folder: str | os.PathLike[str]) -> Case:

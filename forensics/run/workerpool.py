@@ -5,7 +5,7 @@ the scan.
 Why not `concurrent.futures.ProcessPoolExecutor`: one worker killed (the OOM
 killer, a segfaulting decoder, `kill -9`) breaks the whole pool, a hung
 worker cannot be stopped, and memory cannot be watched per file. Here each
-worker is a `python -P -m forensics.workerproc` child in its own process
+worker is a `python -P -m forensics.run.workerproc` child in its own process
 group, handed one ref at a time over a pipe. The supervisor watches each busy
 worker's wall time and the resident memory of its process tree (the worker
 and any Tesseract it started), kills the group when a limit is passed or
@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .records import FileRef, FileResult, Problem
+from ..records import FileRef, FileResult, Problem
 from .workerproc import HEADER, frame
 
 POLL_SECONDS = 0.05
@@ -117,7 +117,7 @@ class _Proc:
 
 
 def _worker_command() -> list[str]:
-    return [sys.executable, "-P", "-m", "forensics.workerproc", str(os.getpid())]
+    return [sys.executable, "-P", "-m", "forensics.run.workerproc", str(os.getpid())]
 
 
 def _package_dir() -> str:

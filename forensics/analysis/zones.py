@@ -21,27 +21,25 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .timeline import format_offset
+from ..events import format_offset
 
 if TYPE_CHECKING:
     import pandas as pd
 
-NAIVE_FIELDS = (
-    "exif.date_time",
-    "exif.date_time_original",
-    "archive_entry.dos_time",
-    "png_text.when",
-    "xmp.modify_date",
-    "pdf.mod_date",
-)
-UTC_FIELDS = (
-    "archive_entry.ext_mtime",
-    "archive_entry.ntfs_mtime",
-    "png.modified",
-    "filesystem.mtime",
-    "archive_entry.tar_mtime",
-    "video.modified",
-)
+
+def evidence_fields(kind: str) -> frozenset[str]:
+    """The event fields ("exif.date_time") whose record kinds declare them
+    zone evidence of `kind` ("naive" or "utc"; records.TimeField)."""
+    from .entities import record_classes
+
+    return frozenset(
+        f"{cls.KIND}.{name}"
+        for cls in record_classes().values()
+        for name, spec in cls.TIME_FIELDS.items()
+        if spec.zone_evidence == kind
+    )
+
+
 # Office and XMP writers normalise to UTC ("Z"): an explicit +00:00 says little.
 UTC_NORMALISED_WEIGHT = 0.25
 ZONES = (
@@ -108,11 +106,11 @@ def reconciled_counts(
     import pandas as pd
 
     naive = events[
-        events["field"].isin(NAIVE_FIELDS)
+        events["field"].isin(evidence_fields("naive"))
         & (events["zone_basis"] != "explicit")
         & (events["flag"] != "unparsable")
     ]
-    utc = events[events["field"].isin(UTC_FIELDS) & events["utc"].notna()]
+    utc = events[events["field"].isin(evidence_fields("utc")) & events["utc"].notna()]
     out: Counter[int] = Counter()
     utc_by_path: dict[str, list[pd.Timestamp]] = {}
     for path, value in zip(utc["path"], utc["utc"], strict=True):

@@ -1,0 +1,215 @@
+"""The stored views of a case, read-only, as pandas DataFrames: the rows a
+scan wrote and nothing derived (what is computed from them, production
+fields, times, zones, the timeline, is the analysis layer's, `analysis/`).
+Each view is read once per state of the case file and kept."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .custody import load_manifest, sources_of, verify
+from .schema import CASE_FILE, VIEW_ORDER, read_only
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
+    import pandas as pd  # workers never need it, and it costs a third of a second
+
+
+class Store:
+    """A case folder's stored views, read-only, through pandas. Every view
+    is a fresh DataFrame (a copy: change it freely). Views, and whatever
+    the analysis computes through `cached`, are kept per state of the case
+    file: a report that asks for the files fourteen times reads and parses
+    them once, and a scan or `assume_tz` in between (which changes the
+    file) makes them read again."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        if not (self.folder / CASE_FILE).exists():
+            raise FileNotFoundError(f"no case at {self.folder} (missing {CASE_FILE})")
+        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._memo_state: tuple[Any, ...] = ()
+
+    def _state(self) -> tuple[Any, ...]:
+        """What the cached tables depend on: the case file (and its WAL) as
+        they are on disk, and the case's own production patterns."""
+        out: list[tuple[str, int | None, int | None]] = []
+        for name in (CASE_FILE, CASE_FILE + "-wal", "production.toml"):
+            try:
+                st = (self.folder / name).stat()
+                out.append((name, st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                out.append((name, None, None))
+        return tuple(out)
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per state of the case (a copy of it when it
+        can be copied)."""
+        state = self._state()
+        if state != self._memo_state:
+            self._memo, self._memo_state = {}, state
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value = self._memo[key]
+        return value.copy() if hasattr(value, "copy") else value
+
+    def _read(self, view: str) -> pd.DataFrame:
+        return self.cached(("view", view), lambda: self._read_now(view))
+
+    def _read_now(self, view: str) -> pd.DataFrame:
+        import pandas as pd
+
+        con = read_only(self.folder)
+        try:
+            df = pd.read_sql_query(f"SELECT * FROM {view} ORDER BY {VIEW_ORDER[view]}", con)
+        finally:
+            con.close()
+        return df
+
+    @property
+    def files(self) -> pd.DataFrame:
+        """One row per file as stored, with the `source` it was scanned from."""
+        return self.cached(("files",), self._files_now)
+
+    def _files_now(self) -> pd.DataFrame:
+        df = self._read("files")
+        df["ext_mismatch"] = df["ext_mismatch"].astype(bool)
+        # records and notes name their own `source` (where in the file, which
+        # reader); a file's is the scan's, found through its observation
+        scans = self.observations
+        df["source"] = df["observation"].map(dict(zip(scans["id"], scans["source"], strict=True)))
+        return df
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources scanned into the case, first scanned first (one,
+        unless scans were made with `add_source`)."""
+        return sources_of(self.folder)
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """One row per extracted record: path, extractor, kind, source and
+        body (the record's fields as JSON), observation."""
+        return self._read("records")
+
+    @property
+    def assumed_zone(self) -> str | None:
+        """The zone naive times are read in, if the analyst gave one."""
+        con = read_only(self.folder)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'assume_tz'").fetchone()
+        finally:
+            con.close()
+        return row[0] if row else None
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """One row per timestamp as stored: path, utc (NaT when the zone is
+        unknown), local (as written), offset, zone_basis (explicit, utc,
+        unknown), description, extractor, field, flag, observation."""
+        return self.cached(("events",), self._events_now)
+
+    def _events_now(self) -> pd.DataFrame:
+        import pandas as pd
+
+        df = self._read("events")
+        df["utc"] = pd.to_datetime(df["utc"], utc=True, format="ISO8601")
+        return df
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        """One row per note: path, text, lang, confidence, lang_confidence,
+        ink, box (JSON), origin, pair, pair_score, source, observation.
+        `pair` is an id unique in the case (a nullable integer) shared by a
+        Chinese note and the Korean note that translates it."""
+        import pandas as pd
+
+        df = self._read("notes")
+        paired = df["pair"].notna()
+        keys = list(zip(df.loc[paired, "path"], df.loc[paired, "pair"], strict=True))
+        ids = {k: n for n, k in enumerate(sorted(set(keys)), 1)}
+        df["pair"] = pd.array([None] * len(df), dtype="Int64")
+        df.loc[paired, "pair"] = [ids[k] for k in keys]
+        return df
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        """One row per problem: path, severity, extractor, kind (one of
+        records.PROBLEM_KINDS), message, observation."""
+        return self._read("problems")
+
+    @property
+    def observations(self) -> pd.DataFrame:
+        """One row per scan: id, source, params, started, finished, counts."""
+        return self._read("observations")
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The custody record (manifest.json): the last scan, every scan
+        under `scans`, the case file's hash and every seal."""
+        return load_manifest(self.folder)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every scan of the case finished (an unfinished one is
+        resumed by running it again)."""
+        return not len(self.observations.query("finished.isnull()"))
+
+    def verify(self) -> dict[str, Any]:
+        """The case file against the hash its manifest recorded at the last
+        write (scan or assume-tz), with how many writes were sealed."""
+        return verify(self.folder)
+
+    def observed_times(self) -> pd.DataFrame:
+        """path, utc: when a scan first saw each current file as it is now
+        (the start of the observation where it was new or last changed)."""
+        import pandas as pd
+
+        con = read_only(self.folder)
+        try:
+            rows = pd.read_sql_query(
+                "SELECT f.path, max(o.started) AS utc FROM file_rows f JOIN observations o"
+                " ON o.id = f.observation WHERE f.status IN ('new', 'changed')"
+                " GROUP BY f.path",
+                con,
+            )
+        finally:
+            con.close()
+        rows["utc"] = pd.to_datetime(rows["utc"], utc=True, format="ISO8601")
+        return rows
+
+    def changes(self, since: int | None = None) -> pd.DataFrame:
+        """What each observation found new, changed or gone (after `since`),
+        with the size and hash the file had in the previous observation of
+        its source beside the new ones (empty for new files), and `modified`:
+        when the source says the file was last written (a local file's
+        mtime, an object's LastModified: for a bucket, when the object
+        appeared or changed), in UTC."""
+        import pandas as pd
+
+        con = read_only(self.folder)
+        try:
+            df = pd.read_sql_query(
+                "SELECT f.observation, o.started, o.source, f.path, f.status, f.size, f.sha256,"
+                " f.mime, p.size AS previous_size, p.sha256 AS previous_sha256,"
+                " (SELECT coalesce(json_extract(r.body, '$.mtime'),"
+                "   json_extract(r.body, '$.last_modified')) FROM record_rows r"
+                "   WHERE r.file_id = f.id AND r.kind IN ('filesystem', 'object')) AS modified"
+                " FROM file_rows f JOIN observations o ON o.id = f.observation"
+                " LEFT JOIN file_rows p ON p.path = f.path AND p.observation = ("
+                "   SELECT max(q.id) FROM observations q"
+                "   WHERE q.source = o.source AND q.id < f.observation)"
+                " WHERE f.status != 'unchanged' AND f.observation > ?"
+                " ORDER BY f.observation, f.path",
+                con,
+                params=(since or 0,),
+            )
+        finally:
+            con.close()
+        df["modified"] = pd.to_datetime(df["modified"], utc=True, format="ISO8601")
+        return df
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.folder)!r})"

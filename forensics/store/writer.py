@@ -1,0 +1,439 @@
+"""Writing a case: one observation's results appended in batches (one
+transaction per batch, a file's rows always together, so a scan killed at
+any moment leaves whole files behind and resumes after them), files
+unchanged since the previous observation copied, what went missing marked
+`gone`, the counts reconciled with what the walker saw; and the case's one
+setting, the zone naive times are read in."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..events import events_for, parse_zone
+from ..records import FileResult
+from .custody import record_scan, seal
+from .schema import connect, now
+
+# a file's row and its members' in one observation, through the (observation,
+# path) index: members are the paths from "url!/" up to "url!0" ("0" follows "/")
+_UNDER = (
+    "SELECT {columns} FROM file_rows WHERE observation = ? AND path = ?{extra}"
+    " UNION ALL SELECT {columns} FROM file_rows WHERE observation = ? AND path >= ?"
+    " AND path < ?{extra}"
+)
+
+# the columns of each table under file_rows, as copied for a reused file
+_CHILD_COLUMNS = {
+    "record_rows": "seq, extractor, kind, source, body",
+    "event_rows": 'seq, field, description, extractor, local, "offset", utc, zone_basis, flag',
+    "note_rows": (
+        "seq, text, lang, confidence, ink, box, origin, source, pair, lang_confidence, pair_score"
+    ),
+    "problem_rows": "seq, severity, extractor, kind, message",
+}
+
+
+def _text(value: Any) -> Any:
+    """Text as SQLite can hold it: a string with lone surrogates (bytes that
+    were not UTF-8, as Python escapes them: link targets, tar member names in
+    record bodies) gets them as `%XX`, the way urls spell such names; other
+    values pass. Urls are escaped by the walker already."""
+    if type(value) is not str or value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = (
+            "".join(f"%{ord(c) - 0xDC00:02X}" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in value)
+            .encode("utf-8", "backslashreplace")
+            .decode("utf-8")
+        )
+    return value
+
+
+class CaseWriter:
+    """Appends one observation's results. `open()` starts a new observation
+    or resumes an unfinished one of the same source and parameters."""
+
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        source: str,
+        params: dict[str, Any],
+        batch_size: int = 200,
+        batch_seconds: float = 2.0,
+    ) -> None:
+        self.folder = Path(folder)
+        self.con = connect(folder)
+        self.source = source
+        self.params = json.dumps(params, sort_keys=True)
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self._pending: list[FileResult] = []
+        self._pending_reuse: list[str] = []  # urls whose previous rows are copied next flush
+        self.reused_rows: Counter[str] = Counter()  # rows copied so, by kind
+        self.retry: set[str] = set()
+        self._last_flush = time.monotonic()
+        self.observation, self.done, self.resumed = self._open()
+        self.previous = self._previous_observation()
+
+    def _open(self) -> tuple[int, set[str], bool]:
+        row = self.con.execute(
+            "SELECT id, params, finished FROM observations WHERE source = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (self.source,),
+        ).fetchone()
+        if row and row[2] is None and row[1] == self.params:
+            done = {
+                p
+                for (p,) in self.con.execute(
+                    "SELECT path FROM file_rows WHERE observation = ?", (row[0],)
+                )
+            }
+            # A worker that died on a file may have been killed from outside
+            # while the scan died too: such files are read again on resume.
+            self.retry = {
+                p
+                for (p,) in self.con.execute(
+                    "SELECT f.path FROM file_rows f JOIN problem_rows p ON p.file_id = f.id"
+                    " WHERE f.observation = ? AND p.kind = 'worker_crashed'",
+                    (row[0],),
+                )
+            }
+            return row[0], done - self.retry, True
+        cur = self.con.execute(
+            "INSERT INTO observations (source, params, started) VALUES (?, ?, ?)",
+            (self.source, self.params, now()),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid, set(), False
+
+    def _previous_observation(self) -> int | None:
+        row = self.con.execute(
+            "SELECT max(id) FROM observations WHERE source = ? AND id < ? AND finished IS NOT NULL",
+            (self.source, self.observation),
+        ).fetchone()
+        return row[0] if row else None
+
+    def identities(self) -> dict[str, tuple[int, str]]:
+        """url -> identity of the regular files at the top of the source in
+        the previous finished observation, when that scan had the same
+        parameters: (size, mtime as recorded) for a local file, (size,
+        `RemoteObject.identity`) for a remote object. Files whose reading
+        was cut short there (timeout, memory limit, a crashed worker, in
+        them or in a member) are left out, so that a rescan reads them
+        again."""
+        if self.previous is None:
+            return {}
+        row = self.con.execute(
+            "SELECT params FROM observations WHERE id = ?", (self.previous,)
+        ).fetchone()
+        if not row or row[0] != self.params:
+            return {}
+        cut = {
+            str(p).split("!/", 1)[0]
+            for (p,) in self.con.execute(
+                "SELECT f.path FROM file_rows f JOIN problem_rows p ON p.file_id = f.id"
+                " WHERE f.observation = ? AND p.kind IN ('timeout', 'memory_limit',"
+                " 'worker_crashed', 'changed_during_read', 'unreadable')",
+                (self.previous,),
+            )
+        }
+        out = {}
+        for path, size, kind, body in self.con.execute(
+            "SELECT f.path, f.size, r.kind, r.body FROM file_rows f"
+            " JOIN record_rows r ON r.file_id = f.id"
+            " WHERE f.observation = ? AND f.container = '' AND f.kind = 'file'"
+            " AND f.status != 'gone' AND r.kind IN ('filesystem', 'object')",
+            (self.previous,),
+        ):
+            fields = json.loads(body)
+            if kind == "filesystem":
+                identity = fields.get("mtime")
+            elif fields.get("etag"):
+                identity = f"etag:{fields['etag']}"
+            else:
+                modified = fields.get("last_modified")
+                identity = f"modified:{modified}" if modified else None
+            if path not in cut and size is not None and identity:
+                out[str(path)] = (int(size), str(identity))
+        return out
+
+    def reuse(self, url: str) -> None:
+        """Copy, with the next batch, the previous observation's rows of
+        `url` and of everything inside it into this observation as
+        `unchanged`, with their records, events, notes and problems. The
+        rows so copied are counted by kind in `reused_rows` (on a resumed
+        scan, those copied before it too)."""
+        assert self.previous is not None
+        if url in self.done:  # copied before this scan was resumed: count, do not copy again
+            for (kind,) in self.con.execute(
+                _UNDER.format(columns="kind", extra=""),
+                (self.observation, url, self.observation, url + "!/", url + "!0"),
+            ):
+                self.reused_rows[str(kind)] += 1
+            return
+        self._pending_reuse.append(url)
+        self._maybe_flush()
+
+    def _copy_previous(self, url: str) -> None:
+        con = self.con
+        rows = con.execute(
+            _UNDER.format(columns="id, kind", extra=" AND status != 'gone'"),
+            (self.previous, url, self.previous, url + "!/", url + "!0"),
+        ).fetchall()
+        for old_id, kind in rows:
+            cur = con.execute(
+                "INSERT INTO file_rows (observation, path, container, kind, link_target,"
+                " size, md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
+                " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256,"
+                " mime, ext_mismatch, 'unchanged', NULL FROM file_rows WHERE id = ?",
+                (self.observation, old_id),
+            )
+            for table, columns in _CHILD_COLUMNS.items():
+                con.execute(
+                    f"INSERT INTO {table} (file_id, {columns}) SELECT ?, {columns}"
+                    f" FROM {table} WHERE file_id = ?",
+                    (cur.lastrowid, old_id),
+                )
+            self.reused_rows[str(kind)] += 1
+
+    def add(self, result: FileResult) -> None:
+        self._pending.append(result)
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if (
+            len(self._pending) + len(self._pending_reuse) >= self.batch_size
+            or time.monotonic() - self._last_flush >= self.batch_seconds
+        ):
+            self.flush()
+
+    def _status(self, path: str, sha256: str | None) -> str:
+        if self.previous is None:
+            return "new"
+        row = self.con.execute(
+            "SELECT sha256 FROM file_rows WHERE observation = ? AND path = ? AND status != 'gone'",
+            (self.previous, path),
+        ).fetchone()
+        if row is None:
+            return "new"
+        return "unchanged" if row[0] == sha256 else "changed"
+
+    def flush(self) -> None:
+        if not self._pending and not self._pending_reuse:
+            return
+        con = self.con
+        counted = Counter(self.reused_rows)
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for res in self._pending:
+                self._insert(res)
+            for url in self._pending_reuse:
+                self._copy_previous(url)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            self.reused_rows = counted  # nothing of this batch was kept
+            raise
+        self.done.update(r.ref.url for r in self._pending)
+        self.done.update(self._pending_reuse)
+        self._pending.clear()
+        self._pending_reuse.clear()
+        self._last_flush = time.monotonic()
+
+    def _insert(self, res: FileResult) -> None:
+        ref, h = res.ref, res.hashes
+        if ref.url in self.done:
+            return
+        if ref.url in self.retry:
+            self._forget_row(ref.url)
+        cur = self.con.execute(
+            "INSERT INTO file_rows (observation, path, container, kind, link_target, size, md5,"
+            " sha1, sha256, mime, ext_mismatch, status, seconds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.observation,
+                _text(ref.url),
+                _text(ref.container[-1]) if ref.container else "",
+                ref.kind,
+                _text(ref.link_target),
+                res.size,
+                h.md5 if h else None,
+                h.sha1 if h else None,
+                h.sha256 if h else None,
+                res.mime,
+                int(res.ext_mismatch),
+                self._status(ref.url, h.sha256 if h else None),
+                res.seconds,
+            ),
+        )
+        fid = cur.lastrowid
+        self.con.executemany(
+            "INSERT INTO record_rows VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (fid, i, r.extractor, r.KIND, _text(r.source), _text(r.body_json()))
+                for i, r in enumerate(res.records)
+            ],
+        )
+        self.con.executemany(
+            "INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (fid, i, e.field, _text(e.description), e.extractor, _text(e.local), *e.row()[4:])
+                for i, e in enumerate(events_for(res.records))
+            ],
+        )
+        self.con.executemany(
+            "INSERT INTO note_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    fid,
+                    i,
+                    _text(n.text),
+                    n.lang,
+                    n.confidence,
+                    n.ink,
+                    json.dumps(n.box) if n.box else None,
+                    n.origin,
+                    _text(n.source),
+                    n.pair,
+                    n.lang_confidence,
+                    n.pair_score,
+                )
+                for i, n in enumerate(res.notes)
+            ],
+        )
+        self.con.executemany(
+            "INSERT INTO problem_rows VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (fid, i, p.severity, p.extractor, p.kind, _text(p.message))
+                for i, p in enumerate(res.problems)
+            ],
+        )
+
+    def _forget_row(self, path: str) -> None:
+        """The row of a file read again on resume, and everything under it."""
+        self.retry.discard(path)
+        for (fid,) in self.con.execute(
+            "SELECT id FROM file_rows WHERE observation = ? AND path = ?", (self.observation, path)
+        ).fetchall():
+            for table in ("record_rows", "event_rows", "note_rows", "problem_rows"):
+                self.con.execute(f"DELETE FROM {table} WHERE file_id = ?", (fid,))
+            self.con.execute("DELETE FROM file_rows WHERE id = ?", (fid,))
+
+    def finish(
+        self,
+        extractors: Iterable[tuple[str, str]],
+        started: str,
+        walked: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        """Record what disappeared since the previous observation, the counts
+        (with the reconciliation of `walked`, the entries the walker saw by
+        kind, against the rows written), and the manifest; returns the counts."""
+        self.flush()
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        if self.previous is not None:
+            con.execute(
+                "INSERT INTO file_rows (observation, path, container, kind, link_target, size,"
+                " md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
+                " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256, mime,"
+                " ext_mismatch, 'gone', NULL FROM file_rows p WHERE p.observation = ?"
+                " AND p.status != 'gone' AND NOT EXISTS (SELECT 1 FROM file_rows c"
+                " WHERE c.observation = ? AND c.path = p.path)",
+                (self.observation, self.previous, self.observation),
+            )
+        counts = self._counts()
+        if walked is not None:
+            counts["reconciliation"] = self._reconcile(walked)
+        con.execute(
+            "UPDATE observations SET finished = ?, counts = ? WHERE id = ?",
+            (now(), json.dumps(counts, sort_keys=True), self.observation),
+        )
+        con.execute("COMMIT")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        self.write_manifest(extractors, started, counts, finished=True)
+        return counts
+
+    def _reconcile(self, walked: dict[str, int]) -> dict[str, Any]:
+        rows = dict(
+            self.con.execute(
+                "SELECT kind, count(*) FROM file_rows WHERE observation = ? AND status != 'gone'"
+                " GROUP BY kind ORDER BY kind",
+                (self.observation,),
+            ).fetchall()
+        )
+        walked = dict(sorted(walked.items()))
+        return {
+            "walked": walked,
+            "rows": rows,
+            "missing": sum(walked.values()) - sum(rows.values()),
+            "balanced": walked == rows,
+        }
+
+    def _counts(self) -> dict[str, Any]:
+        rows = self.con.execute(
+            "SELECT mime, status, coalesce(size, 0), (SELECT count(*) FROM problem_rows p"
+            " WHERE p.file_id = f.id) FROM file_rows f WHERE observation = ?",
+            (self.observation,),
+        ).fetchall()
+        present = [r for r in rows if r[1] != "gone"]
+        kinds = self.con.execute(
+            "SELECT p.severity || ' ' || p.kind, count(*) FROM problem_rows p JOIN file_rows f"
+            " ON f.id = p.file_id WHERE f.observation = ? GROUP BY 1 ORDER BY 1",
+            (self.observation,),
+        ).fetchall()
+        return {
+            "files": len(present),
+            "bytes": sum(r[2] for r in present),
+            "files_with_problems": sum(1 for r in present if r[3]),
+            "problems": sum(r[3] for r in present),
+            "by_type": dict(sorted(Counter(r[0] for r in present).items())),
+            "by_status": dict(sorted(Counter(r[1] for r in rows).items())),
+            "problems_by_kind": dict(kinds),
+        }
+
+    def write_manifest(
+        self,
+        extractors: Iterable[tuple[str, str]],
+        started: str,
+        counts: dict[str, Any] | None,
+        finished: bool,
+    ) -> None:
+        """This scan's custody record (`custody.record_scan`): written when
+        it starts too, marked unfinished, so that a case left by a scan that
+        died says so; sealed when it finishes."""
+        record_scan(
+            self.folder,
+            source=self.source,
+            observation=self.observation,
+            resumed=self.resumed,
+            parameters=json.loads(self.params),
+            extractors=dict(extractors),
+            started=started,
+            counts=counts,
+            finished=finished,
+        )
+
+
+def set_assumed_zone(folder: str | os.PathLike[str], zone: str | None) -> None:
+    """Read every naive time of the case as wall-clock in `zone` (an offset
+    or an IANA name; None to forget it), and seal the case."""
+    if zone is not None:
+        parse_zone(zone)  # refuse nonsense before storing it
+    con = connect(folder)
+    try:
+        if zone is None:
+            con.execute("DELETE FROM meta WHERE key = 'assume_tz'")
+        else:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('assume_tz', ?)", (zone,))
+    finally:
+        con.close()
+    seal(folder, f"assume-tz {zone}" if zone else "assume-tz cleared")
