@@ -24,4 +24,3 @@ class UsageError(ForensicsError, ValueError):
     """The caller asked for something that cannot be done as asked (a bad
     zone, a case folder inside the evidence): exit status 2 in the CLI. A
     `ValueError` too, so callers that caught that keep working."""
-

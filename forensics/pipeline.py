@@ -18,7 +18,7 @@ from .errors import CorruptInput, LimitExceeded, NotMyFormat
 from .extractors import Extractor, registry
 from .extractors.base import Context
 from .language import detect_language
-from .records import FileRef, FileResult, Hashes, Note, Problem, Record
+from .records import FileRef, FileResult, Hashes, Note, Problem, Record, flag
 from .sniff import extension_mismatch, sniff
 from .sources import Limits, NotRegularFile, open_readonly
 
@@ -68,9 +68,9 @@ def _run(
     except NotMyFormat:
         return None
     except CorruptInput as exc:
-        return Problem("warning", extractor.name, "corrupt", f"{exc} (partial data kept)")
+        return flag(extractor.name, "corrupt", f"{exc} (partial data kept)")
     except LimitExceeded as exc:
-        return Problem("warning", extractor.name, "limit_exceeded", f"{exc} (partial data kept)")
+        return flag(extractor.name, "limit_exceeded", f"{exc} (partial data kept)")
     except Exception as exc:  # the worker never raises: a crash is a finding
         return _error(extractor.name, exc)
     return None
@@ -79,7 +79,7 @@ def _run(
 def _error(where: str, exc: BaseException) -> Problem:
     """An unexpected failure, with enough of its traceback to find the bug."""
     tb = "".join(traceback.format_exception(exc, limit=-6)).strip()
-    return Problem("error", where, "error", f"{type(exc).__name__}: {exc}\n{tb}")
+    return flag(where, "error", f"{type(exc).__name__}: {exc}\n{tb}", "error")
 
 
 def _applies(extractor: Extractor, ref: FileRef, mime: str, head: bytes) -> bool | Problem:
@@ -130,19 +130,19 @@ def _extract_into(
     try:
         stream = open_ref(ref, spool_bytes)
     except NotRegularFile as exc:
-        found.problems.append(Problem("error", "pipeline", "changed_during_read", str(exc)))
+        found.problems.append(flag("pipeline", "changed_during_read", str(exc), "error"))
         return
     except OSError as exc:
-        found.problems.append(Problem("error", "pipeline", "unreadable", str(exc)))
+        found.problems.append(flag("pipeline", "unreadable", str(exc), "error"))
         return
     with contextlib.closing(stream):
         try:
             found.hashes, found.size, head = hash_stream(stream)
         except OSError as exc:
-            found.problems.append(Problem("error", "pipeline", "unreadable", f"read failed: {exc}"))
+            found.problems.append(flag("pipeline", "unreadable", f"read failed: {exc}", "error"))
             return
         if not ref.container and (changed := _changed(ref, stream, found.size, found.hashes)):
-            found.problems.append(Problem("warning", "pipeline", "changed_during_read", changed))
+            found.problems.append(flag("pipeline", "changed_during_read", changed))
         found.mime = sniff(head)
         found.mismatch = extension_mismatch(ref.extension, found.mime)
         ctx = Context(mime=found.mime, head=head, hashes=found.hashes, size=found.size)

@@ -144,3 +144,16 @@ def test_data_flows_one_way(layer: str, forbidden: tuple[str, ...]) -> None:
     loaded = _loaded_after(f"import {layer}")
     bad = [m for m in loaded if m.startswith(forbidden)]
     assert not bad, bad
+
+
+def test_problems_are_made_through_flag() -> None:
+    """`records.flag` checks a problem's kind against the documented list:
+    a `Problem` built by hand anywhere else would bypass it."""
+    built = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "records.py" and path.parent == PACKAGE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem":
+                built.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert not built, built

@@ -311,3 +311,28 @@ def test_a_missing_bucket_is_a_clear_error(s3_endpoint: str, tmp_path: Path, sou
         forensics.scan(
             source, tmp_path / "c", executor="serial", ocr=False, endpoint_url=s3_endpoint
         )
+
+
+def test_a_bucket_row_is_read_again_as_the_scan_saw_it(s3_endpoint: str, tmp_path: Path) -> None:
+    """What the report's thumbnails read: a bucket object's bytes (the
+    version listed, not whatever replaced it since) and a member of a zip
+    in the bucket, fetched again through the scan's own endpoint."""
+    import io
+    import zipfile
+
+    client = s3_client(s3_endpoint)
+    client.create_bucket(Bucket="again")
+    client.put_bucket_versioning(Bucket="again", VersioningConfiguration={"Status": "Enabled"})
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as zf:
+        zf.writestr("수정/sheet.txt", b"inside the upload")
+    client.put_object(Bucket="again", Key="dump/note.txt", Body=b"as scanned")
+    client.put_object(Bucket="again", Key="dump/upload.zip", Body=packed.getvalue())
+    case = forensics.scan(
+        "s3://again/dump", tmp_path / "case", executor="serial", ocr=False, endpoint_url=s3_endpoint
+    )
+    client.put_object(Bucket="again", Key="dump/note.txt", Body=b"replaced since")
+    assert case.read_bytes("note.txt") == b"as scanned"
+    assert case.read_bytes("upload.zip!/수정/sheet.txt") == b"inside the upload"
+    with pytest.raises(KeyError):
+        case.read_bytes("not-in-the-case.txt")

@@ -175,7 +175,7 @@ def _as_completed(
     """Refs in batches (`_Batcher`) as Dask tasks, the worker function sent
     to the cluster once; at most `width` refs out at a time; results
     yielded as their batch completes."""
-    from ..records import Problem
+    from ..records import flag
 
     salvage = getattr(fn, "salvage", None)
     pending: dict[str, list[FileRef]] = {}
@@ -188,7 +188,7 @@ def _as_completed(
         if salvage is None:
             raise exc
         why = f"the Dask task failed: {type(exc).__name__}: {exc}"
-        result: FileResult = salvage(ref, Problem("error", "executor", "worker_crashed", why))
+        result: FileResult = salvage(ref, flag("executor", "worker_crashed", why, "error"))
         return result
 
     def collect(fut: Any) -> Iterator[FileResult]:

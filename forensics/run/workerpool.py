@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ..records import FileRef, FileResult, Problem
+from ..records import FileRef, FileResult, Problem, flag
 from .workerproc import HEADER, frame
 
 POLL_SECONDS = 0.05
@@ -386,7 +386,7 @@ class WorkerPool:
         detail = f"{message}; after {time.monotonic() - job.started:.1f} s"
         if tail:
             detail += f"\n{tail}"
-        yield self.salvage(job.current, Problem("error", "pipeline", kind, detail))
+        yield self.salvage(job.current, flag("pipeline", kind, detail, "error"))
 
     def _requeue(self, refs: list[FileRef]) -> None:
         if refs:

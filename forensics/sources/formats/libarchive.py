@@ -126,6 +126,22 @@ def _times(entry: Any, kind: str) -> dict[str, Any]:
     return out
 
 
+def problem_kind(exc: Exception) -> str:
+    """The problem kind of a libarchive failure: `encrypted`, `truncated`
+    or `corrupt_member`. libarchive reports all three with one errno
+    (ARCHIVE_ERRNO_FILE_FORMAT, or -1) and says which in its message only
+    ("Encrypted file is unsupported", "Incorrect passphrase", "Truncated
+    input file..."), so the message is what is read, here alone. Encrypted
+    members whose header says so are told before any read, by
+    `archive_entry_is_encrypted`."""
+    text = str(getattr(exc, "msg", exc)).lower()
+    if "encrypt" in text or "passphrase" in text:
+        return "encrypted"
+    if "truncated" in text:
+        return "truncated"
+    return "corrupt_member"
+
+
 READ_IDLE_SECONDS = 120.0  # a child that sends nothing for this long is stuck: killed
 
 
@@ -264,7 +280,7 @@ def _entries(
             except StopIteration:
                 return
             except ArchiveError as exc:
-                if "encrypted" in str(exc).lower():
+                if problem_kind(exc) == "encrypted":
                     walk.flag(
                         "encrypted",
                         f"{kind} archive with encrypted headers: its members cannot be listed "
@@ -336,14 +352,7 @@ def _entries(
             except LimitExceeded as exc:
                 flags.append(flag("sources", "limit_exceeded", f"not read: {exc}"))
             except ArchiveError as exc:
-                text = str(exc).lower()
-                problem = (
-                    "encrypted"
-                    if "encrypt" in text or "passphrase" in text
-                    else "truncated"
-                    if "truncated" in text
-                    else "corrupt_member"
-                )
+                problem = problem_kind(exc)
                 flags.append(
                     flag(
                         "sources",
