@@ -26,16 +26,14 @@ from the text alone.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import json
-import os
 from pathlib import Path
 
 from ..hanconvert import convert
 from ..language import AMBIGUOUS_HAN, han_only_in
 from ..records import Note
+from ..usercache import json_table
 from .lexicon import chinese_concepts, korean_concepts, lexicon_score
 from .params import PAIRS
 
@@ -68,26 +66,19 @@ def beside(zh: Note, ko: Note) -> bool:
 def _hanja_table() -> dict[str, str]:
     """The hanja package's reading table. The package parses its 500 KB
     YAML file when imported (0.9 s, in every worker process); the parsed
-    table is kept in the user's cache folder, named by the file's size and
-    mtime (so a new hanja rebuilds it), written atomically."""
+    table is kept in the user's cache folder (`usercache`), named by the
+    file's size and mtime, so a new hanja rebuilds it."""
     import hanja
 
     source = Path(hanja.__file__).parent / "table.yml"
     st = source.stat()
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    cache = root / "forensics" / f"hanja-table-{st.st_size}-{st.st_mtime_ns}.json"
-    with contextlib.suppress(OSError, ValueError):  # JSON, not pickle: data, never code
-        table = json.loads(cache.read_bytes())
-        if isinstance(table, dict):
-            return table
-    from hanja.table import hanja_table
 
-    with contextlib.suppress(OSError):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(dict(hanja_table), ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache)
-    return dict(hanja_table)
+    def build() -> dict[str, str]:
+        from hanja.table import hanja_table
+
+        return dict(hanja_table)
+
+    return json_table(f"hanja-table-{st.st_size}-{st.st_mtime_ns}.json", build)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a file's notes ask for the same few hundred characters
