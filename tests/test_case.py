@@ -286,3 +286,24 @@ def test_a_rescan_reads_only_what_changed(dump_copy: Path, tmp_path: Path) -> No
     assert status[rel] == "changed" and status["uploads/2024-04-02.zip"] == "unchanged"
     _verified, read = scan(verify=True)
     assert len(read) == total
+
+
+def test_a_scan_configuration_is_one_object_or_the_same_keywords(tmp_path: Path) -> None:
+    """`ScanConfig` and keywords give the same case and the same recorded
+    parameters; an unknown setting, or both forms at once, is refused."""
+    from forensics.errors import UsageError
+
+    src = tmp_path / "dump"
+    src.mkdir()
+    (src / "a.txt").write_text("修正 note")
+    limits = forensics.Limits(max_depth=2)
+    config = forensics.ScanConfig(ocr=False, executor="serial", limits=limits)
+    by_config = forensics.scan(src, tmp_path / "one", config)
+    by_words = forensics.scan(src, tmp_path / "two", ocr=False, executor="serial", limits=limits)
+    assert_same_case(by_config, by_words)
+    assert by_config.manifest["parameters"] == by_words.manifest["parameters"]
+    assert by_config.manifest["parameters"]["limits"]["max_depth"] == 2
+    with pytest.raises(UsageError, match="unknown scan setting"):
+        forensics.scan(src, tmp_path / "three", ocr=False, max_deph=2)
+    with pytest.raises(UsageError, match="not both"):
+        forensics.scan(src, tmp_path / "four", config, ocr=True)
