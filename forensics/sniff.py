@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import mimetypes
+import re
+import struct
 
 import magic
 
@@ -36,6 +38,7 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "text/xml": {"xml", "xmp"},
     "video/mp4": {"mp4", "m4v"},
     "video/quicktime": {"mov", "qt"},
+    "application/x-krita": {"kra", "krz"},
     "application/octet-stream": set(),
     "inode/x-empty": set(),
 }
@@ -59,9 +62,34 @@ def sniff(head: bytes) -> str:
     if head.startswith(b"CSFCHUNK"):
         return "application/x-clip-studio"
     try:
-        return str(_magic().from_buffer(head))
+        found = str(_magic().from_buffer(head))
     except magic.MagicException:
-        return "application/octet-stream"
+        found = "application/octet-stream"
+    if found in ("application/zip", "application/octet-stream") and (own := _zip_mimetype(head)):
+        return own
+    return found
+
+
+_MIME = re.compile(rb"application/[A-Za-z0-9.+-]{1,80}")
+# the self-declared types taken at their word (a zip may claim anything)
+_ZIP_TYPES = ("application/x-krita", "application/vnd.adobe.xfl", "application/vnd.oasis.")
+
+
+def _zip_mimetype(head: bytes) -> str | None:
+    """The type a zip names itself by: a first member called `mimetype`,
+    stored, holding a MIME type (the OpenDocument convention, which Krita
+    (`application/x-krita`) and Animate (`application/vnd.adobe.xfl`) follow
+    too; libmagic names only some of them)."""
+    if len(head) < 30 or not head.startswith(b"PK\x03\x04"):
+        return None
+    method, _, _, _, packed, _, name_len, extra_len = struct.unpack_from("<HHHIIIHH", head, 8)
+    start = 30 + name_len + extra_len
+    if method != 0 or head[30 : 30 + name_len] != b"mimetype":
+        return None
+    value = head[start : start + packed].strip()
+    if not _MIME.fullmatch(value) or not value.decode("ascii").startswith(_ZIP_TYPES):
+        return None
+    return value.decode("ascii")
 
 
 def allowed_extensions(mime: str) -> set[str]:

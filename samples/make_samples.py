@@ -892,6 +892,60 @@ def named(layer, name: str):  # type: ignore[no-untyped-def]
     return layer
 
 
+def krita_document(when: dt.datetime, created: dt.datetime, layers: list[str]) -> bytes:
+    """A Krita 5 document as Krita writes one: the `mimetype` member first
+    and stored, then maindoc.xml (version, image, layers, animation) and
+    documentinfo.xml (KoDocumentInfo's tags: saves, editing time, creation
+    and last save dates in local time without an offset, the author)."""
+    layer_xml = "".join(
+        f'<layer name="{name}" nodetype="paintlayer" filename="layer{i + 2}" '
+        'visible="1" opacity="255" colorspacename="RGBA" x="0" y="0"/>'
+        for i, name in enumerate(layers)
+    )
+    maindoc = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE DOC PUBLIC \'-//KDE//DTD krita 2.0//EN\' '
+        "'http://www.calligra.org/DTD/krita-2.0.dtd'>\n"
+        '<DOC xmlns="http://www.calligra.org/DTD/krita" kritaVersion="5.1.5" '
+        'syntaxVersion="2.0" editor="Krita">'
+        '<IMAGE name="KMR_S01_EP12_SC099_C099_KEY" width="320" height="180" '
+        'mime="application/x-kra" colorspacename="RGBA" x-res="300" y-res="300">'
+        f"<layers>{layer_xml}</layers>"
+        '<animation><framerate type="value" value="24"/><range type="timerange" from="0" to="47"/>'
+        "</animation></IMAGE></DOC>\n"
+    )
+    info = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<document-info xmlns="http://www.calligra.org/DTD/document-info"><about>'
+        "<title>KMR EP12 C099 key</title><description></description><subject></subject>"
+        "<abstract><![CDATA[팔 길이 수정 반영]]></abstract><keyword></keyword>"
+        "<initial-creator>minjun</initial-creator><editing-cycles>7</editing-cycles>"
+        "<editing-time>5400</editing-time>"
+        f"<date>{when.replace(tzinfo=None).isoformat()}</date>"
+        f"<creation-date>{created.replace(tzinfo=None).isoformat()}</creation-date>"
+        "<language></language><license></license></about>"
+        "<author><full-name>김민준</full-name><creator-first-name>민준</creator-first-name>"
+        "<creator-last-name>김</creator-last-name><initial></initial><author-title></author-title>"
+        "<position>key animator</position><company>Studio Hanbit</company>"
+        '<contact type="email">minjun.kim@example.com</contact></author></document-info>\n'
+    )
+    merged = io.BytesIO()
+    Image.new("RGB", (32, 18), (250, 250, 250)).save(merged, "PNG")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        stamp = when.timetuple()[:6]
+        first = zipfile.ZipInfo("mimetype", date_time=stamp)
+        zf.writestr(first, "application/x-krita")  # stored, as the convention asks
+        for name, data in (
+            ("maindoc.xml", maindoc.encode()),
+            ("documentinfo.xml", info.encode()),
+            ("mergedimage.png", merged.getvalue()),
+        ):
+            zi = zipfile.ZipInfo(name, date_time=stamp)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(zi, data)
+    return buf.getvalue()
+
+
 def write(root: Path, url: str, data: bytes, when: dt.datetime) -> None:
     path = root / url
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1258,6 +1312,29 @@ def build(
         "filesystem.mtime",
         **{"ASF CreationDate": when.astimezone(dt.UTC).isoformat()},
     )
+
+    # A key drawing redone in Krita: the document names its author, their
+    # company and e-mail, how often it was saved and for how long it was
+    # worked on; its members (the merged image...) are its parts.
+    when = s.work_time(days[7])
+    when = when.replace(second=when.second - when.second % 2)  # its members' DOS times
+    created = s.work_time(days[6])
+    data = krita_document(when, created, ["선화", "채색", "수정 메모"])
+    url = "KMR/EP12/key/KMR_S01_EP12_SC099_C099_KEY_v01.kra"
+    write(dump, url, data, when + dt.timedelta(minutes=3))
+    truth.add(
+        url,
+        data,
+        when,
+        "filesystem.mtime",
+        **{
+            "Krita creation date": created.replace(tzinfo=None).isoformat(),
+            "Krita last save date": when.replace(tzinfo=None).isoformat(),
+        },
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            truth.add(f"{url}!/{info.filename}", zf.read(info), when, "archive_entry.dos_time")
     return truth
 
 
@@ -1289,6 +1366,7 @@ def expected_basis(url: str, info: dict[str, object]) -> str:
     naive = [
         ("exif.date_time", "EXIF DateTime" in stamps),
         ("riff.when", "RIFF DateTimeOriginal" in stamps),
+        ("krita.saved", "Krita last save date" in stamps),
     ]
     for name, present in explicit + utc + naive:
         if present:
@@ -1308,6 +1386,7 @@ WORK_BY_EXTENSION = {
     "png": "drawing",
     "psd": "drawing",
     "clip": "drawing",
+    "kra": "drawing",
     "zip": "archive",
     "gz": "archive",
     "rar": "archive",
@@ -1325,7 +1404,10 @@ CODE = re.compile(r"([A-Z]+_S\d+_EP\d+_SC\d+_C\d+_[A-Z]+)_v\d+")
 
 def work_of(url: str) -> str:
     """What the generator made each file as: drawing, document, video,
-    text, archive or other (the tool's work types)."""
+    text, archive, part (a member of a Krita document) or other (the
+    tool's work types)."""
+    if ".kra!/" in url:
+        return "part"
     if url in WORK_OF:
         return WORK_OF[url]
     return WORK_BY_EXTENSION.get(url.rsplit(".", 1)[-1].lower(), "other")
@@ -1367,6 +1449,8 @@ def daily(truth: Truth, offset: dt.timedelta) -> list[dict[str, object]]:
         day = dt.datetime.fromisoformat(str(info["time"])).astimezone(tz).date()
         acc = per.setdefault(day, dict.fromkeys(DAILY, 0))
         work = work_of(url)
+        if work == "part":  # counted with its document
+            continue
         if work == "archive":
             acc["archives"] += 1
             continue

@@ -99,7 +99,8 @@ def volume(
     do not lie; `period` is the period's start as a Timestamp in `tz`.
 
     Counted by what the work is (worktypes.py): `files` are content files
-    (an archive is transport: its members count, not itself) and `bytes`
+    (an archive is transport: its members count, not itself; a Krita
+    document's members are its parts, not counted again) and `bytes`
     their sizes, of the files whose bytes were read only (a member the
     limits refused declared a size nobody read); `archives` arrived in the
     period; `drawings` (images, PSD, CLIP) split into `new_drawings` and
@@ -132,7 +133,7 @@ def volume(
     note_cols = ["notes", *[f"notes_{lang}" for lang in note_langs]]
     times[note_cols] = times[note_cols].fillna(0)
     work = times["work"]
-    content = work != "archive"
+    content = ~work.isin(("archive", "part"))
     times = times.assign(
         files=content.astype(int),
         bytes=times["size"].where(content & times["read"], 0).fillna(0),

@@ -27,6 +27,7 @@ EMBEDDED_FIELDS = (
     "xmp.modify_date",
     "iptc.date_time_created",
     "riff.when",  # a camera's recording time in an AVI (IDIT), naive
+    "krita.saved",  # a Krita document's last save, local time, naive
 )
 ENTRY_FIELDS = (
     "archive_entry.entry_mtime",

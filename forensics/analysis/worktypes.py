@@ -1,9 +1,12 @@
 """What a file is to the work, for counting it: a drawing (an image, a
-Photoshop or CLIP STUDIO file), a document (PDF and office files: work
-logs, storyboards), a video, a text, an archive, or other.
+Photoshop, CLIP STUDIO or Krita file), a document (PDF and office files:
+work logs, storyboards), a video, a text, an archive, a part, or other.
 
 An archive is transport, not work: its members are counted, not the
-archive itself. A file is an archive by its content type or because the
+archive itself. A document of the production software that is a zip (a
+Krita `.kra`) is the other way round: it is the work, and its members
+(the merged image, the layers' tiles) are its `part`s, rows of their own
+that are not counted again. A file is an archive by its content type or because the
 case holds members below it (a zip the scan walked into, whatever its
 type was called); the type decides for an archive that could not be
 walked (a bomb refused, a corrupt zip).
@@ -19,7 +22,10 @@ if TYPE_CHECKING:
 _DRAWING = {
     "image/vnd.adobe.photoshop",
     "application/x-clip-studio",
+    "application/x-krita",
 }
+# works that are containers: their members are parts of them
+WORK_CONTAINERS = {"application/x-krita"}
 _DOCUMENT_PREFIXES = (
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.",
@@ -50,6 +56,8 @@ ARCHIVE_MIMES = {
 def work_type(mime: str | None, holds_members: bool = False) -> str:
     """The work type of one file (see the module's doc)."""
     mime = (mime or "").lower()
+    if mime in WORK_CONTAINERS:
+        return work_type_of_content(mime)
     if holds_members or mime in ARCHIVE_MIMES:
         return "archive"
     if mime.startswith("image/") or mime in _DRAWING:
@@ -63,10 +71,23 @@ def work_type(mime: str | None, holds_members: bool = False) -> str:
     return "other"
 
 
+def work_type_of_content(mime: str) -> str:
+    return "drawing" if mime in _DRAWING else "other"
+
+
 def work_types(files: pd.DataFrame) -> list[str]:
     """The work type of each row of a files view (path, container, mime)."""
     containers = set(files["container"].dropna())
-    return [
-        work_type(mime if isinstance(mime, str) else None, path in containers)
+    works = {
+        path
         for path, mime in zip(files["path"], files["mime"], strict=True)
-    ]
+        if isinstance(mime, str) and mime.lower() in WORK_CONTAINERS
+    }
+    out = []
+    for path, mime in zip(files["path"], files["mime"], strict=True):
+        parts = str(path).split("!/")
+        if works and any("!/".join(parts[:i]) in works for i in range(1, len(parts))):
+            out.append("part")
+        else:
+            out.append(work_type(mime if isinstance(mime, str) else None, path in containers))
+    return out

@@ -15,6 +15,7 @@ from .exif import ExifExtractor
 from .filesystem import FilesystemExtractor
 from .flashpix import FlashPixExtractor
 from .iptc import IptcExtractor
+from .krita import KritaExtractor
 from .objects import ObjectExtractor
 from .office import OfficeExtractor
 from .paths import PathWordsExtractor
@@ -40,6 +41,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     ClipExtractor,
     PdfExtractor,
     OfficeExtractor,
+    KritaExtractor,
     VideoExtractor,
     RiffExtractor,
     AsfExtractor,

@@ -12,6 +12,7 @@ OOXML kind; text cells come from the shared strings and worksheet parts
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, ClassVar
@@ -117,7 +118,7 @@ class OfficeExtractor(Extractor):
                 app_xml = _read_part(zf, "docProps/app.xml")
                 core = SafeET.fromstring(core_xml) if core_xml else None
                 app = SafeET.fromstring(app_xml) if app_xml else None
-            except (SafeET.ParseError, zipfile.BadZipFile, OSError) as exc:
+            except (SafeET.ParseError, zipfile.BadZipFile, OSError, zlib.error, EOFError) as exc:
                 raise CorruptInput(f"properties unreadable: {exc}") from exc
             sheets: list[str] = []
             notes: list[Note] = []
@@ -210,5 +211,13 @@ def _cells(zf: zipfile.ZipFile) -> tuple[list[str], list[Note], list[str]]:
                         Note(text=text.strip(), origin="cell", source=f"{name}!{cell.get('r', '')}")
                     )
         return names, notes, skipped
-    except (SafeET.ParseError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+    except (
+        SafeET.ParseError,
+        ValueError,
+        KeyError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+    ) as exc:  # a damaged part fails inflating (zlib) as often as parsing
         raise CorruptInput(f"worksheet unreadable: {exc}") from exc

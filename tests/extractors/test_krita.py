@@ -1,0 +1,101 @@
+"""Krita documents: documentinfo.xml and maindoc.xml of a .kra zip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import forensics
+from forensics.errors import CorruptInput, NotMyFormat
+from forensics.events import events_for
+from forensics.extractors.krita import KritaExtractor, KritaRecord
+from forensics.records import Note
+from forensics.sniff import sniff
+
+from .util import SAMPLES, TRUTH, extract, sample_bytes
+
+EX = KritaExtractor()
+URL = next(u for u in TRUTH if u.endswith(".kra"))
+
+
+def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, replace.get(info.filename, src.read(info)))
+    return out.getvalue()
+
+
+def test_the_sample_key_drawing() -> None:
+    items = extract(EX, sample_bytes(URL))
+    [rec] = [i for i in items if isinstance(i, KritaRecord)]
+    stamps = TRUTH[URL]["timestamps"]
+    assert rec.saved == dt.datetime.fromisoformat(stamps["Krita last save date"])
+    assert rec.created == dt.datetime.fromisoformat(stamps["Krita creation date"])
+    assert (rec.author, rec.company, rec.email) == (
+        "김민준",
+        "Studio Hanbit",
+        "minjun.kim@example.com",
+    )
+    assert (rec.editing_cycles, rec.editing_seconds, rec.software) == (7, 5400, "Krita 5.1.5")
+    assert (rec.width, rec.height, rec.frame_rate, rec.frames, rec.layers) == (320, 180, 24, 48, 3)
+    assert [n.text for n in items if isinstance(n, Note)] == ["선화", "채색", "수정 메모"]
+    assert all(n.origin == "layer_name" for n in items if isinstance(n, Note))
+    # Krita writes local time without an offset: naive, never taken as UTC
+    assert {e.zone_basis for e in events_for([rec])} == {"unknown"}
+
+
+def test_a_case_counts_the_document_once_and_names_its_people(tmp_path: Path) -> None:
+    """Renamed, the document is still told by its bytes; it is one drawing
+    in the timeline, its members are its parts, and its author, company,
+    e-mail and program are entities."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    shutil.copy(SAMPLES / "dump" / URL, dump / "key_drawing.bin")
+    case = forensics.scan(dump, tmp_path / "case", executor="serial", ocr=False)
+    files = case.files.set_index("path")
+    assert files.loc["key_drawing.bin", "mime"] == "application/x-krita"
+    assert files.loc["key_drawing.bin", "work"] == "drawing"
+    members = files[files.index.str.startswith("key_drawing.bin!/")]
+    assert len(members) == 4 and set(members["work"]) == {"part"}
+    day = case.timeline(tz="+09:00")
+    assert day["files"].sum() == 1 and day["drawings"].sum() == 1
+    found = set(zip(case.entities["role"], case.entities["value"], strict=True))
+    assert {
+        ("author", "김민준"),
+        ("organization", "Studio Hanbit"),
+        ("email", "minjun.kim@example.com"),
+        ("software", "Krita 5.1.5"),
+        ("creator", "minjun"),
+    } <= found
+
+
+def test_sniffed_by_its_mimetype_member_not_its_name() -> None:
+    data = sample_bytes(URL)
+    assert sniff(data[:65536]) == "application/x-krita"
+    plain = _rezip(data, {"mimetype": b"application/x-something-else"})
+    assert sniff(plain[:65536]) == "application/zip"
+
+
+def test_not_krita_damaged_and_hostile() -> None:
+    data = sample_bytes(URL)
+    with pytest.raises(NotMyFormat):
+        extract(EX, b"PK\x03\x04" + b"\x00" * 60)
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("readme.txt", "not a drawing")
+    with pytest.raises(NotMyFormat):
+        extract(EX, other.getvalue())
+    with pytest.raises(CorruptInput, match="not well-formed"):
+        extract(EX, _rezip(data, {"documentinfo.xml": b"<document-info><about><title>cut"}))
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><document-info>&b;</document-info>'
+    )
+    with pytest.raises(CorruptInput, match="refused"):
+        extract(EX, _rezip(data, {"documentinfo.xml": bomb}))
