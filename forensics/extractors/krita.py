@@ -86,7 +86,7 @@ class KritaRecord(Record):
 
 def _int(text: str | None) -> int | None:
     try:
-        return int(float(text)) if text not in (None, "") else None  # type: ignore[arg-type]
+        return int(float(text)) if text not in (None, "") else None
     except ValueError:
         return None
 
