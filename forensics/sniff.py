@@ -39,6 +39,10 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "video/mp4": {"mp4", "m4v"},
     "video/quicktime": {"mov", "qt"},
     "application/x-krita": {"kra", "krz"},
+    "application/x-exposure-sheet": {"xdts", "tdts"},
+    "application/x-opentoonz-scene": {"tnz"},
+    "text/x-opentoonz-history": {"hst"},
+    "application/x-opentoonz-palette": {"tpl"},
     "application/octet-stream": set(),
     "inode/x-empty": set(),
 }
@@ -61,6 +65,10 @@ def sniff(head: bytes) -> str:
         return "image/vnd.adobe.photoshop"
     if head.startswith(b"CSFCHUNK"):
         return "application/x-clip-studio"
+    if toonz := sniff_toonz(head):
+        return toonz
+    if head.lstrip(b"\xef\xbb\xbf").startswith(_SHEETS):
+        return "application/x-exposure-sheet"
     try:
         found = str(_magic().from_buffer(head))
     except magic.MagicException:
@@ -107,3 +115,29 @@ def extension_mismatch(ext: str, mime: str) -> bool:
     if mime.startswith("text/") and ext not in _CLAIMING:
         return False
     return ext in _CLAIMING or bool(allowed)
+
+
+_SHEETS = (b"exchangeDigitalTimeSheet Save Data", b"toeiDigitalTimeSheet Save Data")
+SCENE_MIME = "application/x-opentoonz-scene"
+HISTORY_MIME = "text/x-opentoonz-history"
+PALETTE_MIME = "application/x-opentoonz-palette"
+_HEADER = b"| #    DATE:"
+
+
+def sniff_toonz(head: bytes) -> str | None:
+    """The OpenToonz type of these first bytes, if they are one (libmagic
+    calls a scene HTML or XML and a history plain text). An XML declaration
+    or a document type may come first."""
+    start = _PROLOG.sub(b"", head.lstrip(b"\xef\xbb\xbf \t\r\n"), count=1)
+    if start.startswith((b"<tnz ", b"<tnz>")):
+        return SCENE_MIME
+    if start.startswith((_HEADER, b'"| #    DATE:')):
+        return HISTORY_MIME
+    if start.startswith((b"<palette ", b"<palette>")):
+        return PALETTE_MIME
+    return None
+
+
+_PROLOG = re.compile(
+    rb"^(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!DOCTYPE[^\[>]{0,200}(?:\[.{0,4096}?\])?\s*>\s*)?", re.S
+)

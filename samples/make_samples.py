@@ -946,6 +946,52 @@ def krita_document(when: dt.datetime, created: dt.datetime, layers: list[str]) -
     return buf.getvalue()
 
 
+def toonz_history(saves: list[tuple[dt.datetime, str, str, str]], level: bool) -> str:
+    """A content history as OpenToonz's TContentHistory writes one: a header,
+    then one fixed-width line a save (number 4, "dd MMM yy   hh:mm" 20,
+    machine 12, user 15, and for a level the frames changed, 20)."""
+
+    def pad(text: str, width: int) -> str:
+        return text[:width].ljust(width)
+
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    if level:
+        out = "| #    DATE:       Time:   MACHINE:    USER:          FRAMES MODIFIED:     |"
+    else:
+        out = "| #    DATE:       Time:   MACHINE:    USER:           |"
+    for n, (when, machine, user, frames) in enumerate(saves, 1):
+        date = f"{when.day:02d} {months[when.month - 1]} {when.year % 100:02d}   {when:%H:%M}"
+        line = "| #" + pad(str(n), 4) + pad(date, 20) + pad(machine, 12) + pad(user, 15)
+        out += line + (pad(frames, 20) if level else "") + " |"
+    return out
+
+
+def toonz_scene(history: str, frames: int, levels: list[tuple[str, str]]) -> bytes:
+    """A scene in OpenToonz's TOStream dialect: quoted strings, single-quoted
+    attributes, the history as quoted pieces of one line each."""
+    level_xml = "".join(
+        f"      <level name='{name}' id='{i + 1}'>\n        \"{name}\"\n"
+        f"        <info dpix='120' dpiy='120' type='s'/>\n        <path>\n"
+        f'          "{path}"\n          </path>\n        </level>\n'
+        for i, (name, path) in enumerate(levels)
+    )
+    # one quoted piece a line, cut where "||" joins two (ToonzScene::saveData)
+    pieces = "".join(f'    "{piece}"\n' for piece in history.replace("||", "|\n|").split("\n"))
+    body = (
+        f'<tnz framecount="{frames}" version="71.1">\n'
+        '  <generator>\n    "OpenToonz 1.7.1"\n    </generator>\n'
+        "  <properties>\n    <cameras>\n      <camera>\n"
+        "        <cameraSize>\n          16 9 \n          </cameraSize>\n"
+        "        <cameraRes>\n          1920 1080 \n          </cameraRes>\n"
+        "        </camera>\n      </cameras>\n    <outputs>\n      <output name='main'>\n"
+        '        <path>\n          "+outputs/KMR_S01_EP12_SC099_C099..tif"\n'
+        "          </path>\n        </output>\n      </outputs>\n    </properties>\n"
+        f"  <levelSet>\n    <levels>\n{level_xml}      </levels>\n    </levelSet>\n"
+        f"  <history>\n{pieces}    </history>\n  </tnz>\n"
+    )
+    return body.encode("utf-8")
+
+
 def write(root: Path, url: str, data: bytes, when: dt.datetime) -> None:
     path = root / url
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1335,6 +1381,110 @@ def build(
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in zf.infolist():
             truth.add(f"{url}!/{info.filename}", zf.read(info), when, "archive_entry.dos_time")
+
+    # The cut's OpenToonz scene and the history of one of its levels: each
+    # save with its machine and user, the levels' paths on the artist's disk.
+    saves = [
+        (s.work_time(days[d]).replace(second=0), machine, user, frames)
+        for d, machine, user, frames in (
+            (4, "KMR-ANIM07", "jihoon", "1-12"),
+            (5, "KMR-ANIM07", "jihoon", "4, 9"),
+            (8, "KMR-CHK02", "sora.lee", "9"),
+        )
+    ]
+    level_history = toonz_history(saves, level=True)
+    url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099_A.hst"
+    data = level_history.encode()
+    write(dump, url, data, saves[-1][0])
+    truth.add(
+        url,
+        data,
+        saves[-1][0],
+        "filesystem.mtime",
+        **{
+            f"OpenToonz save {n}": w.replace(tzinfo=None).isoformat()
+            for n, (w, *_r) in enumerate(saves, 1)
+        },
+    )
+    scene_saves = [(w + dt.timedelta(minutes=2), m, u, "") for w, m, u, _f in saves]
+    data = toonz_scene(
+        toonz_history(scene_saves, level=False),
+        48,
+        [
+            ("A", "C:/Users/jihoon/Documents/OpenToonz stuff/sandbox/drawings/KMR_C099_A.pli"),
+            ("BG", "+extras/KMR_C099_BG.tif"),
+        ],
+    )
+    url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099.tnz"
+    write(dump, url, data, scene_saves[-1][0])
+    truth.add(
+        url,
+        data,
+        scene_saves[-1][0],
+        "filesystem.mtime",
+        **{
+            f"OpenToonz save {n}": w.replace(tzinfo=None).isoformat()
+            for n, (w, *_r) in enumerate(scene_saves, 1)
+        },
+    )
+
+    # The cut's exposure sheet, exported as XDTS: cut and scene, its
+    # tracks, a line of dialogue and a camera instruction.
+    sheet = {
+        "header": {"cut": "99", "scene": "4"},
+        "timeTables": [
+            {
+                "name": "KMR_EP12_C099",
+                "duration": 48,
+                "timeTableHeaders": [
+                    {"fieldId": 0, "names": ["A", "BG"]},
+                    {"fieldId": 3, "names": ["S1"]},
+                    {"fieldId": 5, "names": ["CAM"]},
+                ],
+                "fields": [
+                    {
+                        "fieldId": 0,
+                        "tracks": [
+                            {
+                                "trackNo": 0,
+                                "frames": [{"frame": 0, "data": [{"id": 0, "values": ["1"]}]}],
+                            }
+                        ],
+                    },
+                    {
+                        "fieldId": 3,
+                        "tracks": [
+                            {
+                                "trackNo": 0,
+                                "frames": [
+                                    {"frame": 6, "data": [{"id": 0, "values": ["여기서 멈춰!"]}]}
+                                ],
+                            }
+                        ],
+                    },
+                    {
+                        "fieldId": 5,
+                        "tracks": [
+                            {
+                                "trackNo": 0,
+                                "frames": [{"frame": 0, "data": [{"id": 0, "values": ["PAN"]}]}],
+                            }
+                        ],
+                    },
+                ],
+            }
+        ],
+        "version": 5,
+    }
+    data = (
+        "exchangeDigitalTimeSheet Save Data\n"
+        + json.dumps(sheet, ensure_ascii=False, indent=2)
+        + "\n"
+    ).encode()
+    url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099.xdts"
+    when = s.work_time(days[8])
+    write(dump, url, data, when)
+    truth.add(url, data, when, "filesystem.mtime")
     return truth
 
 
@@ -1387,6 +1537,9 @@ WORK_BY_EXTENSION = {
     "psd": "drawing",
     "clip": "drawing",
     "kra": "drawing",
+    "tnz": "scene",
+    "xdts": "document",
+    "hst": "text",
     "zip": "archive",
     "gz": "archive",
     "rar": "archive",

@@ -1,6 +1,7 @@
 """What a file is to the work, for counting it: a drawing (an image, a
 Photoshop, CLIP STUDIO or Krita file), a document (PDF and office files:
-work logs, storyboards), a video, a text, an archive, a part, or other.
+work logs, storyboards, exposure sheets), a scene (an OpenToonz scene: cells, camera and
+levels), a video, a text, an archive, a part, or other.
 
 An archive is transport, not work: its members are counted, not the
 archive itself. A document of the production software that is a zip (a
@@ -24,6 +25,7 @@ _DRAWING = {
     "application/x-clip-studio",
     "application/x-krita",
 }
+_SCENE = {"application/x-opentoonz-scene"}
 # works that are containers: their members are parts of them
 WORK_CONTAINERS = {"application/x-krita"}
 _DOCUMENT_PREFIXES = (
@@ -33,6 +35,7 @@ _DOCUMENT_PREFIXES = (
     "application/vnd.ms-excel",
     "application/msword",
     "application/vnd.ms-powerpoint",
+    "application/x-exposure-sheet",
 )
 ARCHIVE_MIMES = {
     "application/zip",
@@ -62,6 +65,8 @@ def work_type(mime: str | None, holds_members: bool = False) -> str:
         return "archive"
     if mime.startswith("image/") or mime in _DRAWING:
         return "drawing"
+    if mime in _SCENE:
+        return "scene"
     if mime.startswith(_DOCUMENT_PREFIXES):
         return "document"
     if mime.startswith("video/"):

@@ -18,12 +18,14 @@ from .iptc import IptcExtractor
 from .krita import KritaExtractor
 from .objects import ObjectExtractor
 from .office import OfficeExtractor
+from .opentoonz import OpenToonzExtractor
 from .paths import PathWordsExtractor
 from .pdf import PdfExtractor
 from .perceptual import PerceptualHashExtractor
 from .png import PngExtractor
 from .psd import PsdExtractor
 from .riff import RiffExtractor
+from .timesheet import TimesheetExtractor
 from .video import VideoExtractor
 from .xmp import XmpExtractor
 from .zipfile_meta import ZipExtractor
@@ -42,6 +44,8 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     PdfExtractor,
     OfficeExtractor,
     KritaExtractor,
+    OpenToonzExtractor,
+    TimesheetExtractor,
     VideoExtractor,
     RiffExtractor,
     AsfExtractor,

@@ -1,0 +1,284 @@
+"""OpenToonz (and Toonz, Tahoma2D) scenes `.tnz`, level histories `.hst`
+and palettes `.tpl`: the files OpenToonz writes with its own `TOStream`,
+an XML dialect (tags, quoted strings, numbers).
+
+- A scene names the program and version that saved it (`<generator>`),
+  its frame count and format version, its camera, its output path, and
+  every level it uses with the level's path (an absolute path shows the
+  artist's disk: `C:/Users/NAME/...`). Its `<history>` is the scene's save
+  history, one line a save: number, date and time (to the minute), the
+  machine (`COMPUTERNAME`) and the user (`USERNAME`).
+- A level's `.hst` (beside its `.tlv`) is the same history for the level,
+  with the frames each save changed.
+- A palette names itself and the reference image it was picked from.
+
+Each save is a record of its own (`opentoonz_save`): its time is the
+saving machine's local clock, written without a zone (naive), and its
+machine and user are entities. The history lines are fixed-width columns
+(`TContentHistory::getLine` in OpenToonz's `toonzlib/tcontenthistory.cpp`:
+number 4, date 20, machine 12, user 15, frames 20 characters); the month
+is Qt's abbreviated name (English, or the system's language under Qt 5).
+
+Parsed with defusedxml; a file that is not well-formed XML, or that
+declares entities, is read with the same rules from its text instead (the
+history, the generator, the levels' paths), never expanded, and flagged
+`corrupt`. References: OpenToonz `toonzlib/toonzscene.cpp` (saveData),
+`toonzlib/levelset.cpp`, `toonzlib/tcontenthistory.cpp`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, ClassVar
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeET
+
+from ..errors import LimitExceeded, NotMyFormat
+from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
+from ..sniff import HISTORY_MIME, PALETTE_MIME, SCENE_MIME, sniff_toonz
+from .base import Context, Extractor, ExtractorDoc
+
+MAX_BYTES = 64 * 1024 * 1024  # a scene of thousands of cells is megabytes
+MAX_SAVES = 10_000
+_LINE = re.compile(r"\| #([^|]*)\|")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+
+
+@dataclass(frozen=True)
+class OpenToonzRecord(Record):
+    KIND: ClassVar[str] = "opentoonz"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {
+        "generator": "software",
+        "level_paths": "path",
+        "output_path": "path",
+        "reference_image": "path",
+    }
+
+    document: str = ""  # scene, level history, palette
+    generator: str | None = None  # "OpenToonz 1.7.1"
+    format_version: str | None = None
+    frame_count: int | None = None
+    camera_resolution: tuple[int, ...] = ()
+    output_path: str | None = None
+    level_names: tuple[str, ...] = ()
+    level_paths: tuple[str, ...] = ()
+    saves: int = 0  # lines of the save history
+    palette_name: str | None = None
+    reference_image: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenToonzSaveRecord(Record):
+    KIND: ClassVar[str] = "opentoonz_save"
+    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
+        "saved": TimeField("OpenToonz save (history line; local time, to the minute)"),
+    }
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"machine": "host", "user": "user"}
+
+    number: int | None = None
+    saved: TimeValue | None = None
+    machine: str | None = None
+    user: str | None = None
+    frames: str | None = None  # of a level: the frames this save changed ("1-4, 7")
+
+
+def parse_saved(text: str) -> TimeValue | None:
+    """ "28 Oct 25   15:24" (Qt's "dd MMM yy   hh:mm"), also with a numeric
+    or localised month ("28 10월 25"); naive, as written."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{1,2}) (\S+?)\.? (\d{2,4}) (\d{1,2}):(\d{2})", text)
+    if m:
+        day, month_text, year, hour, minute = m.groups()
+        digits = re.sub(r"\D", "", month_text)
+        month = _MONTHS.get(month_text[:3].lower()) or (int(digits) if digits else None)
+        full = int(year) + (2000 if len(year) == 2 else 0)
+        try:
+            if month:
+                return dt.datetime(full, month, int(day), int(hour), int(minute))  # noqa: DTZ001
+        except ValueError:
+            pass
+    return RawTime(text)
+
+
+def history_lines(text: str) -> list[tuple[int | None, TimeValue | None, str, str, str]]:
+    """(number, saved, machine, user, frames) of each line of a content
+    history, in the fixed columns `TContentHistory` writes."""
+    out = []
+    for m in _LINE.finditer(text):
+        body = m.group(1)
+        if "DATE:" in body:
+            continue
+        number = body[0:4].strip()
+        user_and_frames = body[36:]
+        out.append(
+            (
+                int(number) if number.isdigit() else None,
+                parse_saved(body[4:24]),
+                body[24:36].strip(),
+                user_and_frames[:15].strip(),
+                user_and_frames[15:].strip(),
+            )
+        )
+    return out
+
+
+def _unquote(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    m = _QUOTED.fullmatch(text)
+    return (m.group(1) if m else text).strip() or None
+
+
+def _history_text(root: Element | None, text: str) -> str:
+    if root is not None:
+        found = root.find("history")
+        return "".join(_QUOTED.findall("".join(found.itertext()))) if found is not None else ""
+    m = re.search(r"<history>(.*?)</history>", text, re.S)
+    return "".join(_QUOTED.findall(m.group(1))) if m else ""
+
+
+def _levels(root: Element | None, text: str) -> tuple[list[str], list[str]]:
+    names, paths = [], []
+    if root is not None:
+        level_set = root.find("levelSet")
+        for level in level_set.iter("level") if level_set is not None else ():
+            name = _unquote(level.text)
+            if name:
+                names.append(name)
+            path = level.find("path")
+            if path is not None and (value := _unquote("".join(path.itertext()))):
+                paths.append(value)
+        return names, paths
+    m = re.search(r"<levelSet>(.*?)</levelSet>", text, re.S)
+    for value in re.findall(r"<path>\s*(.*?)\s*</path>", m.group(1) if m else "", re.S):
+        if unquoted := _unquote(value):
+            paths.append(unquoted)
+    return names, paths
+
+
+class OpenToonzExtractor(Extractor):
+    name = "opentoonz"
+    version = "1.0"
+    doc = ExtractorDoc(
+        summary="OpenToonz scenes (.tnz), level histories (.hst) and palettes (.tpl): the save "
+        "history (each save's time, machine and user), generator and version, frame count, "
+        "camera, output path, levels and their paths.",
+        reads="The TOStream XML of a scene or palette; the content-history lines of a scene's "
+        "<history> or a level's .hst file.",
+        references=(
+            "OpenToonz toonzlib/toonzscene.cpp (ToonzScene::saveData)",
+            "OpenToonz toonzlib/tcontenthistory.cpp (the history lines)",
+        ),
+        limits="History times are local and to the minute (naive). A level's own drawings "
+        f"(.pli, .tlv) are not read. At most {MAX_SAVES} saves per file.",
+    )
+    record_kinds = (OpenToonzRecord, OpenToonzSaveRecord)
+
+    def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
+        return mime in (SCENE_MIME, HISTORY_MIME, PALETTE_MIME) or sniff_toonz(head) is not None
+
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
+        stream.seek(0)
+        data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise LimitExceeded(f"more than {MAX_BYTES} bytes: not an OpenToonz file to read")
+        kind = sniff_toonz(data[:512])
+        if kind is None:
+            raise NotMyFormat("not an OpenToonz scene, history or palette")
+        text = data.decode("utf-8", "replace")
+        if kind == HISTORY_MIME:
+            lines = history_lines("".join(_QUOTED.findall(text)) or text)
+            yield OpenToonzRecord(
+                extractor=self.name,
+                source="level history",
+                document="level history",
+                saves=len(lines),
+            )
+            yield from self._saves(lines, "level history", ctx)
+            return
+        root = None
+        try:
+            root = SafeET.fromstring(data)
+        except SafeET.ParseError as exc:
+            ctx.warn("corrupt", f"not well-formed XML ({exc}): read from its text")
+        except ValueError as exc:  # entities or external references: refused, never expanded
+            ctx.warn("corrupt", f"XML refused ({type(exc).__name__}: {exc}): read from its text")
+        if kind == PALETTE_MIME:
+            yield self._palette(root, text)
+            return
+        lines = history_lines(_history_text(root, text))
+        names, paths = _levels(root, text)
+        generator = (
+            _unquote("".join(root.find("generator").itertext()))
+            if root is not None and root.find("generator") is not None
+            else _unquote(m.group(1))
+            if (m := re.search(r"<generator>(.*?)</generator>", text, re.S))
+            else None
+        )
+        head = re.search(r"<tnz\b([^>]*)>", text)
+        attrs = dict(re.findall(r"""(\w+)=["']([^"']*)["']""", head.group(1))) if head else {}
+        res = (
+            "".join(root.find(".//cameraRes").itertext())
+            if root is not None and root.find(".//cameraRes") is not None
+            else ""
+        )
+        output = root.find(".//outputs/output/path") if root is not None else None
+        yield OpenToonzRecord(
+            extractor=self.name,
+            source="scene",
+            document="scene",
+            generator=generator,
+            format_version=attrs.get("version"),
+            frame_count=int(attrs["framecount"]) if attrs.get("framecount", "").isdigit() else None,
+            camera_resolution=tuple(int(v) for v in res.split() if v.isdigit()),
+            output_path=_unquote("".join(output.itertext())) if output is not None else None,
+            level_names=tuple(names),
+            level_paths=tuple(paths),
+            saves=len(lines),
+        )
+        yield from self._saves(lines, "scene history", ctx)
+
+    def _saves(
+        self,
+        lines: list[tuple[int | None, TimeValue | None, str, str, str]],
+        source: str,
+        ctx: Context,
+    ) -> Iterator[Record]:
+        for number, saved, machine, user, frames in lines[:MAX_SAVES]:
+            yield OpenToonzSaveRecord(
+                extractor=self.name,
+                source=source,
+                number=number,
+                saved=saved,
+                machine=machine or None,
+                user=user or None,
+                frames=frames or None,
+            )
+        if len(lines) > MAX_SAVES:
+            ctx.warn("limit_exceeded", f"{len(lines)} saves: the first {MAX_SAVES} read")
+
+    def _palette(self, root: Element | None, text: str) -> OpenToonzRecord:
+        name = root.get("name") if root is not None else None
+        if root is None and (m := re.search(r"""<palette\b[^>]*\bname=["']([^"']*)["']""", text)):
+            name = m.group(1)
+        ref = root.find(".//refImgPath") if root is not None else None
+        return OpenToonzRecord(
+            extractor=self.name,
+            source="palette",
+            document="palette",
+            palette_name=name or None,
+            reference_image=_unquote("".join(ref.itertext())) if ref is not None else None,
+        )

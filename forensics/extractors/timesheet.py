@@ -1,0 +1,146 @@
+"""Digital exposure sheets: XDTS (`exchangeDigitalTimeSheet Save Data`,
+written by CLIP STUDIO PAINT, OpenToonz and others) and TDTS
+(`toeiDigitalTimeSheet Save Data`, Toei's): a one-line header, then JSON.
+
+What an analyst reads off a sheet: the cut and scene it is for, its
+format version, each time table's name, duration (frames) and frame rate,
+the names of its tracks by field (cells, dialogue, camera work), and what
+the dialogue and camera tracks say (notes, origin `cell`, as a
+spreadsheet's text cells). Whatever else the header holds (TDTS writes
+more of it) is kept as (key, value) pairs, so that nothing is lost.
+
+Parsed with the standard library's `json` (no entity expansion to fear);
+a sheet that stops being JSON is a `CorruptInput`. Reference: Celsys,
+"XDTS file format" ver. 1.0 (2022), and OpenToonz's `xdtsio.cpp`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO, ClassVar
+
+from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..records import FileRef, Note, Record
+from .base import Context, Extractor, ExtractorDoc
+
+XDTS = b"exchangeDigitalTimeSheet Save Data"
+TDTS = b"toeiDigitalTimeSheet Save Data"
+MIME = "application/x-exposure-sheet"
+MAX_BYTES = 32 * 1024 * 1024
+MAX_NOTES = 5_000
+FIELDS = {0: "cell", 3: "dialog", 5: "camerawork"}  # the specification's field ids
+_SYMBOLS = ("SYMBOL_",)  # continuation, in-between and empty-cell marks: not text
+
+
+@dataclass(frozen=True)
+class TimesheetRecord(Record):
+    KIND: ClassVar[str] = "timesheet"
+
+    format: str = ""  # xdts or tdts
+    version: int | None = None
+    cut: str | None = None
+    scene: str | None = None
+    header: tuple[tuple[str, str], ...] = ()  # every string of the header, as written
+    sheets: tuple[str, ...] = ()  # the time tables' names
+    duration: int | None = None  # frames, of the longest time table
+    frame_rate: float | None = None
+    tracks: tuple[tuple[str, str], ...] = ()  # (field, track name)
+
+
+def _strings(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(
+                item, f"{prefix}{key}." if isinstance(item, dict) else f"{prefix}{key}"
+            )
+    elif isinstance(value, str | int | float) and not isinstance(value, bool):
+        yield prefix, str(value)
+
+
+def _field(field_id: object) -> str:
+    return FIELDS.get(field_id, str(field_id)) if isinstance(field_id, int) else str(field_id)
+
+
+class TimesheetExtractor(Extractor):
+    name = "timesheet"
+    version = "1.0"
+    doc = ExtractorDoc(
+        summary="Digital exposure sheets (XDTS, TDTS): cut, scene, sheets, duration, frame "
+        "rate, track names; dialogue and camera-work text as notes.",
+        reads="The JSON after the sheet's one-line header.",
+        references=("Celsys, XDTS file format ver. 1.0", "OpenToonz toonz/xdtsio.cpp"),
+        limits=f"At most {MAX_NOTES} notes a sheet. Cell timing itself (which drawing on which "
+        "frame) is not recorded.",
+    )
+    record_kinds = (TimesheetRecord,)
+
+    def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
+        return mime == MIME or head.lstrip(b"\xef\xbb\xbf").startswith((XDTS, TDTS))
+
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
+        stream.seek(0)
+        data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise LimitExceeded(f"more than {MAX_BYTES} bytes: not an exposure sheet to read")
+        data = data.lstrip(b"\xef\xbb\xbf")
+        if not data.startswith((XDTS, TDTS)):
+            raise NotMyFormat("no exposure-sheet header line")
+        kind = "xdts" if data.startswith(XDTS) else "tdts"
+        _, _, body = data.partition(b"\n")
+        try:
+            sheet = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise CorruptInput(f"{kind} sheet is not JSON after its header: {exc}") from exc
+        if not isinstance(sheet, dict):
+            raise CorruptInput(f"{kind} sheet holds {type(sheet).__name__}, not an object")
+        found = sheet.get("header")
+        header: dict[str, Any] = found if isinstance(found, dict) else {}
+        tables = [t for t in sheet.get("timeTables") or [] if isinstance(t, dict)]
+        tracks: list[tuple[str, str]] = []
+        notes: list[Note] = []
+        for table in tables:
+            for head in table.get("timeTableHeaders") or []:
+                if not isinstance(head, dict):
+                    continue
+                field = _field(head.get("fieldId"))
+                tracks += [(field, str(n)) for n in head.get("names") or [] if str(n).strip()]
+            for fld in table.get("fields") or []:
+                if not isinstance(fld, dict) or _field(fld.get("fieldId")) == "cell":
+                    continue
+                for track in fld.get("tracks") or []:
+                    for frame in (track or {}).get("frames") or []:
+                        for entry in (frame or {}).get("data") or []:
+                            for value in (entry or {}).get("values") or []:
+                                text = str(value).strip()
+                                if text and not text.startswith(_SYMBOLS):
+                                    notes.append(
+                                        Note(
+                                            text=text,
+                                            origin="cell",
+                                            source=f"{table.get('name', '')} frame "
+                                            f"{(frame or {}).get('frame')}",
+                                        )
+                                    )
+        durations = [int(t["duration"]) for t in tables if isinstance(t.get("duration"), int)]
+        rates = [
+            float(t["frameRate"]) for t in tables if isinstance(t.get("frameRate"), int | float)
+        ]
+        version = sheet.get("version")
+        yield TimesheetRecord(
+            extractor=self.name,
+            source=kind,
+            format=kind,
+            version=version if isinstance(version, int) else None,
+            cut=str(header["cut"]) if "cut" in header else None,
+            scene=str(header["scene"]) if "scene" in header else None,
+            header=tuple(_strings(header)),
+            sheets=tuple(str(t.get("name", "")) for t in tables),
+            duration=max(durations) if durations else None,
+            frame_rate=rates[0] if rates else None,
+            tracks=tuple(tracks),
+        )
+        yield from notes[:MAX_NOTES]
+        if len(notes) > MAX_NOTES:
+            ctx.warn("limit_exceeded", f"{len(notes)} sheet texts: the first {MAX_NOTES} as notes")
