@@ -40,6 +40,7 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "video/quicktime": {"mov", "qt"},
     "application/x-krita": {"kra", "krz"},
     "application/x-exposure-sheet": {"xdts", "tdts"},
+    "application/x-synfig": {"sif"},
     "application/x-opentoonz-scene": {"tnz"},
     "text/x-opentoonz-history": {"hst"},
     "application/x-opentoonz-palette": {"tpl"},
@@ -69,6 +70,8 @@ def sniff(head: bytes) -> str:
         return toonz
     if head.lstrip(b"\xef\xbb\xbf").startswith(_SHEETS):
         return "application/x-exposure-sheet"
+    if is_synfig(head[:4096]):
+        return SYNFIG_MIME
     try:
         found = str(_magic().from_buffer(head))
     except magic.MagicException:
@@ -141,3 +144,18 @@ def sniff_toonz(head: bytes) -> str | None:
 _PROLOG = re.compile(
     rb"^(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!DOCTYPE[^\[>]{0,200}(?:\[.{0,4096}?\])?\s*>\s*)?", re.S
 )
+
+
+SYNFIG_MIME = "application/x-synfig"
+_SYNFIG = re.compile(
+    rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+    rb"(?:<!DOCTYPE[^\[>]{0,200}(?:\[.{0,4096}?\])?\s*>\s*)?<canvas[\s>]",
+    re.S,
+)
+
+
+def is_synfig(head: bytes) -> bool:
+    """A Synfig document: a <canvas> root, after an XML declaration,
+    comments and a document type at most (a hostile one declares entities:
+    it is still read, and refused)."""
+    return bool(_SYNFIG.match(head.lstrip(b"\xef\xbb\xbf")))

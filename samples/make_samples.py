@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
@@ -1143,7 +1144,6 @@ def build(
                 ti.uname = ti.gname = "artist"
                 tf.addfile(ti, io.BytesIO(data))
                 members.append((name, data, when, stamps, notes))
-        import gzip
 
         with gzip.GzipFile(
             fileobj=tar_buf, mode="wb", mtime=int(tar_time.timestamp()), filename=""
@@ -1485,6 +1485,30 @@ def build(
     when = s.work_time(days[8])
     write(dump, url, data, when)
     truth.add(url, data, when, "filesystem.mtime")
+
+    # The cut's effects done in Synfig, saved compressed (.sifz, gzip): the
+    # imported background's path is on the artist's disk.
+    when = s.work_time(days[8])
+    sif = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<canvas version="1.2" width="1920" height="1080" xres="2834.645669" '
+        'yres="2834.645669" view-box="-4 2.25 4 -2.25" antialias="1" fps="24.000" '
+        'begin-time="0f" end-time="2s" bgcolor="0.5 0.5 0.5 1.0">\n'
+        "  <name>KMR EP12 C099 fx</name>\n  <desc>빛 효과</desc>\n"
+        '  <meta name="background_first_color" content="0.880000 0.880000 0.880000"/>\n'
+        '  <layer type="import" active="true" version="0.1" desc="배경">\n'
+        '    <param name="filename">\n'
+        "      <string>C:/Users/sora.lee/Desktop/KMR_C099_BG.png</string>\n    </param>\n"
+        "  </layer>\n"
+        '  <layer type="circle" active="true" version="0.2" desc="glow"/>\n</canvas>\n'
+    ).encode()
+    packed = io.BytesIO()
+    with gzip.GzipFile(fileobj=packed, mode="wb", mtime=int(when.timestamp()), filename="") as gz:
+        gz.write(sif)
+    url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099_fx.sifz"
+    write(dump, url, packed.getvalue(), when + dt.timedelta(minutes=1))
+    truth.add(url, packed.getvalue(), when + dt.timedelta(minutes=1), "filesystem.mtime")
+    truth.add(f"{url}!/KMR_S01_EP12_SC099_C099_fx", sif, when, "archive_entry.gzip_mtime")
     return truth
 
 
@@ -1530,6 +1554,7 @@ WORK_OF = {
     "misc/empty_note.txt": "other",  # no bytes at all
     "hostile/bomb.zip!/zeros.bin": "other",  # zeros, refused unread
     "hostile/traversal.zip!/../../../etc/cron.d/evil": "text",
+    "KMR/EP12/scene/KMR_S01_EP12_SC099_C099_fx.sifz!/KMR_S01_EP12_SC099_C099_fx": "scene",
 }
 WORK_BY_EXTENSION = {
     "jpg": "drawing",
@@ -1542,6 +1567,7 @@ WORK_BY_EXTENSION = {
     "hst": "text",
     "zip": "archive",
     "gz": "archive",
+    "sifz": "archive",
     "rar": "archive",
     "7z": "archive",
     "xlsx": "document",

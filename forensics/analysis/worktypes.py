@@ -1,7 +1,7 @@
 """What a file is to the work, for counting it: a drawing (an image, a
 Photoshop, CLIP STUDIO or Krita file), a document (PDF and office files:
 work logs, storyboards, exposure sheets), a scene (an OpenToonz scene: cells, camera and
-levels), a video, a text, an archive, a part, or other.
+levels; a Synfig document), a video, a text, an archive, a part, or other.
 
 An archive is transport, not work: its members are counted, not the
 archive itself. A document of the production software that is a zip (a
@@ -25,7 +25,7 @@ _DRAWING = {
     "application/x-clip-studio",
     "application/x-krita",
 }
-_SCENE = {"application/x-opentoonz-scene"}
+_SCENE = {"application/x-opentoonz-scene", "application/x-synfig"}
 # works that are containers: their members are parts of them
 WORK_CONTAINERS = {"application/x-krita"}
 _DOCUMENT_PREFIXES = (

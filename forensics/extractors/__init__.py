@@ -25,6 +25,7 @@ from .perceptual import PerceptualHashExtractor
 from .png import PngExtractor
 from .psd import PsdExtractor
 from .riff import RiffExtractor
+from .synfig import SynfigExtractor
 from .timesheet import TimesheetExtractor
 from .video import VideoExtractor
 from .xmp import XmpExtractor
@@ -46,6 +47,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     KritaExtractor,
     OpenToonzExtractor,
     TimesheetExtractor,
+    SynfigExtractor,
     VideoExtractor,
     RiffExtractor,
     AsfExtractor,
