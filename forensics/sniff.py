@@ -41,6 +41,8 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "application/x-krita": {"kra", "krz"},
     "application/x-exposure-sheet": {"xdts", "tdts"},
     "application/x-synfig": {"sif"},
+    "application/vnd.adobe.xfl": {"fla"},
+    "application/x-xfl-document": {"xml"},
     "application/x-opentoonz-scene": {"tnz"},
     "text/x-opentoonz-history": {"hst"},
     "application/x-opentoonz-palette": {"tpl"},
@@ -72,6 +74,8 @@ def sniff(head: bytes) -> str:
         return "application/x-exposure-sheet"
     if is_synfig(head[:4096]):
         return SYNFIG_MIME
+    if is_xfl_document(head[:4096]):
+        return XFL_DOCUMENT_MIME
     try:
         found = str(_magic().from_buffer(head))
     except magic.MagicException:
@@ -159,3 +163,17 @@ def is_synfig(head: bytes) -> bool:
     comments and a document type at most (a hostile one declares entities:
     it is still read, and refused)."""
     return bool(_SYNFIG.match(head.lstrip(b"\xef\xbb\xbf")))
+
+
+XFL_MIME = "application/vnd.adobe.xfl"  # a .fla zip, by its mimetype member
+XFL_DOCUMENT_MIME = "application/x-xfl-document"  # DOMDocument.xml of an XFL folder
+_XFL = re.compile(
+    rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+    rb"(?:<!DOCTYPE[^\[>]{0,200}(?:\[.{0,4096}?\])?\s*>\s*)?<DOMDocument[\s>/]",
+    re.S,
+)
+
+
+def is_xfl_document(head: bytes) -> bool:
+    """An Animate XFL document: a <DOMDocument> root."""
+    return bool(_XFL.match(head.lstrip(b"\xef\xbb\xbf")))

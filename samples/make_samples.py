@@ -1509,6 +1509,52 @@ def build(
     write(dump, url, packed.getvalue(), when + dt.timedelta(minutes=1))
     truth.add(url, packed.getvalue(), when + dt.timedelta(minutes=1), "filesystem.mtime")
     truth.add(f"{url}!/KMR_S01_EP12_SC099_C099_fx", sif, when, "archive_entry.gzip_mtime")
+
+    # The cut's Animate document (.fla: a zip, XFL inside): when the
+    # background was imported, from where on whose disk, and the symbol's
+    # last change; its members are its parts.
+    when = s.work_time(days[9])
+    when = when.replace(second=when.second - when.second % 2)  # its members' DOS times
+    imported = s.work_time(days[8])
+    dom = (
+        '<DOMDocument xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns="http://ns.adobe.com/xfl/2008/" currentTimeline="1" xflVersion="22.02" '
+        'creatorInfo="Adobe Animate" platform="Windows" '
+        'versionInfo="Saved by Animate Windows 22.0 build 186" majorVersion="22" '
+        'buildNumber="186" width="1920" height="1080" frameRate="24">\n'
+        ' <folders>\n  <DOMFolderItem name="배경" itemID="5f1a2b3c-00000001"/>\n </folders>\n'
+        " <media>\n"
+        '  <DOMBitmapItem name="배경/KMR_C099_BG.png" itemID="5f1a2b3c-00000002" '
+        'sourceExternalFilepath="..\\..\\..\\Users\\jihoon\\Desktop\\KMR_C099_BG.png" '
+        f'sourceLastImported="{int(imported.timestamp())}" sourcePlatform="windows" '
+        'href="배경/KMR_C099_BG.png" bitmapDataHRef="M 1 1.dat"/>\n </media>\n'
+        " <symbols>\n"
+        f'  <Include href="Symbol 1.xml" itemIcon="1" lastModified="{int(when.timestamp())}"/>\n'
+        " </symbols>\n"
+        ' <timelines>\n  <DOMTimeline name="C099"/>\n </timelines>\n</DOMDocument>\n'
+    ).encode()
+    symbol = b'<DOMSymbolItem name="Symbol 1"><timeline><DOMTimeline name="Symbol 1"/></timeline></DOMSymbolItem>\n'
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        stamp = when.timetuple()[:6]
+        zf.writestr(zipfile.ZipInfo("mimetype", date_time=stamp), "application/vnd.adobe.xfl")
+        for name, member in (("DOMDocument.xml", dom), ("LIBRARY/Symbol 1.xml", symbol)):
+            zi = zipfile.ZipInfo(name, date_time=stamp)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(zi, member)
+    data = buf.getvalue()
+    url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099.fla"
+    write(dump, url, data, when)
+    truth.add(
+        url,
+        data,
+        when,
+        "filesystem.mtime",
+        **{"Animate sourceLastImported": imported.astimezone(dt.UTC).isoformat()},
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            truth.add(f"{url}!/{info.filename}", zf.read(info), when, "archive_entry.dos_time")
     return truth
 
 
@@ -1563,6 +1609,7 @@ WORK_BY_EXTENSION = {
     "clip": "drawing",
     "kra": "drawing",
     "tnz": "scene",
+    "fla": "scene",
     "xdts": "document",
     "hst": "text",
     "zip": "archive",
@@ -1585,7 +1632,7 @@ def work_of(url: str) -> str:
     """What the generator made each file as: drawing, document, video,
     text, archive, part (a member of a Krita document) or other (the
     tool's work types)."""
-    if ".kra!/" in url:
+    if ".kra!/" in url or ".fla!/" in url:
         return "part"
     if url in WORK_OF:
         return WORK_OF[url]

@@ -1,11 +1,11 @@
 """What a file is to the work, for counting it: a drawing (an image, a
 Photoshop, CLIP STUDIO or Krita file), a document (PDF and office files:
 work logs, storyboards, exposure sheets), a scene (an OpenToonz scene: cells, camera and
-levels; a Synfig document), a video, a text, an archive, a part, or other.
+levels; a Synfig or Animate document), a video, a text, an archive, a part, or other.
 
 An archive is transport, not work: its members are counted, not the
 archive itself. A document of the production software that is a zip (a
-Krita `.kra`) is the other way round: it is the work, and its members
+Krita `.kra`, an Animate `.fla`) is the other way round: it is the work, and its members
 (the merged image, the layers' tiles) are its `part`s, rows of their own
 that are not counted again. A file is an archive by its content type or because the
 case holds members below it (a zip the scan walked into, whatever its
@@ -25,9 +25,14 @@ _DRAWING = {
     "application/x-clip-studio",
     "application/x-krita",
 }
-_SCENE = {"application/x-opentoonz-scene", "application/x-synfig"}
+_SCENE = {
+    "application/x-opentoonz-scene",
+    "application/x-synfig",
+    "application/vnd.adobe.xfl",
+    "application/x-xfl-document",
+}
 # works that are containers: their members are parts of them
-WORK_CONTAINERS = {"application/x-krita"}
+WORK_CONTAINERS = {"application/x-krita", "application/vnd.adobe.xfl"}
 _DOCUMENT_PREFIXES = (
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.",
@@ -77,7 +82,7 @@ def work_type(mime: str | None, holds_members: bool = False) -> str:
 
 
 def work_type_of_content(mime: str) -> str:
-    return "drawing" if mime in _DRAWING else "other"
+    return "drawing" if mime in _DRAWING else "scene" if mime in _SCENE else "other"
 
 
 def work_types(files: pd.DataFrame) -> list[str]:

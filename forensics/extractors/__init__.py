@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from importlib.metadata import entry_points
 
+from .animate import AnimateExtractor
 from .annotations import AnnotationsExtractor
 from .archive import ArchiveEntryExtractor
 from .asf import AsfExtractor
@@ -48,6 +49,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     OpenToonzExtractor,
     TimesheetExtractor,
     SynfigExtractor,
+    AnimateExtractor,
     VideoExtractor,
     RiffExtractor,
     AsfExtractor,

@@ -1,0 +1,204 @@
+"""Adobe Animate (Flash Professional CS5 and later) documents: a `.fla` is
+a zip whose `mimetype` member says `application/vnd.adobe.xfl`, holding the
+XFL document `DOMDocument.xml`; an uncompressed XFL folder has the same
+`DOMDocument.xml` loose. What an analyst reads off it:
+
+- the document's `versionInfo` ("Saved by Animate Windows 21.0 build 349"),
+  creator, platform, XFL version, stage size, frame rate;
+- every library item (bitmaps, sounds, videos, symbols) with the times
+  Animate records for it, as Unix seconds: when a bitmap was last imported
+  (`sourceLastImported`) and when its source file was last modified as
+  Animate saw it (`sourceLastModified`, `lastModified`), and the path it
+  was imported from (`sourceExternalFilepath`: the artist's disk);
+- the timelines' (scenes') names; the library's folder names, as notes
+  (origin `layer_name`, as the other programs' layer names).
+
+Each library item with a time is a record of its own (`animate_item`).
+Unix seconds are instants: zone basis `utc`. Parsed with defusedxml.
+Reference: the XFL format as Animate writes it (DOMDocument.xml,
+DOMBitmapItem, DOMSoundItem, Include); CS4's binary `.fla` (an OLE
+compound file) is not read here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, ClassVar
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeET
+
+from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..records import FileRef, Note, Record, TimeField
+from ..sniff import XFL_DOCUMENT_MIME, XFL_MIME, is_xfl_document
+from .base import Context, Extractor, ExtractorDoc
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ITEMS = 20_000
+_ITEM_TAGS = ("DOMBitmapItem", "DOMSoundItem", "DOMVideoItem", "DOMCompiledClipItem", "Include")
+_TIMES = ("sourceLastImported", "sourceLastModified", "lastModified")
+
+
+@dataclass(frozen=True)
+class AnimateRecord(Record):
+    KIND: ClassVar[str] = "animate"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"saved_by": "software", "creator": "software"}
+
+    saved_by: str | None = None  # versionInfo
+    creator: str | None = None  # creatorInfo
+    platform: str | None = None
+    xfl_version: str | None = None
+    width: int | None = None
+    height: int | None = None
+    frame_rate: float | None = None
+    items: int = 0
+    timelines: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnimateItemRecord(Record):
+    KIND: ClassVar[str] = "animate_item"
+    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
+        "imported": TimeField("Animate library item imported (sourceLastImported)", True),
+        "source_modified": TimeField("Animate item source modified (sourceLastModified)", True),
+        "modified": TimeField("Animate library item modified (lastModified)", True),
+    }
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"source_path": "path"}
+
+    item_type: str = ""  # bitmap, sound, video, clip, symbol
+    name: str | None = None
+    source_path: str | None = None
+    imported: dt.datetime | None = None
+    source_modified: dt.datetime | None = None
+    modified: dt.datetime | None = None
+
+
+def _unix(text: str | None) -> dt.datetime | None:
+    try:
+        value = int(text) if text else 0
+    except ValueError:
+        return None
+    if not 0 < value < 4_102_444_800:  # before 2100: an Animate time, not a counter
+        return None
+    return dt.datetime.fromtimestamp(value, dt.UTC)
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class AnimateExtractor(Extractor):
+    name = "animate"
+    version = "1.0"
+    doc = ExtractorDoc(
+        summary="Adobe Animate XFL documents (.fla zips, loose DOMDocument.xml): versionInfo, "
+        "stage, frame rate, library items with their import and modification times and "
+        "source paths, timeline and folder names as notes.",
+        reads="DOMDocument.xml of a .fla (mimetype application/vnd.adobe.xfl) or an XFL folder.",
+        references=("Adobe XFL (DOMDocument.xml) as written by Flash CS5 to Animate 2024",),
+        limits="CS4 and older binary .fla (OLE compound files) are not read; symbols' own XML "
+        f"files are not opened. At most {MAX_ITEMS} library items.",
+    )
+    record_kinds = (AnimateRecord, AnimateItemRecord)
+
+    def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
+        if (
+            ref.entry is not None
+            and ref.entry.format == "zip"
+            and ref.entry.name == "DOMDocument.xml"
+        ):
+            return False  # a .fla's own document: read once, as the .fla
+        return mime in (XFL_MIME, XFL_DOCUMENT_MIME) or is_xfl_document(head[:4096])
+
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
+        stream.seek(0)
+        head = stream.read(4)
+        stream.seek(0)
+        if head == b"PK\x03\x04":
+            xml = self._from_zip(stream)
+        else:
+            xml = stream.read(MAX_BYTES + 1)
+            if len(xml) > MAX_BYTES:
+                raise LimitExceeded(f"more than {MAX_BYTES} bytes of DOMDocument.xml")
+            if not is_xfl_document(xml[:4096]):
+                raise NotMyFormat("not an XFL document")
+        try:
+            root = SafeET.fromstring(xml)
+        except SafeET.ParseError as exc:
+            raise CorruptInput(f"DOMDocument.xml is not well-formed XML: {exc}") from exc
+        except ValueError as exc:
+            raise CorruptInput(f"DOMDocument.xml refused: {type(exc).__name__}: {exc}") from exc
+        if _local(root.tag) != "DOMDocument":
+            raise NotMyFormat(f"root is <{_local(root.tag)}>, not <DOMDocument>")
+        yield from self._read(root, ctx)
+
+    def _from_zip(self, stream: BinaryIO) -> bytes:
+        try:
+            with zipfile.ZipFile(stream) as zf:
+                try:
+                    info = zf.getinfo("DOMDocument.xml")
+                except KeyError:
+                    raise NotMyFormat("no DOMDocument.xml: not an XFL document") from None
+                if info.file_size > MAX_BYTES:
+                    raise LimitExceeded(f"DOMDocument.xml is {info.file_size} bytes")
+                return zf.read(info)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+            raise CorruptInput(f"the .fla zip is unreadable: {exc}") from exc
+
+    def _read(self, root: Element, ctx: Context) -> Iterator[Record | Note]:
+        items: list[Element] = [el for el in root.iter() if _local(el.tag) in _ITEM_TAGS]
+        timelines = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMTimeline"]
+        folders = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMFolderItem"]
+        yield AnimateRecord(
+            extractor=self.name,
+            source="DOMDocument.xml",
+            saved_by=root.get("versionInfo"),
+            creator=root.get("creatorInfo"),
+            platform=root.get("platform"),
+            xfl_version=root.get("xflVersion"),
+            width=int(w) if (w := _number(root.get("width"))) is not None else None,
+            height=int(h) if (h := _number(root.get("height"))) is not None else None,
+            frame_rate=_number(root.get("frameRate")),
+            items=len(items),
+            timelines=tuple(t for t in timelines if t),
+            folders=tuple(f for f in folders if f),
+        )
+        kinds = {
+            "DOMBitmapItem": "bitmap",
+            "DOMSoundItem": "sound",
+            "DOMVideoItem": "video",
+            "DOMCompiledClipItem": "clip",
+            "Include": "symbol",
+        }
+        for el in items[:MAX_ITEMS]:
+            times = [_unix(el.get(name)) for name in _TIMES]
+            path = el.get("sourceExternalFilepath")
+            if not any(times) and not path:
+                continue
+            yield AnimateItemRecord(
+                extractor=self.name,
+                source=f"{_local(el.tag)} {el.get('name') or el.get('href') or ''}".strip(),
+                item_type=kinds[_local(el.tag)],
+                name=el.get("name") or el.get("href"),
+                source_path=path,
+                imported=times[0],
+                source_modified=times[1],
+                modified=times[2],
+            )
+        if len(items) > MAX_ITEMS:
+            ctx.warn("limit_exceeded", f"{len(items)} library items: the first {MAX_ITEMS} read")
+        for name in folders:  # the library's folders, as the studio named them
+            if name.strip():
+                yield Note(text=name.strip(), origin="layer_name", source="DOMDocument.xml")
