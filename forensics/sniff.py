@@ -42,6 +42,8 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "application/x-exposure-sheet": {"xdts", "tdts"},
     "application/x-synfig": {"sif"},
     "application/vnd.adobe.xfl": {"fla"},
+    "application/x-pencil2d": {"pclx"},
+    "application/x-pencil2d-document": {"pcl", "xml"},
     "application/x-xfl-document": {"xml"},
     "application/x-opentoonz-scene": {"tnz"},
     "text/x-opentoonz-history": {"hst"},
@@ -76,18 +78,30 @@ def sniff(head: bytes) -> str:
         return SYNFIG_MIME
     if is_xfl_document(head[:4096]):
         return XFL_DOCUMENT_MIME
+    if is_pencil2d_document(head[:4096]):
+        return PENCIL2D_DOCUMENT_MIME
     try:
         found = str(_magic().from_buffer(head))
     except magic.MagicException:
         found = "application/octet-stream"
     if found in ("application/zip", "application/octet-stream") and (own := _zip_mimetype(head)):
         return own
+    if found == "application/zip" and _PENCIL2D_FIRST.match(_first_member(head)):
+        return PENCIL2D_MIME
     return found
 
 
 _MIME = re.compile(rb"application/[A-Za-z0-9.+-]{1,80}")
 # the self-declared types taken at their word (a zip may claim anything)
 _ZIP_TYPES = ("application/x-krita", "application/vnd.adobe.xfl", "application/vnd.oasis.")
+
+
+def _first_member(head: bytes) -> bytes:
+    """The name of a zip's first member, from its local header."""
+    if len(head) < 30 or not head.startswith(b"PK\x03\x04"):
+        return b""
+    (name_len,) = struct.unpack_from("<H", head, 26)
+    return head[30 : 30 + name_len]
 
 
 def _zip_mimetype(head: bytes) -> str | None:
@@ -140,7 +154,9 @@ def sniff_toonz(head: bytes) -> str | None:
         return SCENE_MIME
     if start.startswith((_HEADER, b'"| #    DATE:')):
         return HISTORY_MIME
-    if start.startswith((b"<palette ", b"<palette>")):
+    if start.startswith((b"<palette ", b"<palette>")) and re.search(
+        rb"<(?:styles|version|refImgPath)[\s>]", start[:4096]
+    ):  # a TOStream palette (Pencil2D's own palette.xml is <palette><Color .../>)
         return PALETTE_MIME
     return None
 
@@ -177,3 +193,17 @@ _XFL = re.compile(
 def is_xfl_document(head: bytes) -> bool:
     """An Animate XFL document: a <DOMDocument> root."""
     return bool(_XFL.match(head.lstrip(b"\xef\xbb\xbf")))
+
+
+PENCIL2D_MIME = "application/x-pencil2d"  # a .pclx zip
+PENCIL2D_DOCUMENT_MIME = "application/x-pencil2d-document"  # main.xml, or an old loose .pcl
+# Pencil2D's zip writer adds the keyframes first ("data/001.001.png"), then main.xml
+_PENCIL2D_FIRST = re.compile(rb"^(?:data/\d{3}\.\d{3}\.(?:png|vec)|main\.xml)$")
+_PENCIL2D_DOC = re.compile(
+    rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?<!DOCTYPE\s+(?:PencilDocument|MyObject)[\s>\[]", re.S
+)
+
+
+def is_pencil2d_document(head: bytes) -> bool:
+    """Pencil2D's main.xml: the doctype PencilDocument (MyObject before 0.5)."""
+    return bool(_PENCIL2D_DOC.match(head.lstrip(b"\xef\xbb\xbf")))

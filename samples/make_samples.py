@@ -132,16 +132,17 @@ class Truth:
         self,
         url: str,
         data: bytes,
-        when: dt.datetime,
+        when: dt.datetime | None,
         basis: str,
         kind: str = "file",
         **timestamps: str,
     ) -> None:
+        """`when` None: the file carries no time at all (a Pencil2D member)."""
         self.files[url] = {
             "kind": kind,
             "size": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
-            "time": when.isoformat(),
+            "time": when.isoformat() if when is not None else None,
             "time_basis": basis,
             "timestamps": timestamps,
         }
@@ -1555,6 +1556,43 @@ def build(
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in zf.infolist():
             truth.add(f"{url}!/{info.filename}", zf.read(info), when, "archive_entry.dos_time")
+
+    # A rough in Pencil2D (.pclx): keyframes first, then main.xml, every
+    # member's DOS time zero, as its zip writer (miniz) leaves them.
+    when = s.work_time(days[9])
+    frame = io.BytesIO()
+    Image.new("RGBA", (16, 9), (0, 0, 0, 0)).save(frame, "PNG")
+    main = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE PencilDocument>\n<document>\n'
+        ' <projectdata>\n  <currentFrame value="12"/>\n  <fps value="24"/>\n'
+        '  <markInFrame value="1"/>\n  <markOutFrame value="48"/>\n </projectdata>\n'
+        " <object>\n"
+        '  <layer id="1" name="Camera Layer" visibility="1" type="5">\n'
+        '   <camera frame="1" m11="1" m12="0" m21="0" m22="1" dx="0" dy="0"/>\n  </layer>\n'
+        '  <layer id="2" name="러프" visibility="1" type="1">\n'
+        '   <image frame="1" src="002.001.png" topLeftX="-800" topLeftY="-600"/>\n'
+        '   <image frame="13" src="002.013.png" topLeftX="-800" topLeftY="-600"/>\n  </layer>\n'
+        " </object>\n</document>\n"
+    ).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, member in (
+            ("data/002.001.png", frame.getvalue()),
+            ("data/002.013.png", frame.getvalue()),
+            ("main.xml", main),
+            (
+                "data/palette.xml",
+                b'<palette><Color name="Black" red="0" green="0" blue="0"/></palette>\n',
+            ),
+        ):
+            zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 0, 0, 0, 0, 0)), member)
+    data = buf.getvalue()
+    url = "KMR/EP12/rough/KMR_S01_EP12_SC099_C099_rough.pclx"
+    write(dump, url, data, when)
+    truth.add(url, data, when, "filesystem.mtime")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            truth.add(f"{url}!/{info.filename}", zf.read(info), None, "")
     return truth
 
 
@@ -1610,6 +1648,7 @@ WORK_BY_EXTENSION = {
     "kra": "drawing",
     "tnz": "scene",
     "fla": "scene",
+    "pclx": "scene",
     "xdts": "document",
     "hst": "text",
     "zip": "archive",
@@ -1632,7 +1671,7 @@ def work_of(url: str) -> str:
     """What the generator made each file as: drawing, document, video,
     text, archive, part (a member of a Krita document) or other (the
     tool's work types)."""
-    if ".kra!/" in url or ".fla!/" in url:
+    if ".kra!/" in url or ".fla!/" in url or ".pclx!/" in url:
         return "part"
     if url in WORK_OF:
         return WORK_OF[url]
@@ -1670,13 +1709,11 @@ def daily(truth: Truth, offset: dt.timedelta) -> list[dict[str, object]]:
     revision = revisions_truth(truth)
     per: dict[dt.date, dict[str, int]] = {}
     for url, info in truth.files.items():
-        if info["kind"] != "file":
+        if info["kind"] != "file" or work_of(url) == "part":  # parts count with their document
             continue
         day = dt.datetime.fromisoformat(str(info["time"])).astimezone(tz).date()
         acc = per.setdefault(day, dict.fromkeys(DAILY, 0))
         work = work_of(url)
-        if work == "part":  # counted with its document
-            continue
         if work == "archive":
             acc["archives"] += 1
             continue

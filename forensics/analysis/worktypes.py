@@ -1,16 +1,18 @@
 """What a file is to the work, for counting it: a drawing (an image, a
 Photoshop, CLIP STUDIO or Krita file), a document (PDF and office files:
-work logs, storyboards, exposure sheets), a scene (an OpenToonz scene: cells, camera and
-levels; a Synfig or Animate document), a video, a text, an archive, a part, or other.
+work logs, storyboards, exposure sheets), a scene (an OpenToonz scene:
+cells, camera and levels; a Synfig, Animate or Pencil2D document), a
+video, a text, an archive, a part, or other.
 
 An archive is transport, not work: its members are counted, not the
 archive itself. A document of the production software that is a zip (a
-Krita `.kra`, an Animate `.fla`) is the other way round: it is the work, and its members
-(the merged image, the layers' tiles) are its `part`s, rows of their own
-that are not counted again. A file is an archive by its content type or because the
-case holds members below it (a zip the scan walked into, whatever its
-type was called); the type decides for an archive that could not be
-walked (a bomb refused, a corrupt zip).
+Krita `.kra`, an Animate `.fla`, a Pencil2D `.pclx`) is the other way
+round: it is the work, and its members (the merged image, the layers'
+tiles) are its `part`s, rows of their own that are not counted again. A
+file is an archive by its content type or because the case holds members
+below it (a zip the scan walked into, whatever its type was called); the
+type decides for an archive that could not be walked (a bomb refused, a
+corrupt zip).
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ _SCENE = {
     "application/x-synfig",
     "application/vnd.adobe.xfl",
     "application/x-xfl-document",
+    "application/x-pencil2d",
+    "application/x-pencil2d-document",
 }
 # works that are containers: their members are parts of them
-WORK_CONTAINERS = {"application/x-krita", "application/vnd.adobe.xfl"}
+WORK_CONTAINERS = {"application/x-krita", "application/vnd.adobe.xfl", "application/x-pencil2d"}
 _DOCUMENT_PREFIXES = (
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.",

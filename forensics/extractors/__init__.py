@@ -22,6 +22,7 @@ from .office import OfficeExtractor
 from .opentoonz import OpenToonzExtractor
 from .paths import PathWordsExtractor
 from .pdf import PdfExtractor
+from .pencil2d import Pencil2dExtractor
 from .perceptual import PerceptualHashExtractor
 from .png import PngExtractor
 from .psd import PsdExtractor
@@ -50,6 +51,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     TimesheetExtractor,
     SynfigExtractor,
     AnimateExtractor,
+    Pencil2dExtractor,
     VideoExtractor,
     RiffExtractor,
     AsfExtractor,

@@ -1,0 +1,151 @@
+"""Pencil2D projects: `.pclx` (a zip: the keyframes under `data/`, then
+`main.xml`, then the palette) and the old loose `.pcl` (the same
+`main.xml`, its frames in a folder beside it).
+
+`main.xml` (doctype `PencilDocument`) holds the project data (frame rate,
+playback range, current frame) and the object: every layer with its name,
+type (bitmap, vector, sound, camera) and keyframes (their frame numbers and
+the files that hold them). Layer names are notes (origin `layer_name`).
+
+Pencil2D writes no author and no save date, and its zip writer (miniz)
+sets every member's DOS time to zero: the members of a `.pclx` carry no
+time at all (the record says so in `member_times_zero`), and nothing is
+dated 1980 by them (their times are flagged `epoch_default` or
+unparsable). Parsed with defusedxml. Reference: Pencil2D
+`core_lib/src/structure/filemanager.cpp` and `layer.cpp`.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, ClassVar
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeET
+
+from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..records import FileRef, Note, Record
+from ..sniff import PENCIL2D_DOCUMENT_MIME, PENCIL2D_MIME, is_pencil2d_document
+from .base import Context, Extractor, ExtractorDoc
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_NOTES = 2_000
+LAYER_TYPES = {"1": "bitmap", "2": "vector", "3": "movie", "4": "sound", "5": "camera"}
+
+
+@dataclass(frozen=True)
+class Pencil2dRecord(Record):
+    KIND: ClassVar[str] = "pencil2d"
+
+    version: str | None = None  # where the document states one
+    fps: int | None = None
+    mark_in: int | None = None
+    mark_out: int | None = None
+    current_frame: int | None = None
+    layers: tuple[tuple[str, str], ...] = ()  # (type, name)
+    keyframes: int = 0
+    last_frame: int | None = None
+    member_times_zero: bool | None = None  # a .pclx whose members carry no time
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(float(text)) if text else None
+    except ValueError:
+        return None
+
+
+class Pencil2dExtractor(Extractor):
+    name = "pencil2d"
+    version = "1.0"
+    doc = ExtractorDoc(
+        summary="Pencil2D projects (.pclx, .pcl): frame rate, playback range, layers with their "
+        "types (names as notes), keyframes and the last frame.",
+        reads="main.xml of a .pclx zip, or a loose .pcl.",
+        references=("Pencil2D core_lib/src/structure/filemanager.cpp, layer.cpp",),
+        limits="Pencil2D records no author or save time; a .pclx's member times are zero. "
+        f"At most {MAX_NOTES} layer names as notes.",
+    )
+    record_kinds = (Pencil2dRecord,)
+
+    def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
+        if ref.entry is not None and ref.entry.format == "zip" and ref.entry.name == "main.xml":
+            return False  # a .pclx's own main.xml: read once, as the .pclx
+        return mime in (PENCIL2D_MIME, PENCIL2D_DOCUMENT_MIME) or is_pencil2d_document(head[:4096])
+
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
+        stream.seek(0)
+        zeros: bool | None = None
+        if stream.read(4) == b"PK\x03\x04":
+            stream.seek(0)
+            xml, zeros = self._from_zip(stream)
+        else:
+            stream.seek(0)
+            xml = stream.read(MAX_BYTES + 1)
+            if len(xml) > MAX_BYTES:
+                raise LimitExceeded(f"more than {MAX_BYTES} bytes of main.xml")
+            if not is_pencil2d_document(xml[:4096]):
+                raise NotMyFormat("not a Pencil2D document")
+        try:
+            root = SafeET.fromstring(xml)
+        except SafeET.ParseError as exc:
+            raise CorruptInput(f"main.xml is not well-formed XML: {exc}") from exc
+        except ValueError as exc:
+            raise CorruptInput(f"main.xml refused: {type(exc).__name__}: {exc}") from exc
+        if root.tag not in ("document", "object"):
+            raise NotMyFormat(f"root is <{root.tag}>, not a Pencil2D document")
+        yield from self._read(root, zeros)
+
+    def _from_zip(self, stream: BinaryIO) -> tuple[bytes, bool]:
+        try:
+            with zipfile.ZipFile(stream) as zf:
+                try:
+                    info = zf.getinfo("main.xml")
+                except KeyError:
+                    raise NotMyFormat("no main.xml: not a Pencil2D project") from None
+                if info.file_size > MAX_BYTES:
+                    raise LimitExceeded(f"main.xml is {info.file_size} bytes")
+                zeros = all(i.date_time[:3] in ((1980, 0, 0), (1980, 1, 1)) for i in zf.infolist())
+                return zf.read(info), zeros
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+            raise CorruptInput(f"the .pclx zip is unreadable: {exc}") from exc
+
+    def _read(self, root: Element, zeros: bool | None) -> Iterator[Record | Note]:
+        data = root.find("projectdata")
+        data = data if data is not None else root.find("editor")
+
+        def value(tag: str) -> int | None:
+            el = data.find(tag) if data is not None else None
+            return _int(el.get("value")) if el is not None else None
+
+        layers = list(root.iter("layer"))
+        frames = [
+            n for layer in layers for key in layer if (n := _int(key.get("frame"))) is not None
+        ]
+        version = root.get("version") or (root.findtext("version") or "").strip() or None
+        yield Pencil2dRecord(
+            extractor=self.name,
+            source="main.xml",
+            version=version,
+            fps=value("fps") or value("currentFps"),
+            mark_in=value("markInFrame"),
+            mark_out=value("markOutFrame"),
+            current_frame=value("currentFrame"),
+            layers=tuple(
+                (
+                    LAYER_TYPES.get(layer.get("type", ""), layer.get("type", "")),
+                    layer.get("name", ""),
+                )
+                for layer in layers
+            ),
+            keyframes=len(frames),
+            last_frame=max(frames) if frames else None,
+            member_times_zero=zeros,
+        )
+        for layer in layers[:MAX_NOTES]:
+            name = (layer.get("name") or "").strip()
+            if name:
+                yield Note(text=name, origin="layer_name", source=f"main.xml layer {name!r}")
