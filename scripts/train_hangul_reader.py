@@ -15,7 +15,10 @@ Two runs with the hands were measured and not shipped, as neither read
 the tuning-font sheets' Korean regions better (bench/RESULTS.md): this
 script's defaults (from scratch), and a fine-tune of the shipped weights
 (`--hands 36000 --epochs 3 --lr 5e-4 --init hangul.onnx`, the other
-sizes as the defaults).
+sizes as the defaults); and (2026-12-04) the full sizes plus the hands
+(`--lines 48000 --sheets 1000 --distorted 24000 --hands 36000 --epochs 10`).
+A run's checkpoint is named by its settings, so a rerun with other
+settings never resumes it.
 
 The reader is a small sequence model (a convolution, a bidirectional LSTM
 and a CTC output over the letters Hangul syllables are made of, digits,
