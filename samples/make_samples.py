@@ -147,6 +147,14 @@ class Truth:
             "timestamps": timestamps,
         }
 
+    def add_members(self, url: str, data: bytes, when: dt.datetime | None) -> None:
+        """Each member of the zip `url` (a document that is a zip), dated by
+        its DOS time, `when` (None: its members carry none)."""
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                basis = "archive_entry.dos_time" if when is not None else ""
+                self.add(f"{url}!/{info.filename}", zf.read(info), when, basis)
+
 
 class Sampler:
     def __init__(self, seed: int, offset: dt.timedelta, vertical: float = 0.0) -> None:
@@ -1379,9 +1387,7 @@ def build(
             "Krita last save date": when.replace(tzinfo=None).isoformat(),
         },
     )
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in zf.infolist():
-            truth.add(f"{url}!/{info.filename}", zf.read(info), when, "archive_entry.dos_time")
+    truth.add_members(url, data, when)
 
     # The cut's OpenToonz scene and the history of one of its levels: each
     # save with its machine and user, the levels' paths on the artist's disk.
@@ -1553,9 +1559,7 @@ def build(
         "filesystem.mtime",
         **{"Animate sourceLastImported": imported.astimezone(dt.UTC).isoformat()},
     )
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in zf.infolist():
-            truth.add(f"{url}!/{info.filename}", zf.read(info), when, "archive_entry.dos_time")
+    truth.add_members(url, data, when)
 
     # A rough in Pencil2D (.pclx): keyframes first, then main.xml, every
     # member's DOS time zero, as its zip writer (miniz) leaves them.
@@ -1590,9 +1594,7 @@ def build(
     url = "KMR/EP12/rough/KMR_S01_EP12_SC099_C099_rough.pclx"
     write(dump, url, data, when)
     truth.add(url, data, when, "filesystem.mtime")
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in zf.infolist():
-            truth.add(f"{url}!/{info.filename}", zf.read(info), None, "")
+    truth.add_members(url, data, None)
     return truth
 
 

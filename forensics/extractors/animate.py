@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree as SafeET
-
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField
 from ..sniff import XFL_DOCUMENT_MIME, XFL_MIME, is_xfl_document
 from .base import Context, Extractor, ExtractorDoc
+from .xmltree import parse
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ITEMS = 20_000
@@ -134,12 +133,7 @@ class AnimateExtractor(Extractor):
                 raise LimitExceeded(f"more than {MAX_BYTES} bytes of DOMDocument.xml")
             if not is_xfl_document(xml[:4096]):
                 raise NotMyFormat("not an XFL document")
-        try:
-            root = SafeET.fromstring(xml)
-        except SafeET.ParseError as exc:
-            raise CorruptInput(f"DOMDocument.xml is not well-formed XML: {exc}") from exc
-        except ValueError as exc:
-            raise CorruptInput(f"DOMDocument.xml refused: {type(exc).__name__}: {exc}") from exc
+        root = parse(xml, "DOMDocument.xml")
         if _local(root.tag) != "DOMDocument":
             raise NotMyFormat(f"root is <{_local(root.tag)}>, not <DOMDocument>")
         yield from self._read(root, ctx)

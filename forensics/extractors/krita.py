@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree as SafeET
-
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
 from .base import Context, Extractor, ExtractorDoc
 from .dates import parse_iso8601
+from .xmltree import parse
 
 MIME = "application/x-krita"
 MAX_PART = 8 * 1024 * 1024  # documentinfo.xml and maindoc.xml are kilobytes
@@ -98,12 +97,7 @@ def _part(zf: zipfile.ZipFile, name: str) -> Element | None:
         return None
     if info.file_size > MAX_PART:
         raise LimitExceeded(f"{name} is {info.file_size} bytes, past the {MAX_PART} read")
-    try:
-        return SafeET.fromstring(zf.read(info))
-    except SafeET.ParseError as exc:
-        raise CorruptInput(f"{name} is not well-formed XML: {exc}") from exc
-    except ValueError as exc:  # defusedxml's refusal of entities and external references
-        raise CorruptInput(f"{name} refused: {type(exc).__name__}: {exc}") from exc
+    return parse(zf.read(info), name)
 
 
 def _local(tag: str) -> str:

@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree as SafeET
-
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record
 from ..sniff import PENCIL2D_DOCUMENT_MIME, PENCIL2D_MIME, is_pencil2d_document
 from .base import Context, Extractor, ExtractorDoc
+from .xmltree import parse
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NOTES = 2_000
@@ -89,12 +88,7 @@ class Pencil2dExtractor(Extractor):
                 raise LimitExceeded(f"more than {MAX_BYTES} bytes of main.xml")
             if not is_pencil2d_document(xml[:4096]):
                 raise NotMyFormat("not a Pencil2D document")
-        try:
-            root = SafeET.fromstring(xml)
-        except SafeET.ParseError as exc:
-            raise CorruptInput(f"main.xml is not well-formed XML: {exc}") from exc
-        except ValueError as exc:
-            raise CorruptInput(f"main.xml refused: {type(exc).__name__}: {exc}") from exc
+        root = parse(xml, "main.xml")
         if root.tag not in ("document", "object"):
             raise NotMyFormat(f"root is <{root.tag}>, not a Pencil2D document")
         yield from self._read(root, zeros)

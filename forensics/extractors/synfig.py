@@ -18,13 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
-from defusedxml import ElementTree as SafeET
-
-from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..errors import LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record
 from ..sniff import SYNFIG_MIME as MIME
 from ..sniff import is_synfig
 from .base import Context, Extractor, ExtractorDoc
+from .xmltree import parse
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NOTES = 2_000
@@ -94,12 +93,7 @@ class SynfigExtractor(Extractor):
             raise LimitExceeded(f"more than {MAX_BYTES} bytes: not a Synfig document to read")
         if not is_synfig(data[:4096]):
             raise NotMyFormat("no <canvas> root")
-        try:
-            root = SafeET.fromstring(data)
-        except SafeET.ParseError as exc:
-            raise CorruptInput(f"Synfig document is not well-formed XML: {exc}") from exc
-        except ValueError as exc:
-            raise CorruptInput(f"Synfig document refused: {type(exc).__name__}: {exc}") from exc
+        root = parse(data, "Synfig document")
         if root.tag != "canvas":
             raise NotMyFormat(f"root is <{root.tag}>, not <canvas>")
         fps = _float(root.get("fps"))
