@@ -43,6 +43,8 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "application/x-synfig": {"sif"},
     "application/vnd.adobe.xfl": {"fla"},
     "application/x-pencil2d": {"pclx"},
+    "application/vnd.adobe.aftereffects.project": {"aep"},
+    "application/vnd.adobe.aftereffects.projectx": {"aepx"},
     "application/x-pencil2d-document": {"pcl", "xml"},
     "application/x-xfl-document": {"xml"},
     "application/x-opentoonz-scene": {"tnz"},
@@ -80,6 +82,10 @@ def sniff(head: bytes) -> str:
         return XFL_DOCUMENT_MIME
     if is_pencil2d_document(head[:4096]):
         return PENCIL2D_DOCUMENT_MIME
+    if is_aep(head):
+        return AEP_MIME
+    if b"<AfterEffectsProject" in head[:4096] and head.lstrip()[:1] == b"<":
+        return AEPX_MIME
     try:
         found = str(_magic().from_buffer(head))
     except magic.MagicException:
@@ -207,3 +213,12 @@ _PENCIL2D_DOC = re.compile(
 def is_pencil2d_document(head: bytes) -> bool:
     """Pencil2D's main.xml: the doctype PencilDocument (MyObject before 0.5)."""
     return bool(_PENCIL2D_DOC.match(head.lstrip(b"\xef\xbb\xbf")))
+
+
+AEP_MIME = "application/vnd.adobe.aftereffects.project"
+AEPX_MIME = "application/vnd.adobe.aftereffects.projectx"
+
+
+def is_aep(head: bytes) -> bool:
+    """An After Effects project: RIFX (big-endian RIFF) of form `Egg!`."""
+    return head[:4] == b"RIFX" and head[8:12] == b"Egg!"

@@ -1595,6 +1595,34 @@ def build(
     write(dump, url, data, when)
     truth.add(url, data, when, "filesystem.mtime")
     truth.add_members(url, data, None)
+
+    # The cut's compositing in After Effects (.aep: RIFX chunks, footage
+    # paths as JSON in Alas chunks, the XMP appended after the RIFX data).
+    when = s.work_time(days[9])
+
+    def chunk(cid: bytes, body: bytes) -> bytes:
+        return cid + struct.pack(">I", len(body)) + body + (b"\0" if len(body) % 2 else b"")
+
+    footage = json.dumps(
+        {"fullpath": "C:\\Users\\minjun\\Desktop\\KMR_C099_key.psd", "target_is_folder": False}
+    ).encode()
+    items = chunk(
+        b"LIST", b"Item" + chunk(b"Utf8", b"KMR_C099_key.psd") + chunk(b"Alas", footage)
+    )
+    body = b"Egg!" + chunk(b"head", b"\0" * 20) + chunk(b"LIST", b"Fold" + items)
+    stamp = when.isoformat()
+    xmp = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        f'xmp:CreatorTool="Adobe After Effects 2024 (Windows)" xmp:ModifyDate="{stamp}"/>'
+        '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+    data = b"RIFX" + struct.pack(">I", len(body)) + body + xmp
+    url = "KMR/EP12/comp/KMR_S01_EP12_SC099_C099_comp.aep"
+    write(dump, url, data, when + dt.timedelta(minutes=5))
+    truth.add(url, data, when, "filesystem.mtime", **{"XMP xmp:ModifyDate": stamp})
     return truth
 
 
@@ -1651,6 +1679,7 @@ WORK_BY_EXTENSION = {
     "tnz": "scene",
     "fla": "scene",
     "pclx": "scene",
+    "aep": "scene",
     "xdts": "document",
     "hst": "text",
     "zip": "archive",

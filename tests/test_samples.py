@@ -42,7 +42,7 @@ def test_dump_is_small_and_varied() -> None:
         for p in (SAMPLES / "dump").rglob("*")
         if p.is_file() and not p.is_symlink()
     )
-    assert 80 <= len(truth) <= 150
+    assert 80 <= len(truth) <= 200  # the production software files (issue 25) took it past 150
     assert on_disk < 10 * 1024 * 1024
     notes = json.loads((SAMPLES / "expected" / "notes.json").read_text())
     langs = {n["lang"] for ns in notes.values() for n in ns}

@@ -1,8 +1,8 @@
 """What a file is to the work, for counting it: a drawing (an image, a
 Photoshop, CLIP STUDIO or Krita file), a document (PDF and office files:
 work logs, storyboards, exposure sheets), a scene (an OpenToonz scene:
-cells, camera and levels; a Synfig, Animate or Pencil2D document), a
-video, a text, an archive, a part, or other.
+cells, camera and levels; a Synfig, Animate, Pencil2D or After Effects
+project), a video, a text, an archive, a part, or other.
 
 An archive is transport, not work: its members are counted, not the
 archive itself. A document of the production software that is a zip (a
@@ -34,6 +34,8 @@ _SCENE = {
     "application/x-xfl-document",
     "application/x-pencil2d",
     "application/x-pencil2d-document",
+    "application/vnd.adobe.aftereffects.project",
+    "application/vnd.adobe.aftereffects.projectx",
 }
 # works that are containers: their members are parts of them
 WORK_CONTAINERS = {"application/x-krita", "application/vnd.adobe.xfl", "application/x-pencil2d"}

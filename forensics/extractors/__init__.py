@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from importlib.metadata import entry_points
 
+from .aftereffects import AfterEffectsExtractor
 from .animate import AnimateExtractor
 from .annotations import AnnotationsExtractor
 from .archive import ArchiveEntryExtractor
@@ -52,6 +53,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     SynfigExtractor,
     AnimateExtractor,
     Pencil2dExtractor,
+    AfterEffectsExtractor,
     VideoExtractor,
     RiffExtractor,
     AsfExtractor,

@@ -350,10 +350,11 @@ def _scanned(data: bytes) -> Iterator[tuple[str, bytes]]:
 
 
 def _known_carrier(head: bytes) -> bool:
-    """ISO base media (HEIC, AVIF, MP4, MOV), RIFF (WebP, AVI), CLIP, or text."""
+    """ISO base media (HEIC, AVIF, MP4, MOV), RIFF (WebP, AVI), RIFX (After
+    Effects), CLIP, or text."""
     return (
         head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free")
-        or head[:4] == b"RIFF"
+        or head[:4] in (b"RIFF", b"RIFX")  # RIFX: an After Effects project, XMP at its end
         or head.startswith(b"CSFCHUNK")
         or head.lstrip()[:1] == b"<"
     )

@@ -1,0 +1,134 @@
+"""Adobe After Effects projects: `.aep` (RIFX: big-endian RIFF, form type
+`Egg!`) and `.aepx` (the same project as XML).
+
+What an analyst reads off a project without After Effects: the files its
+footage items point at (`fullpath`: the artist's disk, a server share),
+which the binary project keeps as small JSON objects in its `Alas`
+chunks and the XML project as `fileReference` elements, and the count of
+its chunks and items. The project's XMP (save history, document ids,
+CreatorTool) is appended after the RIFX data; the `xmp` extractor reads it
+(a RIFX file is one of its known carriers).
+
+The RIFX walk is ours (a few lines: chunk id, big-endian size, data, even
+padding; `LIST` chunks nest, except `btdk`, whose body is not chunks):
+no maintained Python reader of AEP exists. A chunk that says it runs past
+its parent is `corrupt`, and what was read before it is kept. XML through
+defusedxml. References: RIFF (Microsoft, 1991), Lottie's "Parsing AEP
+files" notes.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, ClassVar
+
+from ..errors import LimitExceeded, NotMyFormat
+from ..records import FileRef, Note, Record
+from ..sniff import is_aep
+from .base import Context, Extractor, ExtractorDoc
+from .xmltree import parse
+
+MAX_BYTES = 256 * 1024 * 1024
+MAX_CHUNKS = 1_000_000
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class AfterEffectsRecord(Record):
+    KIND: ClassVar[str] = "aftereffects"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"footage_paths": "path"}
+
+    format: str = ""  # aep or aepx
+    chunks: int = 0
+    footage_paths: tuple[str, ...] = ()
+
+
+def walk_rifx(data: bytes, ctx: Context) -> Iterator[tuple[bytes, bytes]]:
+    """(chunk id, body) of every chunk, depth first, within the limits."""
+    stack = [(12, min(len(data), 8 + struct.unpack(">I", data[4:8])[0]), 0)]
+    count = 0
+    while stack:
+        pos, end, depth = stack.pop()
+        while pos + 8 <= end:
+            cid = data[pos : pos + 4]
+            (size,) = struct.unpack(">I", data[pos + 4 : pos + 8])
+            body_end = pos + 8 + size
+            if body_end > end:
+                ctx.warn("corrupt", f"chunk {cid!r} at {pos} says {size} bytes, past its parent")
+                break
+            count += 1
+            if count > MAX_CHUNKS:
+                ctx.warn("limit_exceeded", f"more than {MAX_CHUNKS} chunks: the rest not read")
+                return
+            if cid == b"LIST" and size >= 4 and data[pos + 8 : pos + 12] != b"btdk":
+                if depth < MAX_DEPTH:
+                    stack.append((body_end + (size & 1), end, depth))
+                    pos, end, depth = pos + 12, body_end, depth + 1
+                    continue
+                ctx.warn("limit_exceeded", f"LIST chunks nested deeper than {MAX_DEPTH}")
+            else:
+                yield cid, data[pos + 8 : body_end]
+            pos = body_end + (size & 1)
+
+
+class AfterEffectsExtractor(Extractor):
+    name = "aftereffects"
+    version = "1.0"
+    doc = ExtractorDoc(
+        summary="After Effects projects (.aep RIFX, .aepx XML): the footage items' file paths "
+        "(users and shares from the artist's disk); the XMP after the RIFX data goes to `xmp`.",
+        reads="The RIFX chunks of an .aep (Alas: footage JSON), fileReference elements of an "
+        ".aepx.",
+        references=("RIFF (Microsoft Multimedia Programming Interface, 1991)",),
+        limits="Compositions, layers and their times are not decoded (After Effects' chunk "
+        f"layouts are undocumented). At most {MAX_CHUNKS} chunks.",
+    )
+    record_kinds = (AfterEffectsRecord,)
+
+    def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
+        return is_aep(head) or b"<AfterEffectsProject" in head[:4096]
+
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
+        stream.seek(0)
+        data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise LimitExceeded(
+                f"more than {MAX_BYTES} bytes: not an After Effects project to read"
+            )
+        if is_aep(data[:12]):
+            paths, chunks = [], 0
+            for cid, body in walk_rifx(data, ctx):
+                chunks += 1
+                if cid == b"Alas":
+                    try:
+                        value = json.loads(body.rstrip(b"\x00").decode("utf-8"))
+                    except (UnicodeDecodeError, ValueError):
+                        ctx.warn("corrupt", "an Alas chunk is not the JSON it should be")
+                        continue
+                    if isinstance(value, dict) and isinstance(value.get("fullpath"), str):
+                        paths.append(value["fullpath"])
+            yield AfterEffectsRecord(
+                extractor=self.name,
+                source="RIFX",
+                format="aep",
+                chunks=chunks,
+                footage_paths=tuple(dict.fromkeys(paths)),
+            )
+            return
+        if b"<AfterEffectsProject" not in data[:4096]:
+            raise NotMyFormat("not an After Effects project")
+        root = parse(data, "the .aepx project")
+        paths = [
+            el.get("fullpath", "")
+            for el in root.iter()
+            if el.tag.rsplit("}", 1)[-1] == "fileReference" and el.get("fullpath")
+        ]
+        yield AfterEffectsRecord(
+            extractor=self.name,
+            source="XML",
+            format="aepx",
+            footage_paths=tuple(dict.fromkeys(paths)),
+        )
