@@ -12,9 +12,9 @@ as a whole is distorted elastically and its strokes thickened or thinned
 (`elastic`, `stroke`), before the training script lays it on paper.
 
 Nine families are kept by the issue for evaluating only, and this module
-refuses them (`RESERVED`). Of the others, `MINE` are this project's own
-held-out hands: never trained or tuned on, reported apart
-(`bench/hangul_hands.py`).
+refuses them (`EXCLUDED_FROM_TRAINING`, the one place they are named). Of
+the others, `MINE` are this project's own held-out hands: never trained or
+tuned on, reported apart (`bench/hangul_hands.py`).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-# an exclusion list: the issue keeps these for evaluating, so `fetch` refuses them and
-# nothing here draws, trains or tunes on them
-RESERVED = frozenset(
+# EXCLUSION LIST: the issue keeps these families for evaluating only. `fetch`
+# refuses them, so nothing in this project draws, trains or tunes on them.
+EXCLUDED_FROM_TRAINING = frozenset(
     (
         "gaegu",
         "poor-story",
@@ -67,12 +67,12 @@ TRAIN = (
     "ibm-plex-sans-kr",
     "gothic-a1",
 )
-assert not RESERVED & set(TRAIN + MINE)
+assert not EXCLUDED_FROM_TRAINING & set(TRAIN + MINE)
 
 
 def fetch(family: str, cache: Path) -> Path:
     """The package's files folder, fetched with `npm pack` once."""
-    if family in RESERVED:
+    if family in EXCLUDED_FROM_TRAINING:
         raise ValueError(f"{family} is kept for evaluating: never train or tune on it")
     root = cache / family
     files = root / "package" / "files"
