@@ -84,7 +84,7 @@ def sniff(head: bytes) -> str:
         return PENCIL2D_DOCUMENT_MIME
     if is_aep(head):
         return AEP_MIME
-    if b"<AfterEffectsProject" in head[:4096] and head.lstrip()[:1] == b"<":
+    if is_aepx(head[:4096]):
         return AEPX_MIME
     try:
         found = str(_magic().from_buffer(head))
@@ -151,11 +151,29 @@ PALETTE_MIME = "application/x-opentoonz-palette"
 _HEADER = b"| #    DATE:"
 
 
+# What may come before an XML document's root: a byte-order mark, an XML
+# declaration, comments and a document type (whose name is kept: Pencil2D's
+# main.xml is told by it). A hostile file declares entities there: it is
+# still recognised, so that its reader refuses it as a problem row.
+_PROLOG = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+    rb"(?:<!DOCTYPE\s+([\w:.-]{1,100})[^\[>]{0,200}(?:\[.{0,4096}?\])?\s*>\s*)?",
+    re.S,
+)
+
+
+def _root(head: bytes) -> tuple[bytes, bytes | None]:
+    """The bytes from an XML document's root element on, and its document
+    type's name (None without one)."""
+    m = _PROLOG.match(head)
+    assert m is not None  # every part of the pattern is optional
+    return head[m.end() :], m.group(1)
+
+
 def sniff_toonz(head: bytes) -> str | None:
     """The OpenToonz type of these first bytes, if they are one (libmagic
-    calls a scene HTML or XML and a history plain text). An XML declaration
-    or a document type may come first."""
-    start = _PROLOG.sub(b"", head.lstrip(b"\xef\xbb\xbf \t\r\n"), count=1)
+    calls a scene HTML or XML and a history plain text)."""
+    start, _ = _root(head)
     if start.startswith((b"<tnz ", b"<tnz>")):
         return SCENE_MIME
     if start.startswith((_HEADER, b'"| #    DATE:')):
@@ -167,52 +185,32 @@ def sniff_toonz(head: bytes) -> str | None:
     return None
 
 
-_PROLOG = re.compile(
-    rb"^(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!DOCTYPE[^\[>]{0,200}(?:\[.{0,4096}?\])?\s*>\s*)?", re.S
-)
-
-
 SYNFIG_MIME = "application/x-synfig"
-_SYNFIG = re.compile(
-    rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
-    rb"(?:<!DOCTYPE[^\[>]{0,200}(?:\[.{0,4096}?\])?\s*>\s*)?<canvas[\s>]",
-    re.S,
-)
 
 
 def is_synfig(head: bytes) -> bool:
-    """A Synfig document: a <canvas> root, after an XML declaration,
-    comments and a document type at most (a hostile one declares entities:
-    it is still read, and refused)."""
-    return bool(_SYNFIG.match(head.lstrip(b"\xef\xbb\xbf")))
+    """A Synfig document: a <canvas> root."""
+    return bool(re.match(rb"<canvas[\s>]", _root(head)[0]))
 
 
 XFL_MIME = "application/vnd.adobe.xfl"  # a .fla zip, by its mimetype member
 XFL_DOCUMENT_MIME = "application/x-xfl-document"  # DOMDocument.xml of an XFL folder
-_XFL = re.compile(
-    rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
-    rb"(?:<!DOCTYPE[^\[>]{0,200}(?:\[.{0,4096}?\])?\s*>\s*)?<DOMDocument[\s>/]",
-    re.S,
-)
 
 
 def is_xfl_document(head: bytes) -> bool:
     """An Animate XFL document: a <DOMDocument> root."""
-    return bool(_XFL.match(head.lstrip(b"\xef\xbb\xbf")))
+    return bool(re.match(rb"<DOMDocument[\s>/]", _root(head)[0]))
 
 
 PENCIL2D_MIME = "application/x-pencil2d"  # a .pclx zip
 PENCIL2D_DOCUMENT_MIME = "application/x-pencil2d-document"  # main.xml, or an old loose .pcl
 # Pencil2D's zip writer adds the keyframes first ("data/001.001.png"), then main.xml
 _PENCIL2D_FIRST = re.compile(rb"^(?:data/\d{3}\.\d{3}\.(?:png|vec)|main\.xml)$")
-_PENCIL2D_DOC = re.compile(
-    rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?<!DOCTYPE\s+(?:PencilDocument|MyObject)[\s>\[]", re.S
-)
 
 
 def is_pencil2d_document(head: bytes) -> bool:
     """Pencil2D's main.xml: the doctype PencilDocument (MyObject before 0.5)."""
-    return bool(_PENCIL2D_DOC.match(head.lstrip(b"\xef\xbb\xbf")))
+    return _root(head)[1] in (b"PencilDocument", b"MyObject")
 
 
 AEP_MIME = "application/vnd.adobe.aftereffects.project"
@@ -222,3 +220,8 @@ AEPX_MIME = "application/vnd.adobe.aftereffects.projectx"
 def is_aep(head: bytes) -> bool:
     """An After Effects project: RIFX (big-endian RIFF) of form `Egg!`."""
     return head[:4] == b"RIFX" and head[8:12] == b"Egg!"
+
+
+def is_aepx(head: bytes) -> bool:
+    """An After Effects XML project: an <AfterEffectsProject> root."""
+    return _root(head)[0].startswith(b"<AfterEffectsProject")

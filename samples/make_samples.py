@@ -1399,20 +1399,20 @@ def build(
             (8, "KMR-CHK02", "sora.lee", "9"),
         )
     ]
+
+    def add_saved(url: str, data: bytes, saves: list[tuple[dt.datetime, str, str, str]]) -> None:
+        """A file dated by its last save, each save's time in its truth."""
+        stamps = {
+            f"OpenToonz save {n}": w.replace(tzinfo=None).isoformat()
+            for n, (w, *_r) in enumerate(saves, 1)
+        }
+        truth.add(url, data, saves[-1][0], "filesystem.mtime", **stamps)
+
     level_history = toonz_history(saves, level=True)
     url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099_A.hst"
     data = level_history.encode()
     write(dump, url, data, saves[-1][0])
-    truth.add(
-        url,
-        data,
-        saves[-1][0],
-        "filesystem.mtime",
-        **{
-            f"OpenToonz save {n}": w.replace(tzinfo=None).isoformat()
-            for n, (w, *_r) in enumerate(saves, 1)
-        },
-    )
+    add_saved(url, data, saves)
     scene_saves = [(w + dt.timedelta(minutes=2), m, u, "") for w, m, u, _f in saves]
     data = toonz_scene(
         toonz_history(scene_saves, level=False),
@@ -1424,16 +1424,7 @@ def build(
     )
     url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099.tnz"
     write(dump, url, data, scene_saves[-1][0])
-    truth.add(
-        url,
-        data,
-        scene_saves[-1][0],
-        "filesystem.mtime",
-        **{
-            f"OpenToonz save {n}": w.replace(tzinfo=None).isoformat()
-            for n, (w, *_r) in enumerate(scene_saves, 1)
-        },
-    )
+    add_saved(url, data, scene_saves)
 
     # The cut's exposure sheet, exported as XDTS: cut and scene, its
     # tracks, a line of dialogue and a camera instruction.
@@ -1606,9 +1597,7 @@ def build(
     footage = json.dumps(
         {"fullpath": "C:\\Users\\minjun\\Desktop\\KMR_C099_key.psd", "target_is_folder": False}
     ).encode()
-    items = chunk(
-        b"LIST", b"Item" + chunk(b"Utf8", b"KMR_C099_key.psd") + chunk(b"Alas", footage)
-    )
+    items = chunk(b"LIST", b"Item" + chunk(b"Utf8", b"KMR_C099_key.psd") + chunk(b"Alas", footage))
     body = b"Egg!" + chunk(b"head", b"\0" * 20) + chunk(b"LIST", b"Fold" + items)
     stamp = when.isoformat()
     xmp = (

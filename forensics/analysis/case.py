@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..events import as_zone, localize
 from ..records import ANNOTATION_ORIGINS
+from ..sources.remote import is_remote
 from ..sources.reread import read_again
 from ..store.views import Store
 from ..store.writer import set_assumed_zone
@@ -142,18 +143,20 @@ class Case:
         row = files[files["path"] == path]
         if row.empty:
             raise KeyError(path)
+        source = str(row["source"].iloc[0])
+        if not is_remote(source):
+            return read_again(source, path)
+        # a remote object is fetched as listed (its url and version) and reached as scanned
         observation = int(row["observation"].iloc[0])
         scans = self.observations.set_index("id")
         params = json.loads(str(scans.loc[observation, "params"]))
-        top = path.split("!/", 1)[0]
-        records = self.records
+        records = self.store.records
         listed = records[
-            (records["path"] == top)
+            (records["path"] == path.split("!/", 1)[0])
             & (records["kind"] == "object")
             & (records["observation"] == observation)
         ]
         obj = json.loads(str(listed["body"].iloc[0])) if len(listed) else None
-        source = str(row["source"].iloc[0])
         reach = tuple(sorted((params.get("remote") or {}).items()))
         return read_again(source, path, obj, reach)
 

@@ -25,11 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
-from ..errors import LimitExceeded, NotMyFormat
+from ..errors import NotMyFormat
 from ..records import FileRef, Note, Record
-from ..sniff import is_aep
+from ..sniff import is_aep, is_aepx
 from .base import Context, Extractor, ExtractorDoc
-from .xmltree import parse
+from .documents import parse, read_whole
 
 MAX_BYTES = 256 * 1024 * 1024
 MAX_CHUNKS = 1_000_000
@@ -89,15 +89,10 @@ class AfterEffectsExtractor(Extractor):
     record_kinds = (AfterEffectsRecord,)
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
-        return is_aep(head) or b"<AfterEffectsProject" in head[:4096]
+        return is_aep(head) or is_aepx(head[:4096])
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
-        stream.seek(0)
-        data = stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise LimitExceeded(
-                f"more than {MAX_BYTES} bytes: not an After Effects project to read"
-            )
+        data = read_whole(stream, MAX_BYTES, "an After Effects project")
         if is_aep(data[:12]):
             paths, chunks = [], 0
             for cid, body in walk_rifx(data, ctx):
@@ -118,7 +113,7 @@ class AfterEffectsExtractor(Extractor):
                 footage_paths=tuple(dict.fromkeys(paths)),
             )
             return
-        if b"<AfterEffectsProject" not in data[:4096]:
+        if not is_aepx(data[:4096]):
             raise NotMyFormat("not an After Effects project")
         root = parse(data, "the .aepx project")
         paths = [

@@ -23,18 +23,16 @@ compound file) is not read here.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
-from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..errors import NotMyFormat
 from ..records import FileRef, Note, Record, TimeField
 from ..sniff import XFL_DOCUMENT_MIME, XFL_MIME, is_xfl_document
 from .base import Context, Extractor, ExtractorDoc
-from .xmltree import parse
+from .documents import parse, read_whole, zip_member
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ITEMS = 20_000
@@ -123,33 +121,16 @@ class AnimateExtractor(Extractor):
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
-        head = stream.read(4)
-        stream.seek(0)
-        if head == b"PK\x03\x04":
-            xml = self._from_zip(stream)
+        if stream.read(4) == b"PK\x03\x04":
+            xml, _ = zip_member(stream, "DOMDocument.xml", MAX_BYTES, "an XFL document")
         else:
-            xml = stream.read(MAX_BYTES + 1)
-            if len(xml) > MAX_BYTES:
-                raise LimitExceeded(f"more than {MAX_BYTES} bytes of DOMDocument.xml")
+            xml = read_whole(stream, MAX_BYTES, "an XFL document")
             if not is_xfl_document(xml[:4096]):
                 raise NotMyFormat("not an XFL document")
         root = parse(xml, "DOMDocument.xml")
         if _local(root.tag) != "DOMDocument":
             raise NotMyFormat(f"root is <{_local(root.tag)}>, not <DOMDocument>")
         yield from self._read(root, ctx)
-
-    def _from_zip(self, stream: BinaryIO) -> bytes:
-        try:
-            with zipfile.ZipFile(stream) as zf:
-                try:
-                    info = zf.getinfo("DOMDocument.xml")
-                except KeyError:
-                    raise NotMyFormat("no DOMDocument.xml: not an XFL document") from None
-                if info.file_size > MAX_BYTES:
-                    raise LimitExceeded(f"DOMDocument.xml is {info.file_size} bytes")
-                return zf.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
-            raise CorruptInput(f"the .fla zip is unreadable: {exc}") from exc
 
     def _read(self, root: Element, ctx: Context) -> Iterator[Record | Note]:
         items: list[Element] = [el for el in root.iter() if _local(el.tag) in _ITEM_TAGS]

@@ -30,7 +30,7 @@ from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
 from .base import Context, Extractor, ExtractorDoc
 from .dates import parse_iso8601
-from .xmltree import parse
+from .documents import parse
 
 MIME = "application/x-krita"
 MAX_PART = 8 * 1024 * 1024  # documentinfo.xml and maindoc.xml are kilobytes

@@ -37,10 +37,11 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
-from ..errors import LimitExceeded, NotMyFormat
+from ..errors import NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
 from ..sniff import HISTORY_MIME, PALETTE_MIME, SCENE_MIME, sniff_toonz
 from .base import Context, Extractor, ExtractorDoc
+from .documents import read_whole
 
 MAX_BYTES = 64 * 1024 * 1024  # a scene of thousands of cells is megabytes
 MAX_SAVES = 10_000
@@ -191,10 +192,7 @@ class OpenToonzExtractor(Extractor):
         return mime in (SCENE_MIME, HISTORY_MIME, PALETTE_MIME) or sniff_toonz(head) is not None
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
-        stream.seek(0)
-        data = stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise LimitExceeded(f"more than {MAX_BYTES} bytes: not an OpenToonz file to read")
+        data = read_whole(stream, MAX_BYTES, "an OpenToonz file")
         kind = sniff_toonz(data[:512])
         if kind is None:
             raise NotMyFormat("not an OpenToonz scene, history or palette")

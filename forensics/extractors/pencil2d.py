@@ -17,18 +17,16 @@ unparsable). Parsed with defusedxml. Reference: Pencil2D
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
-from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..errors import NotMyFormat
 from ..records import FileRef, Note, Record
 from ..sniff import PENCIL2D_DOCUMENT_MIME, PENCIL2D_MIME, is_pencil2d_document
 from .base import Context, Extractor, ExtractorDoc
-from .xmltree import parse
+from .documents import parse, read_whole, zip_member
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NOTES = 2_000
@@ -79,33 +77,16 @@ class Pencil2dExtractor(Extractor):
         stream.seek(0)
         zeros: bool | None = None
         if stream.read(4) == b"PK\x03\x04":
-            stream.seek(0)
-            xml, zeros = self._from_zip(stream)
+            xml, infos = zip_member(stream, "main.xml", MAX_BYTES, "a Pencil2D project")
+            zeros = all(i.date_time[:3] in ((1980, 0, 0), (1980, 1, 1)) for i in infos)
         else:
-            stream.seek(0)
-            xml = stream.read(MAX_BYTES + 1)
-            if len(xml) > MAX_BYTES:
-                raise LimitExceeded(f"more than {MAX_BYTES} bytes of main.xml")
+            xml = read_whole(stream, MAX_BYTES, "a Pencil2D document")
             if not is_pencil2d_document(xml[:4096]):
                 raise NotMyFormat("not a Pencil2D document")
         root = parse(xml, "main.xml")
         if root.tag not in ("document", "object"):
             raise NotMyFormat(f"root is <{root.tag}>, not a Pencil2D document")
         yield from self._read(root, zeros)
-
-    def _from_zip(self, stream: BinaryIO) -> tuple[bytes, bool]:
-        try:
-            with zipfile.ZipFile(stream) as zf:
-                try:
-                    info = zf.getinfo("main.xml")
-                except KeyError:
-                    raise NotMyFormat("no main.xml: not a Pencil2D project") from None
-                if info.file_size > MAX_BYTES:
-                    raise LimitExceeded(f"main.xml is {info.file_size} bytes")
-                zeros = all(i.date_time[:3] in ((1980, 0, 0), (1980, 1, 1)) for i in zf.infolist())
-                return zf.read(info), zeros
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
-            raise CorruptInput(f"the .pclx zip is unreadable: {exc}") from exc
 
     def _read(self, root: Element, zeros: bool | None) -> Iterator[Record | Note]:
         data = root.find("projectdata")

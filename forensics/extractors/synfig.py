@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
-from ..errors import LimitExceeded, NotMyFormat
+from ..errors import NotMyFormat
 from ..records import FileRef, Note, Record
 from ..sniff import SYNFIG_MIME as MIME
 from ..sniff import is_synfig
 from .base import Context, Extractor, ExtractorDoc
-from .xmltree import parse
+from .documents import parse, read_whole
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NOTES = 2_000
@@ -87,10 +87,7 @@ class SynfigExtractor(Extractor):
         return mime == MIME or is_synfig(head[:4096])
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
-        stream.seek(0)
-        data = stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise LimitExceeded(f"more than {MAX_BYTES} bytes: not a Synfig document to read")
+        data = read_whole(stream, MAX_BYTES, "a Synfig document")
         if not is_synfig(data[:4096]):
             raise NotMyFormat("no <canvas> root")
         root = parse(data, "Synfig document")

@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, ClassVar
 
-from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record
 from .base import Context, Extractor, ExtractorDoc
+from .documents import read_whole
 
 XDTS = b"exchangeDigitalTimeSheet Save Data"
 TDTS = b"toeiDigitalTimeSheet Save Data"
@@ -80,10 +81,7 @@ class TimesheetExtractor(Extractor):
         return mime == MIME or head.lstrip(b"\xef\xbb\xbf").startswith((XDTS, TDTS))
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
-        stream.seek(0)
-        data = stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise LimitExceeded(f"more than {MAX_BYTES} bytes: not an exposure sheet to read")
+        data = read_whole(stream, MAX_BYTES, "an exposure sheet")
         data = data.lstrip(b"\xef\xbb\xbf")
         if not data.startswith((XDTS, TDTS)):
             raise NotMyFormat("no exposure-sheet header line")
