@@ -39,7 +39,7 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "video/mp4": {"mp4", "m4v"},
     "video/quicktime": {"mov", "qt"},
     "application/x-krita": {"kra", "krz"},
-    "application/x-exposure-sheet": {"xdts", "tdts"},
+    "application/x-exposure-sheet": {"xdts", "tdts", "xps"},
     "application/x-synfig": {"sif"},
     "application/vnd.adobe.xfl": {"fla"},
     "application/x-pencil2d": {"pclx"},
@@ -50,6 +50,9 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "application/x-opentoonz-scene": {"tnz"},
     "text/x-opentoonz-history": {"hst"},
     "application/x-opentoonz-palette": {"tpl"},
+    "application/x-toonboom-harmony-scene": {"xstage"},
+    "application/x-toonboom-harmony": {"aux", "elementtable", "versiontable", "plt"},
+    "application/x-toonboom-tvg": {"tvg"},
     "application/octet-stream": set(),
     "inode/x-empty": set(),
 }
@@ -86,6 +89,8 @@ def sniff(head: bytes) -> str:
         return AEP_MIME
     if is_aepx(head[:4096]):
         return AEPX_MIME
+    if harmony := sniff_harmony(head[:4096]):
+        return harmony
     try:
         found = str(_magic().from_buffer(head))
     except magic.MagicException:
@@ -94,6 +99,8 @@ def sniff(head: bytes) -> str:
         return own
     if found == "application/zip" and _PENCIL2D_FIRST.match(_first_member(head)):
         return PENCIL2D_MIME
+    if found == "application/zip" and _first_member(head).endswith(b".xfl") and _XFL_PROXY in head:
+        return XFL_MIME  # Animate's recovered or rewritten .fla: its stale a.xfl comes first
     return found
 
 
@@ -144,7 +151,11 @@ def extension_mismatch(ext: str, mime: str) -> bool:
     return ext in _CLAIMING or bool(allowed)
 
 
-_SHEETS = (b"exchangeDigitalTimeSheet Save Data", b"toeiDigitalTimeSheet Save Data")
+_SHEETS = (
+    b"exchangeDigitalTimeSheet Save Data",
+    b"toeiDigitalTimeSheet Save Data",
+    b"nasTIME-SHEET ",  # the nas .xps
+)
 SCENE_MIME = "application/x-opentoonz-scene"
 HISTORY_MIME = "text/x-opentoonz-history"
 PALETTE_MIME = "application/x-opentoonz-palette"
@@ -195,6 +206,7 @@ def is_synfig(head: bytes) -> bool:
 
 XFL_MIME = "application/vnd.adobe.xfl"  # a .fla zip, by its mimetype member
 XFL_DOCUMENT_MIME = "application/x-xfl-document"  # DOMDocument.xml of an XFL folder
+_XFL_PROXY = b"PROXY-CS5"  # what an XFL's own .xfl member holds
 
 
 def is_xfl_document(head: bytes) -> bool:
@@ -225,3 +237,31 @@ def is_aep(head: bytes) -> bool:
 def is_aepx(head: bytes) -> bool:
     """An After Effects XML project: an <AfterEffectsProject> root."""
     return _root(head)[0].startswith(b"<AfterEffectsProject")
+
+
+HARMONY_SCENE_MIME = "application/x-toonboom-harmony-scene"  # .xstage
+HARMONY_MIME = "application/x-toonboom-harmony"  # .aux, .elementTable, .versionTable, palettes
+HARMONY_DRAWING_MIME = "application/x-toonboom-tvg"
+# the programs of Toon Boom's scene format: Harmony, and Stage (Harmony 12's scene program)
+_HARMONY_SOURCE = re.compile(rb"""\bsource=["'](?:Harmony|Stage|Toon Boom)|\bcreator=["']harmony""")
+
+
+def sniff_harmony(head: bytes) -> str | None:
+    """The Toon Boom Harmony type of these first bytes, if they are one:
+    a drawing (`OTVG`), a scene (`<project>` written by Harmony), its
+    element, version and scene-version tables, a palette or palette list."""
+    if head.startswith(b"OTVG"):
+        return HARMONY_DRAWING_MIME
+    if head.startswith(b"ToonBoomAnimationInc Palette"):
+        return HARMONY_MIME
+    start, doctype = _root(head)
+    tag = start[: start.find(b">") + 1]
+    if tag.startswith(b"<project ") and _HARMONY_SOURCE.search(tag):
+        return HARMONY_SCENE_MIME
+    if tag.startswith(b"<elements ") and _HARMONY_SOURCE.search(tag):
+        return HARMONY_MIME
+    if doctype == b"SceneVersion" and start.startswith(b"<SceneVersion"):
+        return HARMONY_MIME
+    if doctype == b"Scene" and start.startswith(b"<Scene ") and b"EnableVersionDrawing" in tag:
+        return HARMONY_MIME
+    return None

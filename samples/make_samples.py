@@ -1612,7 +1612,147 @@ def build(
     url = "KMR/EP12/comp/KMR_S01_EP12_SC099_C099_comp.aep"
     write(dump, url, data, when + dt.timedelta(minutes=5))
     truth.add(url, data, when, "filesystem.mtime", **{"XMP xmp:ModifyDate": stamp})
+    harmony_scene(s, dump, truth, days[10])
+    nas_sheet(s, dump, truth, days[10])
     return truth
+
+
+def nas_sheet(s: Sampler, dump: Path, truth: Truth, day: dt.date) -> None:
+    """The cut's exposure sheet in the nas TIME-SHEET text form (.xps): who
+    made and last updated it, and the stage approvals with names and
+    e-mails (as remaping writes them)."""
+    when = s.work_time(day).replace(microsecond=0)
+    local = when.replace(tzinfo=None)
+    rows = ["[option\tdialog\ttiming\ttiming\tcamera]", "[CELL\tN\tA\tBG\t]"]
+    for frame in range(48):
+        spoken = "여기서멈춰"[frame // 2] if frame < 10 and frame % 2 == 0 else ""
+        rows.append(f".\t{'____' if frame == 11 else spoken}\t{'1' if frame == 0 else '|'}\t\t")
+    text = "\n".join(
+        [
+            "nasTIME-SHEET 0.5",
+            "##TITLE=KMR",
+            "##SUB_TITLE=",
+            "##OPUS=12",
+            "##SCENE=4",
+            "##CUT=99",
+            "##TIME=2+00",
+            "##CREATE_USER=minji:minji.kim@studio-kmr.example",
+            "##UPDATE_USER=seojun:seojun.lee@studio-kmr.example",
+            f"##CREATE_TIME={(local - dt.timedelta(days=3)).strftime('%Y/%m/%d')}",
+            f"##UPDATE_TIME={local.strftime('%Y/%m/%d')} {local.hour}:{local:%M:%S}",
+            "##FRAME_RATE=24(24)",
+            "##Stage=LO:1",
+            "#",
+            "##<signatures>",
+            "0//LO:1",
+            f"\t[0\t-済-\t{local:%Y.%m.%d}\tseojun:seojun.lee@studio-kmr.example]",
+            f"\t[1\t作監\t{local:%Y.%m.%d}\t박지훈:jihoon.park@studio-kmr.example]",
+            "##<signatures>/",
+            *rows,
+            "[END]",
+            "배경 수정 부탁드립니다",
+            "",
+        ]
+    ).encode()
+    url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099.xps"
+    write(dump, url, text, when)
+    truth.add(url, text, when, "filesystem.mtime")
+
+
+def harmony_scene(s: Sampler, dump: Path, truth: Truth, day: dt.date) -> None:
+    """The cut's key animation in Toon Boom Harmony: the scene (.xstage, its
+    save in local time and in milliseconds UTC, and the user), the scene
+    version (.aux), the palette list (an absolute path on the artist's
+    disk) and one drawing (.tvg: the licence certificate, the host)."""
+    folder = "KMR/EP12/harmony/KMR_S01_EP12_SC099_C099"
+    when = s.work_time(day).replace(microsecond=0)
+    local = when.replace(tzinfo=None)
+    msec = int(when.timestamp() * 1000) + 250
+    head = (
+        'source="Harmony Premium (HarmonyPremium.exe) version 22.0.3 build 19258 '
+        '2023-01-18 14:01:29" version="2203" build="19258" '
+        f'date="{local.strftime("%a %b %d %H:%M:%S %Y")}" timeMsec="{msec}" '
+        'username="hyejin" realUsername="hyejin.park"'
+    )
+    xstage = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<project {head} creator="harmony">\n <elements>\n'
+        '  <element id="1" elementName="A" elementFolder="A" rootFolder="elements">\n'
+        '   <drawings>\n    <dwg name="1"/>\n    <dwg name="2"/>\n   </drawings>\n'
+        "  </element>\n </elements>\n <scenes>\n"
+        '  <scene name="Top" id="0ce452e4ed00f1c1" nbframes="48" startFrame="1" stopFrame="48">\n'
+        '   <columns>\n    <column type="0" name="원화 A" id="1">\n'
+        '     <elementSeq exposures="1-24" val="1" id="1"/>\n    </column>\n'
+        '    <column type="2" name="SOUND" id="2">\n'
+        '     <soundSequence file="D:/KMR/EP12/audio/C099_dialogue.wav"/>\n    </column>\n'
+        "   </columns>\n  </scene>\n </scenes>\n</project>\n"
+    ).encode()
+    url = f"{folder}/KMR_S01_EP12_SC099_C099.xstage"
+    write(dump, url, xstage, when + dt.timedelta(seconds=1))
+    utc = dt.datetime.fromtimestamp(msec / 1000, dt.UTC)
+    truth.add(url, xstage, utc, "harmony.saved_utc", **{"Harmony timeMsec": utc.isoformat()})
+    aux = (
+        "<!DOCTYPE SceneVersion>\n"
+        f'<SceneVersion Modified="{local.isoformat(" ")}" VersionName="KMR_S01_EP12_SC099_C099" ID="1">\n'
+        ' <Element Folder="A" Name="A" ID="1">\n'
+        '  <Drawing Key="" Version="1" Name="1"/>\n  <Drawing Key="" Version="1" Name="2"/>\n'
+        " </Element>\n</SceneVersion>\n"
+    ).encode()
+    url = f"{folder}/KMR_S01_EP12_SC099_C099.aux"
+    write(dump, url, aux, when + dt.timedelta(seconds=1))
+    truth.add(url, aux, when + dt.timedelta(seconds=1), "filesystem.mtime")
+    palettes = (
+        b"ToonBoomAnimationInc PaletteList 1\n"
+        b'palette-library/KMR LINK "C:/Users/hyejin.park/Documents/KMR/palette-library/KMR.plt"\n'
+    )
+    url = f"{folder}/PALETTE_LIST"
+    write(dump, url, palettes, when)
+    truth.add(url, palettes, when, "filesystem.mtime")
+    drawing = tvg_drawing(
+        "KMR-ANIM-07", "Harmony Premium", dt.datetime(2024, 1, 8, 2, 0, tzinfo=dt.UTC)
+    )
+    url = f"{folder}/elements/A/A-1.tvg"
+    write(dump, url, drawing, when - dt.timedelta(minutes=20))
+    truth.add(url, drawing, when - dt.timedelta(minutes=20), "filesystem.mtime")
+
+
+def tvg_drawing(host: str, product: str, issued: dt.datetime) -> bytes:
+    """A Harmony drawing's first blocks as Harmony 22 writes them: the
+    header, the licence certificate (PEM, signed here by a fixed Ed25519
+    key, so the bytes are the same on every run), and the TVCI block naming
+    the host and the product."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.x509.oid import NameOID
+
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "licenser.toonboom.com")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "WEB_51730288")]))
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(1234)
+        .not_valid_before(issued)
+        .not_valid_after(issued.replace(year=issued.year + 10))
+        .sign(key, None)
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    block = struct.pack("<II", 1, len(pem)) + pem
+    info = b"\0\0\0\0\0@A\x02\0@\0\x01\0\0\0\0" + f"{host} - unknown host type (12):".encode()
+    info += b"\0" + product.encode() + b"\0" + b"\0" * 18
+    return (
+        b"OTVGfull"
+        + struct.pack("<III", 0x3F1, 2, 1)
+        + b"CERT"
+        + struct.pack("<I", len(block))
+        + block
+        + b"ENDT\0\0\0\0"
+        + b"TVCIUNCO"
+        + struct.pack("<Q", len(info))
+        + info
+    )
 
 
 def drawing_id(code: dict[str, str]) -> str:
@@ -1638,6 +1778,7 @@ def expected_basis(url: str, info: dict[str, object]) -> str:
         ("png.modified", "PNG tIME" in stamps),
         ("asf.created", "ASF CreationDate" in stamps),
         ("video.modified", "QuickTime ModifyDate" in stamps),
+        ("harmony.saved_utc", "Harmony timeMsec" in stamps),
         (recorded, recorded.startswith("archive_entry.") and recorded != "archive_entry.dos_time"),
     ]
     naive = [
@@ -1669,6 +1810,10 @@ WORK_BY_EXTENSION = {
     "fla": "scene",
     "pclx": "scene",
     "aep": "scene",
+    "xstage": "scene",
+    "xps": "document",
+    "tvg": "drawing",
+    "aux": "other",
     "xdts": "document",
     "hst": "text",
     "zip": "archive",

@@ -304,8 +304,9 @@ class Case:
     def entities(self) -> pd.DataFrame:
         """Who the files name (entities.py): path, role (author, byline,
         creator, last_modified_by, software, host, user, email,
-        organization, copyright, device), value, extractor, field and the
-        record kind it came from; only fields their extractor declares."""
+        organization, copyright, device, approver, licence), value,
+        extractor, field and the record kind it came from; only fields their
+        extractor declares."""
         return self._cached(("entities",), lambda: entities.table(self.records))
 
     def entity_summary(self, time_basis: str = "best") -> pd.DataFrame:

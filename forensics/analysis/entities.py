@@ -34,8 +34,10 @@ ROLES = (
     "organization",
     "copyright",
     "device",
+    "approver",  # who signed an exposure sheet's stage
+    "licence",  # a software licence's id (a Harmony drawing's certificate)
 )
-PEOPLE = ("author", "byline", "creator", "last_modified_by", "copyright")
+PEOPLE = ("author", "byline", "creator", "last_modified_by", "copyright", "approver")
 COLUMNS = ["path", "role", "value", "extractor", "field", "kind"]
 
 _USER = re.compile(

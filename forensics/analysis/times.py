@@ -28,6 +28,7 @@ EMBEDDED_FIELDS = (
     "iptc.date_time_created",
     "riff.when",  # a camera's recording time in an AVI (IDIT), naive
     "krita.saved",  # a Krita document's last save, local time, naive
+    "harmony.saved_utc",  # a Harmony scene's save (timeMsec), UTC
 )
 ENTRY_FIELDS = (
     "archive_entry.entry_mtime",

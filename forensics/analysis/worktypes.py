@@ -1,7 +1,7 @@
 """What a file is to the work, for counting it: a drawing (an image, a
-Photoshop, CLIP STUDIO or Krita file), a document (PDF and office files:
+Photoshop, CLIP STUDIO, Krita or Harmony file), a document (PDF and office files:
 work logs, storyboards, exposure sheets), a scene (an OpenToonz scene:
-cells, camera and levels; a Synfig, Animate, Pencil2D or After Effects
+cells, camera and levels; a Harmony scene; a Synfig, Animate, Pencil2D or After Effects
 project), a video, a text, an archive, a part, or other.
 
 An archive is transport, not work: its members are counted, not the
@@ -26,8 +26,10 @@ _DRAWING = {
     "image/vnd.adobe.photoshop",
     "application/x-clip-studio",
     "application/x-krita",
+    "application/x-toonboom-tvg",  # a Harmony drawing
 }
 _SCENE = {
+    "application/x-toonboom-harmony-scene",
     "application/x-opentoonz-scene",
     "application/x-synfig",
     "application/vnd.adobe.xfl",

@@ -16,6 +16,7 @@ from .clip import ClipExtractor
 from .exif import ExifExtractor
 from .filesystem import FilesystemExtractor
 from .flashpix import FlashPixExtractor
+from .harmony import HarmonyExtractor
 from .iptc import IptcExtractor
 from .krita import KritaExtractor
 from .objects import ObjectExtractor
@@ -54,6 +55,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     AnimateExtractor,
     Pencil2dExtractor,
     AfterEffectsExtractor,
+    HarmonyExtractor,
     VideoExtractor,
     RiffExtractor,
     AsfExtractor,

@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeET
 
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
+from ..sources.formats.zipdirectory import open_zip
 
 
 def read_whole(stream: BinaryIO, limit: int, what: str) -> bytes:
@@ -33,7 +34,8 @@ def zip_member(
     with the zip's member list."""
     stream.seek(0)
     try:
-        with zipfile.ZipFile(stream) as zf:
+        opened, _ = open_zip(stream)  # an Animate .fla's overstated directory read past
+        with opened as zf:
             try:
                 info = zf.getinfo(name)
             except KeyError:

@@ -14,6 +14,7 @@ from typing import BinaryIO, ClassVar
 
 from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField
+from ..sources.formats.zipdirectory import open_zip
 from .archive import dos_datetime
 from .base import Context, Extractor, ExtractorDoc
 
@@ -37,6 +38,9 @@ class ZipRecord(Record):
     uncompressed_bytes: int = 0
     systems: tuple[str, ...] = ()
     utf8_names: int = 0
+    # how the directory was read, when its end record had to be read past
+    # (an Adobe Animate .fla's overstated directory size)
+    directory_note: str | None = None
 
 
 class ZipExtractor(Extractor):
@@ -57,7 +61,8 @@ class ZipExtractor(Extractor):
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
         try:
-            with zipfile.ZipFile(stream) as zf:
+            opened, note = open_zip(stream)
+            with opened as zf:
                 infos = zf.infolist()
                 comment = zf.comment
         except zipfile.BadZipFile as exc:
@@ -78,4 +83,5 @@ class ZipExtractor(Extractor):
             uncompressed_bytes=sum(i.file_size for i in infos),
             systems=tuple(sorted(systems)),
             utf8_names=sum(bool(i.flag_bits & 0x800) for i in infos),
+            directory_note=note,
         )

@@ -69,3 +69,62 @@ def test_not_animate_damaged_and_hostile() -> None:
     bomb = b'<!DOCTYPE d [<!ENTITY a "aaaa">]><DOMDocument versionInfo="&a;"/>'
     with pytest.raises(CorruptInput, match="refused"):
         extract(EX, bomb)
+
+
+def _as_animate_writes(data: bytes) -> bytes:
+    """The sample .fla as Animate 24 writes a document: the `mimetype`
+    member's directory record left out, but counted in the directory's
+    size (46 bytes and its name) by the end record."""
+    import struct
+
+    whole = bytearray(data)
+    eocd = whole.rindex(b"PK\x05\x06")
+    count, _, _, offset = struct.unpack_from("<HHII", whole, eocd + 8)
+    record = whole.index(b"PK\x01\x02", offset)
+    assert whole[record + 46 : record + 54] == b"mimetype"
+    del whole[record : record + 54]
+    eocd -= 54
+    struct.pack_into("<HH", whole, eocd + 8, count - 1, count - 1)  # the size stays
+    return bytes(whole)
+
+
+def test_a_document_animate_rewrote_reads_without_a_warning(tmp_path: Path) -> None:
+    """Real Animate 24 documents fail the standard library ("Bad magic
+    number for central directory"); their directory is whole."""
+    data = _as_animate_writes(sample_bytes(URL))
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(data))
+    assert sniff(data[:65536]) == "application/vnd.adobe.xfl"
+    [rec] = [r for r in extract(EX, data) if isinstance(r, AnimateRecord)]
+    assert rec.saved_by == "Saved by Animate Windows 22.0 build 186"
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "rewritten.fla").write_bytes(data)
+    damaged = bytearray(data)
+    eocd = damaged.rindex(b"PK\x05\x06")
+    damaged[eocd + 16 : eocd + 20] = b"\x10\x00\x00\x00"  # the directory's offset lost
+    (dump / "damaged.fla").write_bytes(bytes(damaged))
+    case = forensics.scan(dump, tmp_path / "case", executor="serial", ocr=False)
+    problems = case.problems
+    assert set(problems.loc[problems["kind"] == "corrupt_archive", "path"]) == {"damaged.fla"}
+    members = case.files[case.files["path"].str.startswith("rewritten.fla!/")]
+    assert set(members["path"]) == {
+        "rewritten.fla!/DOMDocument.xml",
+        "rewritten.fla!/LIBRARY/Symbol 1.xml",
+    }
+    zips = case.records[(case.records["kind"] == "zip") & (case.records["path"] == "rewritten.fla")]
+    assert "Animate" in zips["body"].iloc[0]  # the zip record says how it was read
+    assert data == (dump / "rewritten.fla").read_bytes()  # the evidence untouched
+
+
+def test_a_recovered_document_is_told_by_its_xfl_member() -> None:
+    """Animate's RECOVER_ copies put the stale `a.xfl` (PROXY-CS5) first."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.xfl", "PROXY-CS5")
+        zf.writestr("DOMDocument.xml", _dom(sample_bytes(URL)))
+    assert sniff(buf.getvalue()[:65536]) == "application/vnd.adobe.xfl"
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w") as zf:
+        zf.writestr("notes.xfl", "something else")
+    assert sniff(plain.getvalue()[:65536]) == "application/zip"

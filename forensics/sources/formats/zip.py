@@ -21,6 +21,7 @@ from ...packages import document_parts
 from ...records import ArchiveEntry, Problem, flag
 from ..limits import MiB, Reading, Spooled, inflated_size, read_bounded
 from .member import Member
+from .zipdirectory import open_zip
 from .zipsalvage import MemberReader, local_members
 
 
@@ -96,7 +97,7 @@ def read_zip(fh: IO[bytes], walk: Reading) -> Iterator[Member]:
     """A zip's members, from its central directory, or from their local
     headers when the directory is unreadable."""
     try:
-        opened = zipfile.ZipFile(fh)
+        opened, _ = open_zip(fh)  # an Animate .fla's habit: the zip record says so
     except zipfile.BadZipFile as exc:
         yield from _read_zip_headers(fh, walk, exc)
         return
