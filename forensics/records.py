@@ -208,6 +208,11 @@ class Record:
     # with their role (entities.ROLES); "path" marks an embedded path,
     # whose user and host names are read out of it (entities.py)
     ENTITY_FIELDS: ClassVar[dict[str, str]] = {}
+    # a record that stands for saves of the work (a save history's line, a
+    # document's last save): which field is the save's time, and which
+    # name its user and host, the saves it counts and the editing seconds
+    # it declares (keys: time, user, host, count, seconds; analysis/saves.py)
+    SAVE: ClassVar[dict[str, str]] = {}
 
     extractor: str
     source: str  # what inside the file the record came from ("stat", "zip central directory", ...)

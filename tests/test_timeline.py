@@ -126,3 +126,47 @@ def test_note_counts_are_annotations_unless_asked(dump_copy: Path, tmp_path: Pat
     assert 0 < len(written) < len(notes)  # text layers and layer names, and path words, cells
     assert case.timeline(freq="D")["notes"].sum() == len(written)
     assert case.timeline(freq="D", note_origins=None)["notes"].sum() == len(notes)
+
+
+def test_saves_count_on_their_own_days_by_machine_and_user(tmp_path: Path) -> None:
+    """An OpenToonz scene's history puts each save on its day, by its
+    machine and user; one save seen twice (a scene and its backup copy) is
+    one; a Krita document's editing time counts on its last save's day."""
+    import shutil
+
+    import forensics
+
+    from .conftest import SAMPLES
+
+    dump = tmp_path / "dump"
+    scene = SAMPLES / "dump" / "KMR" / "EP12" / "scene"
+    (dump / "backups").mkdir(parents=True)
+    shutil.copy(scene / "KMR_S01_EP12_SC099_C099.tnz", dump)
+    shutil.copy(scene / "KMR_S01_EP12_SC099_C099.tnz", dump / "backups" / "C099_1.tnz")
+    shutil.copy(
+        SAMPLES / "dump" / "KMR" / "EP12" / "key" / "KMR_S01_EP12_SC099_C099_KEY_v01.kra", dump
+    )
+    case = forensics.scan(dump, tmp_path / "case", executor="serial", ocr=False)
+    saves = case.saves("+09:00")
+    history = saves[saves["kind"] == "opentoonz_save"]
+    assert len(history) == 3 and set(history["path"]) == {"KMR_S01_EP12_SC099_C099.tnz"}
+    assert (saves["zone_basis"] == "assumed").all()
+    by_host = case.timeline(by="host", tz="+09:00")
+    per_day = {
+        (str(p.date()), h): n
+        for p, h, n in zip(by_host["period"], by_host["host"], by_host["saves"], strict=True)
+        if n
+    }
+    assert per_day == {
+        ("2024-04-05", "KMR-ANIM07"): 1,
+        ("2024-04-08", "KMR-ANIM07"): 1,
+        ("2024-04-10", ""): 1,  # the Krita document's save names no machine
+        ("2024-04-11", "KMR-CHK02"): 1,
+    }
+    by_user = case.timeline(by="user", tz="+09:00")
+    krita = by_user[by_user["user"] == "김민준"]
+    assert krita["editing_seconds"].sum() == 5400 and krita["saves"].sum() == 1
+    # the view leaves a naive save without an instant until a zone is given;
+    # the timeline reads it in its own zone, as it does the files' times
+    assert case.saves()["time"].isna().all()
+    assert case.timeline()["saves"].sum() == 4

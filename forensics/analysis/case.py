@@ -19,7 +19,7 @@ from ..sources.remote import is_remote
 from ..sources.reread import read_again
 from ..store.views import Store
 from ..store.writer import set_assumed_zone
-from . import entities, production, revisions, zones
+from . import entities, production, revisions, saves, zones
 from .timeline import once_across_sources, per_file, period_starts, volume
 from .times import file_times
 from .worktypes import work_types
@@ -262,8 +262,10 @@ class Case:
         note_origins: tuple[str, ...] | None = ANNOTATION_ORIGINS,
     ) -> pd.DataFrame:
         """Change volume per period (see timeline.volume): files, bytes,
-        new_drawings, revisions, notes by language, ink coverage. `by` is a
-        column of the files view or a list of them; `tz` an offset, an IANA
+        new_drawings, revisions, notes by language, ink coverage, and the
+        saves the files record (`saves()`) with their editing seconds, each
+        at its own time. `by` is a column of the files view (or an entity
+        role: "user", "host") or a list of them; `tz` an offset, an IANA
         name or "auto" (the best zone of `zones()`); `period` is the
         period's start, a Timestamp in that zone.
 
@@ -288,16 +290,31 @@ class Case:
             ink_coverage=[sum(json.loads(b)["ink_coverage"].values()) for b in ann["body"]]
         )[["path", "ink_coverage"]]
         observed = self.observed_times() if time_basis == "observed" else None
+        zone = self.zone_of(tz) or "UTC"
         return volume(
             files,
             self.events,
             freq=freq,
-            tz=self.zone_of(tz) or "UTC",
+            tz=zone,
             by=groups,
             time_basis=time_basis,
             notes=notes,
             coverage=coverage,
             observed=observed,
+            saves=self.saves(zone),
+        )
+
+    def saves(self, tz: str | dt.tzinfo | None = None) -> pd.DataFrame:
+        """One row per save the files record (saves.py): path, kind, time
+        (UTC; NaT for a naive time with no zone to read it in), local (as
+        written), zone_basis, user, host, saves (1), declared_saves and
+        editing_seconds (a document's own totals, where it states them).
+        Naive times are read in `tz` ("auto": the best zone of `zones()`),
+        or in the case's assumed zone."""
+        zone = self.zone_of(tz) if tz is not None else self.assumed_zone
+        key = ("saves", str(zone) if zone is not None else None)
+        return self._cached(
+            key, lambda: saves.table(self.records, as_zone(zone) if zone is not None else None)
         )
 
     @property

@@ -94,6 +94,7 @@ def volume(
     notes: pd.DataFrame | None = None,
     coverage: pd.DataFrame | None = None,
     observed: pd.DataFrame | None = None,
+    saves: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Change volume per period (and per `by` group). Every period between
     the first and the last present appears, zeros included, so that charts
@@ -112,7 +113,12 @@ def volume(
     `files` may carry production columns (show, stage...), `work`,
     `is_revision` (False for a drawing's first version) and `lang` (the
     file's main note language) for grouping; `notes` has path and lang;
-    `coverage` has path and ink_coverage."""
+    `coverage` has path and ink_coverage.
+
+    `saves` (saves.py: path, time, user, host, saves, editing_seconds) are
+    counted at their own times, not their files': a scene's history puts
+    each save on its day. Grouped by "user" or "host", a save goes by its
+    own user and machine; by a files column, by its file's value."""
     import pandas as pd
 
     zone = as_zone(tz)
@@ -149,27 +155,63 @@ def volume(
     )
     times["new_drawings"] = times["drawings"] - times["revisions"]
     keys = ["period", *by]
-    columns = ["period", *by, *VOLUME_COUNTS, *note_cols, "ink_coverage"]
-    if times.empty:
+    columns = ["period", *by, *VOLUME_COUNTS, *note_cols, "ink_coverage", *SAVE_COUNTS]
+    saved = _saves_per_period(saves, times, zone, pfreq, by)
+    if times.empty and saved.empty:
         return pd.DataFrame({c: [] for c in columns})
     grouped = times.groupby(keys, dropna=False).agg(
         ink_coverage=("ink_coverage", "mean"),
         **{c: (c, "sum") for c in (*VOLUME_COUNTS, *note_cols)},
     )
-    full = pd.period_range(times["period"].min(), times["period"].max(), freq=pfreq)
+    periods = pd.concat([times["period"], saved["period"]])
+    full = pd.period_range(periods.min(), periods.max(), freq=pfreq)
     index: pd.Index
     if by:
-        groups = sorted(set(times[list(by)].itertuples(index=False, name=None)))
+        groups = sorted(
+            set(times[list(by)].itertuples(index=False, name=None))
+            | set(saved[list(by)].itertuples(index=False, name=None))
+        )
         index = pd.MultiIndex.from_tuples([(p, *g) for p in full for g in groups], names=keys)
     else:
         index = pd.Index(full, name="period")
     grouped = grouped.reindex(index)
-    counts_cols = [*VOLUME_COUNTS, *note_cols]
+    per_save = saved.groupby(keys, dropna=False)[list(SAVE_COUNTS)].sum()
+    grouped = grouped.join(per_save.reindex(index))
+    counts_cols = [*VOLUME_COUNTS, *note_cols, *SAVE_COUNTS]
     grouped[counts_cols] = grouped[counts_cols].fillna(0).astype("int64")
     grouped["ink_coverage"] = grouped["ink_coverage"].fillna(0.0).round(6)
     out = grouped.reset_index()
     out["period"] = period_starts(out["period"], zone)
     return out[columns]
+
+
+SAVE_COUNTS = ("saves", "editing_seconds")
+
+
+def _saves_per_period(
+    saves: pd.DataFrame | None,
+    times: pd.DataFrame,
+    zone: dt.tzinfo,
+    pfreq: str,
+    by: tuple[str, ...],
+) -> pd.DataFrame:
+    """One row per save with an instant: its period in `zone`, its `by`
+    values (its own user and host; other columns from its file's row)."""
+    import pandas as pd
+
+    if saves is None or not len(saves):
+        return pd.DataFrame({c: [] for c in ("period", *by, *SAVE_COUNTS)})
+    rows = saves.dropna(subset=["time"]).copy()
+    rows["period"] = rows["time"].dt.tz_convert(zone).dt.tz_localize(None).dt.to_period(pfreq)
+    of_file = times.drop_duplicates("path").set_index("path")
+    for column in by:
+        if column in ("user", "host"):
+            rows[column] = rows[column].fillna("")
+        else:
+            rows[column] = rows["path"].map(of_file[column]).fillna("")
+    rows["saves"] = rows["saves"].fillna(0).astype("int64")
+    rows["editing_seconds"] = rows["editing_seconds"].fillna(0).astype("int64")
+    return rows[["period", *by, *SAVE_COUNTS]]
 
 
 def period_starts(periods: Iterable[pd.Period], zone: dt.tzinfo) -> pd.DatetimeIndex:

@@ -80,6 +80,7 @@ class HarmonyRecord(Record):
         "palette_paths": "path",
         "paths": "path",
     }
+    SAVE: ClassVar[dict[str, str]] = {"time": "saved_utc", "user": "user"}
 
     document: str = ""  # scene, element table, version table, scene version, palette list, palette
     product: str | None = None  # "Harmony Advanced", "Stage"

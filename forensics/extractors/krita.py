@@ -51,6 +51,14 @@ class KritaRecord(Record):
         "email": "email",
         "software": "software",
     }
+    # the document's last save, by its author; its editing cycles and time
+    # are the document's totals since it was created
+    SAVE: ClassVar[dict[str, str]] = {
+        "time": "saved",
+        "user": "author",
+        "count": "editing_cycles",
+        "seconds": "editing_seconds",
+    }
 
     title: str | None = None
     subject: str | None = None

@@ -85,6 +85,7 @@ class OpenToonzSaveRecord(Record):
         "saved": TimeField("OpenToonz save (history line; local time, to the minute)"),
     }
     ENTITY_FIELDS: ClassVar[dict[str, str]] = {"machine": "host", "user": "user"}
+    SAVE: ClassVar[dict[str, str]] = {"time": "saved", "user": "user", "host": "machine"}
 
     number: int | None = None
     saved: TimeValue | None = None

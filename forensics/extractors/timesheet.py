@@ -59,6 +59,7 @@ class TimesheetRecord(Record):
         "create_email": "email",
         "update_email": "email",
     }
+    SAVE: ClassVar[dict[str, str]] = {"time": "updated", "user": "update_user"}
 
     format: str = ""  # xdts, tdts or nas
     version: int | None = None
