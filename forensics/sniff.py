@@ -42,6 +42,7 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "application/x-exposure-sheet": {"xdts", "tdts", "xps"},
     "application/x-synfig": {"sif"},
     "application/vnd.adobe.xfl": {"fla"},
+    "application/vnd.adobe.fla": {"fla"},
     "application/x-pencil2d": {"pclx"},
     "application/vnd.adobe.aftereffects.project": {"aep"},
     "application/vnd.adobe.aftereffects.projectx": {"aepx"},
@@ -91,6 +92,8 @@ def sniff(head: bytes) -> str:
         return AEPX_MIME
     if harmony := sniff_harmony(head[:4096]):
         return harmony
+    if is_binary_fla(head):
+        return FLA_OLE_MIME
     try:
         found = str(_magic().from_buffer(head))
     except magic.MagicException:
@@ -207,6 +210,19 @@ def is_synfig(head: bytes) -> bool:
 XFL_MIME = "application/vnd.adobe.xfl"  # a .fla zip, by its mimetype member
 XFL_DOCUMENT_MIME = "application/x-xfl-document"  # DOMDocument.xml of an XFL folder
 _XFL_PROXY = b"PROXY-CS5"  # what an XFL's own .xfl member holds
+FLA_OLE_MIME = "application/vnd.adobe.fla"  # Flash MX to CS4: an OLE compound file
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FLA_STREAMS = tuple(f"{name} ".encode("utf-16le") for name in ("Page", "Symbol", "Media"))
+
+
+def is_binary_fla(head: bytes) -> bool:
+    """A binary .fla: a compound file naming a `Contents` stream and the
+    library's `Page`, `Symbol` or `Media` streams in its first bytes."""
+    return (
+        head.startswith(OLE_MAGIC)
+        and "Contents".encode("utf-16le") in head
+        and any(name in head for name in _FLA_STREAMS)
+    )
 
 
 def is_xfl_document(head: bytes) -> bool:

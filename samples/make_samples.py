@@ -1614,7 +1614,122 @@ def build(
     truth.add(url, data, when, "filesystem.mtime", **{"XMP xmp:ModifyDate": stamp})
     harmony_scene(s, dump, truth, days[10])
     nas_sheet(s, dump, truth, days[10])
+    binary_fla(s, dump, truth, days[10])
     return truth
+
+
+def compound_file(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE compound file (MS-CFB version 3, 512-byte sectors)
+    holding `streams` at its root, each padded to 4096 bytes so that none
+    lives in the mini stream: enough for olefile and for Flash's readers."""
+    sector = 512
+    end, free, fat_id = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    names = list(streams)
+    bodies = [streams[n] + b"\0" * max(0, 4096 - len(streams[n])) for n in names]
+    bodies = [b + b"\0" * (-len(b) % sector) for b in bodies]
+    chains: list[int] = []
+    starts, at = [], 0
+    for body in bodies:
+        count = len(body) // sector
+        starts.append(at)
+        chains += [at + i + 1 for i in range(count - 1)] + [end]
+        at += count
+    directory_sector = at
+    entries = len(names) + 1
+    directory_sectors = -(-entries * 128 // sector)
+    chains += [directory_sector + i + 1 for i in range(directory_sectors - 1)] + [end]
+    fat_sector = directory_sector + directory_sectors
+    chains.append(fat_id)
+    fat = b"".join(struct.pack("<I", v) for v in chains)
+    fat += struct.pack("<I", free) * ((sector - len(fat)) // 4)
+
+    def entry(
+        name: str, kind: int, left: int, right: int, child: int, start: int, size: int
+    ) -> bytes:
+        raw = name.encode("utf-16le") + b"\0\0"
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child)
+            + b"\0" * 16  # class id
+            + b"\0" * 4  # state bits
+            + b"\0" * 16  # created, modified (none)
+            + struct.pack("<IQ", start, size)
+        )
+
+    none = 0xFFFFFFFF
+    # the streams under the root as a chain of right siblings, in the
+    # format's order (shorter names first, then by upper case)
+    order = sorted(range(len(names)), key=lambda i: (len(names[i]), names[i].upper()))
+    right = {a: b + 1 for a, b in zip(order, [*order[1:], -1], strict=True)}
+    links = {i: (none, right[i] if right[i] else none) for i in range(len(names))}
+    middle = order[0]
+    directory = entry("Root Entry", 5, none, none, middle + 1, end, 0)
+    for i, name in enumerate(names):
+        # declared at their padded size: a stream under 4096 bytes would be the mini stream's
+        directory += entry(name, 2, *links[i], none, starts[i], max(4096, len(streams[name])))
+    directory = directory.ljust(directory_sectors * sector, b"\0")
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, directory_sector, 0, 4096, end, 0, end, 0)
+    )
+    header += struct.pack("<I", fat_sector) + struct.pack("<I", free) * 108
+    return header + b"".join(bodies) + directory + fat
+
+
+def cstring(text: str) -> bytes:
+    """An MFC CString as Flash writes it: FF FE FF, the length, UTF-16LE."""
+    return b"\xff\xfe\xff" + bytes([len(text)]) + text.encode("utf-16le")
+
+
+def binary_fla(s: Sampler, dump: Path, truth: Truth, day: dt.date) -> None:
+    """An old cut of the show in Flash CS3's binary .fla (an OLE compound
+    file): two scenes, a symbol, and a background imported from the
+    artist's disk, with its file's date and the import time."""
+    when = s.work_time(day).replace(microsecond=0)
+    source = int((when - dt.timedelta(days=40)).timestamp())
+    imported = int((when - dt.timedelta(hours=2)).timestamp())
+    shared = imported - 600
+
+    def name(stream: str) -> bytes:
+        return b"\x17" + bytes([len(stream)]) + stream.encode("utf-16le")
+
+    contents = (
+        b"\x00\x00\xff\xff\x01\x00\r\x00CDocumentPage"
+        + name("Page 1")
+        + cstring("C099 오프닝")
+        + b"\0" * 12
+        + name("Page 2")
+        + cstring("C099 본편")
+        + b"\0" * 12
+        + name("Symbol 1")
+        + cstring("캐릭터 A")
+        + b"\0" * 12
+        + b"\xff\xff\x01\x00\n\x00CMediaBits"
+        + name("Media 1")
+        + cstring("KMR_C099_BG.png")
+        + b"\x01\x00"
+        + cstring("C:\\Users\\jihoon\\Desktop\\KMR_C099_BG.png")
+        + struct.pack("<IIIIIII", source, 6, 1, shared, 1525, 1, imported)
+    )
+    stamp = when.isoformat()
+    xmp = (  # CS4 writes the document's XMP into Contents, in UTF-16
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        f'xmp:CreatorTool="Adobe Flash CS4 Professional" xmp:ModifyDate="{stamp}"/>'
+        '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    )
+    contents += b"\0\0" + xmp.encode("utf-16le")
+    data = compound_file(
+        {"Contents": contents, "Page 1": b"\x01", "Page 2": b"\x01", "Media 1": b"\x03"}
+    )
+    url = "KMR/EP12/scene/KMR_S01_EP12_SC099_C099_old.fla"
+    write(dump, url, data, when)
+    truth.add(url, data, when, "filesystem.mtime", **{"XMP xmp:ModifyDate": stamp})
 
 
 def nas_sheet(s: Sampler, dump: Path, truth: Truth, day: dt.date) -> None:

@@ -160,6 +160,12 @@ def _nested_zip(depth: int) -> bytes:
     return data
 
 
+def _truth() -> dict[str, object]:
+    import json
+
+    return json.loads((SAMPLES / "expected" / "files.json").read_text())["files"]
+
+
 def _sample(url: str) -> bytes:
     return (SAMPLES / "dump" / url).read_bytes()
 
@@ -268,6 +274,31 @@ def build(folder: Path, big_sparse: int = 3 * 2**30) -> dict[str, str]:
     expect["members/special.tar!/hard"] = ""
     expect["members/special.tar!/../../evil.sh"] = "suspicious_name"
     expect["members/special.tar!//abs.txt"] = "suspicious_name"
+
+    # The production software's files, hostile: an OpenToonz scene that
+    # declares entities (refused, never expanded: read from its text), a
+    # Krita document whose maindoc.xml is a bomb, a Harmony drawing cut in
+    # its licence certificate, an After Effects chunk lying about its size.
+    billion = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
+    put(
+        "production/entities.tnz",
+        f'<!DOCTYPE tnz [<!ENTITY e0 "lol">{billion}]>\n'
+        '<tnz framecount="12" version="71.1"><generator>&e9;</generator></tnz>\n'.encode(),
+        "corrupt",
+    )
+    put(
+        "production/bomb.kra",
+        _zip(
+            [("mimetype", b"application/x-krita"), ("maindoc.xml", bytes(80 * MiB))],
+        ),
+        "limit_exceeded",
+    )
+    tvg = _sample(next(u for u in _truth() if u.endswith(".tvg")))
+    put("production/cut.tvg", tvg[: tvg.index(b"-----END")], "corrupt")
+    aep = bytearray(_sample(next(u for u in _truth() if u.endswith(".aep"))))
+    alas = aep.index(b"Alas")
+    aep[alas + 4 : alas + 8] = (10_000_000).to_bytes(4, "big")
+    put("production/lying.aep", bytes(aep), "corrupt")
 
     # Filesystem oddities.
     fs = folder / "fs"

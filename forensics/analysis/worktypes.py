@@ -33,6 +33,7 @@ _SCENE = {
     "application/x-opentoonz-scene",
     "application/x-synfig",
     "application/vnd.adobe.xfl",
+    "application/vnd.adobe.fla",
     "application/x-xfl-document",
     "application/x-pencil2d",
     "application/x-pencil2d-document",

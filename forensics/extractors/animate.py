@@ -16,8 +16,12 @@ XFL document `DOMDocument.xml`; an uncompressed XFL folder has the same
 Each library item with a time is a record of its own (`animate_item`).
 Unix seconds are instants: zone basis `utc`. Parsed with defusedxml.
 Reference: the XFL format as Animate writes it (DOMDocument.xml,
-DOMBitmapItem, DOMSoundItem, Include); CS4's binary `.fla` (an OLE
-compound file) is not read here.
+DOMBitmapItem, DOMSoundItem, Include).
+
+Flash MX to CS4 wrote a binary `.fla`, an OLE compound file: its scenes,
+symbols and imported files (names, source paths, times) are read from its
+`Contents` stream (`fla_ole.py`), the compound file's own times kept; its
+XMP (CS4, UTF-16 in `Contents`) is the xmp extractor's.
 """
 
 from __future__ import annotations
@@ -28,9 +32,17 @@ from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
-from ..errors import NotMyFormat
+from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField
-from ..sniff import XFL_DOCUMENT_MIME, XFL_MIME, is_xfl_document
+from ..sniff import (
+    FLA_OLE_MIME,
+    OLE_MAGIC,
+    XFL_DOCUMENT_MIME,
+    XFL_MIME,
+    is_binary_fla,
+    is_xfl_document,
+)
+from . import fla_ole
 from .base import Context, Extractor, ExtractorDoc
 from .documents import parse, read_whole, zip_member
 
@@ -43,6 +55,10 @@ _TIMES = ("sourceLastImported", "sourceLastModified", "lastModified")
 @dataclass(frozen=True)
 class AnimateRecord(Record):
     KIND: ClassVar[str] = "animate"
+    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
+        "created": TimeField("Flash .fla compound file created (FILETIME, UTC)", True),
+        "modified": TimeField("Flash .fla compound file modified (FILETIME, UTC)", True),
+    }
     ENTITY_FIELDS: ClassVar[dict[str, str]] = {"saved_by": "software", "creator": "software"}
 
     saved_by: str | None = None  # versionInfo
@@ -55,6 +71,9 @@ class AnimateRecord(Record):
     items: int = 0
     timelines: tuple[str, ...] = ()
     folders: tuple[str, ...] = ()
+    symbols: tuple[str, ...] = ()  # of a binary .fla: its library's symbol names
+    created: dt.datetime | None = None  # of a binary .fla: its compound file's times
+    modified: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -103,10 +122,12 @@ class AnimateExtractor(Extractor):
         summary="Adobe Animate XFL documents (.fla zips, loose DOMDocument.xml): versionInfo, "
         "stage, frame rate, library items with their import and modification times and "
         "source paths, timeline and folder names as notes.",
-        reads="DOMDocument.xml of a .fla (mimetype application/vnd.adobe.xfl) or an XFL folder.",
+        reads="DOMDocument.xml of a .fla (mimetype application/vnd.adobe.xfl) or an XFL folder; "
+        "the Contents stream of a binary (OLE) .fla.",
         references=("Adobe XFL (DOMDocument.xml) as written by Flash CS5 to Animate 2024",),
-        limits="CS4 and older binary .fla (OLE compound files) are not read; symbols' own XML "
-        f"files are not opened. At most {MAX_ITEMS} library items.",
+        limits="Symbols' own XML files (and a binary .fla's Symbol streams) are not opened; a "
+        "binary .fla's item times are read by their position (fla_ole.py). At most "
+        f"{MAX_ITEMS} library items.",
     )
     record_kinds = (AnimateRecord, AnimateItemRecord)
 
@@ -117,11 +138,15 @@ class AnimateExtractor(Extractor):
             and ref.entry.name == "DOMDocument.xml"
         ):
             return False  # a .fla's own document: read once, as the .fla
-        return mime in (XFL_MIME, XFL_DOCUMENT_MIME) or is_xfl_document(head[:4096])
+        return mime in (XFL_MIME, XFL_DOCUMENT_MIME, FLA_OLE_MIME) or is_xfl_document(head[:4096])
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
-        if stream.read(4) == b"PK\x03\x04":
+        magic = stream.read(8)
+        if magic == OLE_MAGIC:
+            yield from self._binary(stream, ctx)
+            return
+        if magic[:4] == b"PK\x03\x04":
             xml, _ = zip_member(stream, "DOMDocument.xml", MAX_BYTES, "an XFL document")
         else:
             xml = read_whole(stream, MAX_BYTES, "an XFL document")
@@ -131,6 +156,40 @@ class AnimateExtractor(Extractor):
         if _local(root.tag) != "DOMDocument":
             raise NotMyFormat(f"root is <{_local(root.tag)}>, not <DOMDocument>")
         yield from self._read(root, ctx)
+
+    def _binary(self, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
+        try:
+            data, (created, modified) = fla_ole.contents(stream)
+        except ValueError as exc:
+            stream.seek(0)
+            if is_binary_fla(stream.read(1 << 16)):  # its directory says .fla: it is damaged
+                raise CorruptInput(f"a binary .fla that does not read: {exc}") from exc
+            raise NotMyFormat(str(exc)) from exc
+        except (OSError, EOFError) as exc:  # a stream cut short inside the compound file
+            raise CorruptInput(f"a binary .fla that does not read: {exc}") from exc
+        found = fla_ole.library(data)
+        yield AnimateRecord(
+            extractor=self.name,
+            source="Contents",
+            items=len(found.symbols) + len(found.media),
+            timelines=tuple(found.scenes),
+            symbols=tuple(found.symbols[:MAX_ITEMS]),
+            created=created,
+            modified=modified,
+        )
+        for media in found.media:
+            times = media.times + (None,) * (3 - len(media.times))
+            if not media.path and not any(times):
+                continue
+            yield AnimateItemRecord(
+                extractor=self.name,
+                source=f"Contents {media.stream}",
+                item_type="media",
+                name=media.name,
+                source_path=media.path,
+                imported=times[2],
+                source_modified=times[0],
+            )
 
     def _read(self, root: Element, ctx: Context) -> Iterator[Record | Note]:
         items: list[Element] = [el for el in root.iter() if _local(el.tag) in _ITEM_TAGS]

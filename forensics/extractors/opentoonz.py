@@ -194,7 +194,7 @@ class OpenToonzExtractor(Extractor):
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         data = read_whole(stream, MAX_BYTES, "an OpenToonz file")
-        kind = sniff_toonz(data[:512])
+        kind = sniff_toonz(data[:8192])
         if kind is None:
             raise NotMyFormat("not an OpenToonz scene, history or palette")
         text = data.decode("utf-8", "replace")

@@ -27,6 +27,8 @@ from xml.etree.ElementTree import Element
 
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
+from ..sniff import OLE_MAGIC
+from . import fla_ole
 from .base import Context, Extractor, ExtractorDoc
 from .blocks import (
     XMP_EXT_JPEG_ID,
@@ -94,6 +96,7 @@ _CARRIERS = (
     "application/pdf",
     "text/",
     "application/xml",
+    "application/vnd.adobe.fla",  # Flash CS4: UTF-16 XMP in its Contents stream
     "application/octet-stream",
     "application/x-clip-studio",
 )
@@ -344,6 +347,16 @@ def _pdf_packets(stream: BinaryIO) -> Iterator[tuple[str, bytes]]:
     yield "PDF metadata stream", stream_obj.get_data()
 
 
+def _fla_packets(stream: BinaryIO) -> Iterator[tuple[str, bytes]]:
+    """A binary .fla's XMP: UTF-16 in its Contents stream (Flash CS4)."""
+    try:
+        data, _ = fla_ole.contents(stream)
+    except (ValueError, OSError, EOFError):
+        return  # the animate extractor says what is wrong with it
+    if packet := fla_ole.utf16_xmp(data):
+        yield "binary .fla Contents (UTF-16)", packet
+
+
 def _scanned(data: bytes) -> Iterator[tuple[str, bytes]]:
     for match in _PACKET.finditer(data):
         yield "embedded packet", match.group(0)
@@ -383,6 +396,8 @@ def find_packets(stream: BinaryIO, head: bytes) -> Iterator[tuple[str, bytes]]:
                 yield "GIF application extension", data
     elif head.startswith(b"%PDF"):
         yield from _pdf_packets(stream)
+    elif head.startswith(OLE_MAGIC):  # a binary .fla's directory may lie past the head
+        yield from _fla_packets(stream)
     else:
         stream.seek(0)
         data = stream.read(SCAN_BYTES if _known_carrier(head) else UNKNOWN_SCAN_BYTES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import forensics
 from forensics.errors import CorruptInput, NotMyFormat
 from forensics.events import events_for
 from forensics.extractors.animate import AnimateExtractor, AnimateItemRecord, AnimateRecord
+from forensics.extractors.base import Context
 from forensics.records import Note
 from forensics.sniff import sniff
 
@@ -128,3 +130,53 @@ def test_a_recovered_document_is_told_by_its_xfl_member() -> None:
     with zipfile.ZipFile(plain, "w") as zf:
         zf.writestr("notes.xfl", "something else")
     assert sniff(plain.getvalue()[:65536]) == "application/zip"
+
+
+OLD = next(u for u in TRUTH if u.endswith("_old.fla"))
+
+
+def _generator() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_samples"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_binary_fla_its_scenes_symbols_and_imports() -> None:
+    """Flash CS3/CS4's OLE .fla: scenes, symbols and an imported file with its
+    source path and times, read from the Contents stream; its UTF-16 XMP is
+    the xmp extractor's."""
+    from forensics.extractors.xmp import XmpExtractor, XmpRecord
+    from forensics.records import FileRef
+
+    data = sample_bytes(OLD)
+    assert sniff(data[:65536]) == "application/vnd.adobe.fla"
+    items = extract(EX, data)
+    [rec] = [i for i in items if isinstance(i, AnimateRecord)]
+    assert rec.timelines == ("C099 오프닝", "C099 본편") and rec.symbols == ("캐릭터 A",)
+    [item] = [i for i in items if isinstance(i, AnimateItemRecord)]
+    assert item.source_path == "C:\\Users\\jihoon\\Desktop\\KMR_C099_BG.png"
+    assert item.imported is not None and item.source_modified is not None
+    assert item.source_modified < item.imported
+    ref = FileRef(url="x.fla", path=None, payload=data)
+    xmp = [
+        r
+        for r in XmpExtractor().extract(ref, io.BytesIO(data), Context(head=data[:4096]))
+        if isinstance(r, XmpRecord)
+    ]
+    assert [x.creator_tool for x in xmp] == ["Adobe Flash CS4 Professional"]
+    assert xmp[0].modify_date is not None
+    assert xmp[0].modify_date.isoformat() == TRUTH[OLD]["timestamps"]["XMP xmp:ModifyDate"]
+
+
+def test_a_compound_file_that_is_not_a_fla_or_is_cut() -> None:
+    make = _generator()
+    other = make.compound_file({"WordDocument": b"\x00" * 10})  # type: ignore[attr-defined]
+    with pytest.raises(NotMyFormat):
+        extract(EX, other)
+    with pytest.raises(CorruptInput, match="does not read"):
+        extract(EX, sample_bytes(OLD)[:-400])  # its allocation table cut off

@@ -1,0 +1,152 @@
+"""Flash's binary `.fla` (Flash MX to CS4): an OLE compound file whose
+`Contents` stream is the library and the document's settings, beside
+one stream a scene (`Page N`), a symbol (`Symbol N`) and an imported
+file (`Media N`). Read through `olefile`.
+
+`Contents` is a sequence of MFC objects. Its strings are MFC `CString`s:
+the marker `FF FE FF`, a length in UTF-16 units (a byte; `FF` then a
+16-bit length; `FFFF` then a 32-bit one) and the UTF-16LE text. Each
+library entry names its stream (`Page 3`, `Symbol 12`, `Media 5`) and
+then what the artist called it (the scene's or symbol's name); an
+imported file's entry goes on with its file name, the path it was
+imported from (relative or absolute: the artist's disk) and, after the
+path, three Unix times 12 bytes apart. In the public documents we read,
+the first is the source file's own date (years before the document for a
+file from a texture pack), the third minutes after it (the import), and
+the second is shared by every item of the document. The first is kept as
+the source file's modification time and the third as the import, as XFL
+names them (sourceLastModified, sourceLastImported), and all three by
+position (`times`); this reading is ours, from the files, not from a
+specification.
+
+CS4 writes the document's XMP into `Contents` in UTF-16: `utf16_xmp`
+gives it back as UTF-8 for the XMP reader.
+
+Written here: neither olefile nor any Python library reads `Contents`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import struct
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+MAX_CONTENTS = 64 * 1024 * 1024
+MAX_ITEMS = 20_000
+_ENTRY = re.compile(r"^(Page|Symbol|Media) (\d+)$")
+_ENTRY_BYTES = re.compile(  # "Page 3", "Symbol 12", "Media 5" in UTF-16, then a CString
+    rb"(P\x00a\x00g\x00e\x00|S\x00y\x00m\x00b\x00o\x00l\x00|M\x00e\x00d\x00i\x00a\x00)"
+    rb" \x00(?:[0-9]\x00){1,6}\xff\xfe\xff"
+)
+_XMP = re.compile(r"<\?xpacket begin=.*?<\?xpacket end=[^>]*>", re.S)
+_EARLIEST, _LATEST = 631_152_000, 4_102_444_800  # 1990, 2100
+
+
+@dataclass
+class FlaMedia:
+    stream: str
+    name: str
+    path: str | None
+    times: tuple[dt.datetime | None, ...] = ()
+
+
+@dataclass
+class FlaLibrary:
+    scenes: list[str] = field(default_factory=list)
+    symbols: list[str] = field(default_factory=list)
+    media: list[FlaMedia] = field(default_factory=list)
+
+
+def contents(stream: BinaryIO) -> tuple[bytes, tuple[dt.datetime | None, dt.datetime | None]]:
+    """The `Contents` stream of an OLE `.fla`, and the root storage's
+    (created, modified) times; ValueError when the file is not one."""
+    import olefile
+
+    stream.seek(0)
+    try:
+        ole = olefile.OleFileIO(stream)
+    except (OSError, ValueError, struct.error) as exc:  # olefile's errors on a bad header
+        raise ValueError(f"not a readable compound file: {exc}") from exc
+    with ole:
+        names = {"/".join(e) for e in ole.listdir(streams=True, storages=False)}
+        if "Contents" not in names or not any(_ENTRY.match(n) for n in names):
+            raise ValueError("a compound file without Contents and Page streams: not a .fla")
+        if ole.get_size("Contents") > MAX_CONTENTS:
+            raise ValueError(f"a Contents stream over {MAX_CONTENTS} bytes")
+        data = ole.openstream("Contents").read()
+        times = (_aware(ole.root.getctime()), _aware(ole.root.getmtime()))
+    return data, times
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """olefile gives FILETIMEs naive; they are UTC by the format (the zero
+    FILETIME, 1601, means none)."""
+    if value is None or value.year < 1980:
+        return None
+    return value.replace(tzinfo=dt.UTC)
+
+
+def _cstring(data: bytes, at: int) -> tuple[str, int] | None:
+    """The CString at `at` (its `FF FE FF` marker) and where it ends."""
+    if data[at : at + 3] != b"\xff\xfe\xff" or at + 4 > len(data):
+        return None
+    pos = at + 4
+    length = data[at + 3]
+    if length == 0xFF and pos + 2 <= len(data):
+        (length,) = struct.unpack_from("<H", data, pos)
+        pos += 2
+        if length == 0xFFFF and pos + 4 <= len(data):
+            (length,) = struct.unpack_from("<I", data, pos)
+            pos += 4
+    end = pos + 2 * length
+    if end > len(data):
+        return None
+    return data[pos:end].decode("utf-16le", "replace"), end
+
+
+def _unix(data: bytes, at: int) -> dt.datetime | None:
+    if at + 4 > len(data):
+        return None
+    (value,) = struct.unpack_from("<I", data, at)
+    return dt.datetime.fromtimestamp(value, dt.UTC) if _EARLIEST < value < _LATEST else None
+
+
+def library(data: bytes) -> FlaLibrary:
+    """The scenes, symbols and imported files `Contents` names: each entry
+    is its stream's name (a length byte and UTF-16, no marker), then the
+    CString of what the artist called it; an imported file's goes on with
+    a 16-bit number and the CString of its source path, then its times."""
+    found = FlaLibrary()
+    for m in _ENTRY_BYTES.finditer(data):
+        kind = m.group(1).decode("utf-16le")
+        named = _cstring(data, m.end() - 3)
+        if named is None:
+            continue
+        name, end = named
+        if kind == "Page":
+            found.scenes.append(name)
+        elif kind == "Symbol":
+            found.symbols.append(name)
+        elif len(found.media) < MAX_ITEMS:
+            stream = m.group(0)[:-3].decode("utf-16le")
+            marker = data.find(b"\xff\xfe\xff", end, end + 16)
+            path = _cstring(data, marker) if marker >= 0 else None
+            if path is None:
+                found.media.append(FlaMedia(stream, name, None))
+                continue
+            after = path[1]
+            times = (_unix(data, after), _unix(data, after + 12), _unix(data, after + 24))
+            found.media.append(FlaMedia(stream, name, path[0] or None, times))
+    return found
+
+
+def utf16_xmp(data: bytes) -> bytes | None:
+    """The XMP packet CS4 writes into `Contents` in UTF-16, as UTF-8."""
+    start = data.find("<?xpacket begin=".encode("utf-16le"))
+    if start < 0:
+        return None
+    text = data[start:].decode("utf-16le", "replace")
+    m = _XMP.match(text)
+    return m.group(0).encode("utf-8") if m else None
