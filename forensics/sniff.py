@@ -51,6 +51,9 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "application/x-opentoonz-scene": {"tnz"},
     "text/x-opentoonz-history": {"hst"},
     "application/x-opentoonz-palette": {"tpl"},
+    "application/x-opentoonz-project": {"otprj", "xml"},
+    "application/x-toonz-tlv": {"tlv"},
+    "application/x-toonz-pli": {"pli"},
     "application/x-toonboom-harmony-scene": {"xstage"},
     "application/x-toonboom-harmony": {"aux", "elementtable", "versiontable", "plt"},
     "application/x-toonboom-tvg": {"tvg"},
@@ -78,6 +81,10 @@ def sniff(head: bytes) -> str:
         return "application/x-clip-studio"
     if toonz := sniff_toonz(head):
         return toonz
+    if head.startswith(b"TLV1"):
+        return TOONZ_RASTER_MIME
+    if head.startswith(b"PLIMG"):
+        return TOONZ_VECTOR_MIME
     if head.lstrip(b"\xef\xbb\xbf").startswith(_SHEETS):
         return "application/x-exposure-sheet"
     if is_synfig(head[:4096]):
@@ -162,6 +169,9 @@ _SHEETS = (
 SCENE_MIME = "application/x-opentoonz-scene"
 HISTORY_MIME = "text/x-opentoonz-history"
 PALETTE_MIME = "application/x-opentoonz-palette"
+PROJECT_MIME = "application/x-opentoonz-project"
+TOONZ_RASTER_MIME = "application/x-toonz-tlv"  # a Toonz raster level (.tlv)
+TOONZ_VECTOR_MIME = "application/x-toonz-pli"  # a Toonz vector level (.pli)
 _HEADER = b"| #    DATE:"
 
 
@@ -192,6 +202,8 @@ def sniff_toonz(head: bytes) -> str | None:
         return SCENE_MIME
     if start.startswith((_HEADER, b'"| #    DATE:')):
         return HISTORY_MIME
+    if start.startswith(b"<project>") and re.search(rb"<folders>|<sceneProperties>", start[:4096]):
+        return PROJECT_MIME  # an OpenToonz project (a Harmony scene's <project> has attributes)
     if start.startswith((b"<palette ", b"<palette>")) and re.search(
         rb"<(?:styles|version|refImgPath)[\s>]", start[:4096]
     ):  # a TOStream palette (Pencil2D's own palette.xml is <palette><Color .../>)
@@ -258,8 +270,11 @@ def is_aepx(head: bytes) -> bool:
 HARMONY_SCENE_MIME = "application/x-toonboom-harmony-scene"  # .xstage
 HARMONY_MIME = "application/x-toonboom-harmony"  # .aux, .elementTable, .versionTable, palettes
 HARMONY_DRAWING_MIME = "application/x-toonboom-tvg"
-# the programs of Toon Boom's scene format: Harmony, and Stage (Harmony 12's scene program)
-_HARMONY_SOURCE = re.compile(rb"""\bsource=["'](?:Harmony|Stage|Toon Boom)|\bcreator=["']harmony""")
+# the programs of Toon Boom's scene format: Harmony, Stage (Harmony 12's scene program), and
+# Storyboard Pro, which writes the same element tables
+_HARMONY_SOURCE = re.compile(
+    rb"""\bsource=["'](?:Harmony|Stage|Storyboard Pro|Toon Boom)|\bcreator=["']harmony"""
+)
 
 
 def sniff_harmony(head: bytes) -> str | None:

@@ -1,8 +1,9 @@
 """What a file is to the work, for counting it: a drawing (an image, a
-Photoshop, CLIP STUDIO, Krita or Harmony file), a document (PDF and office files:
-work logs, storyboards, exposure sheets), a scene (an OpenToonz scene:
-cells, camera and levels; a Harmony scene; a Synfig, Animate, Pencil2D or After Effects
-project), a video, a text, an archive, a part, or other.
+Photoshop, CLIP STUDIO, Krita or Harmony file, an OpenToonz level), a
+document (PDF and office files: work logs, storyboards, exposure sheets),
+a scene (an OpenToonz or Harmony scene: cells, camera and levels; a
+Synfig, Animate, Pencil2D or After Effects project), a video, a text, an
+archive, a part, or other.
 
 An archive is transport, not work: its members are counted, not the
 archive itself. A document of the production software that is a zip (a
@@ -27,6 +28,8 @@ _DRAWING = {
     "application/x-clip-studio",
     "application/x-krita",
     "application/x-toonboom-tvg",  # a Harmony drawing
+    "application/x-toonz-tlv",  # an OpenToonz level: its drawings
+    "application/x-toonz-pli",
 }
 _SCENE = {
     "application/x-toonboom-harmony-scene",

@@ -48,7 +48,14 @@ from .documents import parse, read_whole, zip_member
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ITEMS = 20_000
-_ITEM_TAGS = ("DOMBitmapItem", "DOMSoundItem", "DOMVideoItem", "DOMCompiledClipItem", "Include")
+_ITEM_TAGS = (
+    "DOMBitmapItem",
+    "DOMSoundItem",
+    "DOMVideoItem",
+    "DOMCompiledClipItem",
+    "DOMFontItem",
+    "Include",
+)
 _TIMES = ("sourceLastImported", "sourceLastModified", "lastModified")
 
 
@@ -71,6 +78,7 @@ class AnimateRecord(Record):
     items: int = 0
     timelines: tuple[str, ...] = ()
     folders: tuple[str, ...] = ()
+    file_guid: str | None = None  # fileGUID: the document's id, kept across saves
     symbols: tuple[str, ...] = ()  # of a binary .fla: its library's symbol names
     created: dt.datetime | None = None  # of a binary .fla: its compound file's times
     modified: dt.datetime | None = None
@@ -86,8 +94,9 @@ class AnimateItemRecord(Record):
     }
     ENTITY_FIELDS: ClassVar[dict[str, str]] = {"source_path": "path"}
 
-    item_type: str = ""  # bitmap, sound, video, clip, symbol
+    item_type: str = ""  # bitmap, sound, video, clip, font, symbol (media: a binary .fla's)
     name: str | None = None
+    font: str | None = None  # a font item's typeface, as embedded
     source_path: str | None = None
     imported: dt.datetime | None = None
     source_modified: dt.datetime | None = None
@@ -205,6 +214,7 @@ class AnimateExtractor(Extractor):
             width=int(w) if (w := _number(root.get("width"))) is not None else None,
             height=int(h) if (h := _number(root.get("height"))) is not None else None,
             frame_rate=_number(root.get("frameRate")),
+            file_guid=root.get("fileGUID"),
             items=len(items),
             timelines=tuple(t for t in timelines if t),
             folders=tuple(f for f in folders if f),
@@ -214,18 +224,20 @@ class AnimateExtractor(Extractor):
             "DOMSoundItem": "sound",
             "DOMVideoItem": "video",
             "DOMCompiledClipItem": "clip",
+            "DOMFontItem": "font",
             "Include": "symbol",
         }
         for el in items[:MAX_ITEMS]:
             times = [_unix(el.get(name)) for name in _TIMES]
             path = el.get("sourceExternalFilepath")
-            if not any(times) and not path:
+            if not any(times) and not path and not el.get("font"):
                 continue
             yield AnimateItemRecord(
                 extractor=self.name,
                 source=f"{_local(el.tag)} {el.get('name') or el.get('href') or ''}".strip(),
                 item_type=kinds[_local(el.tag)],
                 name=el.get("name") or el.get("href"),
+                font=el.get("font"),
                 source_path=path,
                 imported=times[0],
                 source_modified=times[1],

@@ -19,8 +19,9 @@
   licence server: its subject is the licence's id, its validity the
   licence's dates) and holds, in its `TVCI` block, the drawing machine's
   host name and the product ("Torrell-PC - unknown host type (12):
-  Harmony Advanced"). Older drawings (format 0x3f0) compress everything
-  after the header in one zlib block; only its first bytes are inflated.
+  Harmony Advanced"; some write a bare name, or a number, for the host).
+  Older drawings (format 0x3f0) compress everything after the header in
+  one zlib block; only its first bytes are inflated.
 
 Written here: Toon Boom publishes no description of these files; the
 layouts are read from the files themselves (tags of four characters, the
@@ -52,11 +53,14 @@ _SOURCE = re.compile(
     r"^(?P<product>.*?)\s*(?:\((?P<exe>[^)]*)\))?\s*version\s+(?P<version>\S+)"
     r"(?:\s+build\s+(?P<build>\S+))?(?:\s+(?P<date>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}))?"
 )
+_COLOUR = re.compile(r'^\w+\s+(?:"([^"]*)"|(\S+))')  # a palette line: kind, then name
 _ABSOLUTE = re.compile(
     r"^(?:[A-Za-z]:[\\/]|\\\\[\w.-]+\\|//[\w.-]+/|/(?:Users|home|Volumes|mnt)/)[^\n]{0,1000}$"
 )
-_LINK = re.compile(r'^(\S+)\s+LINK\s+"([^"]*)"', re.M)
-_HOST = re.compile(rb"([^\x00]{1,255}?) - ([^\x00:]{1,100}):\x00([^\x00]{1,100})\x00")
+# a palette's link: its path quoted (Windows) or not (macOS writes it bare)
+_LINK = re.compile(r'^(\S+)\s+LINK\s+(?:"([^"]*)"|(\S.*?))\s*$', re.M)
+# the drawing machine's "HOST - HOST TYPE:" (or a bare name), then the product
+_INFO = re.compile(rb"([\x20-\xff]{1,255})\x00([\x20-\xff]{1,100})\x00")
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class HarmonyRecord(Record):
     palette_paths: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     colours: int | None = None
+    colour_names: tuple[str, ...] = ()  # a palette's, as its artist named them
 
 
 @dataclass(frozen=True)
@@ -297,7 +302,7 @@ class HarmonyExtractor(Extractor):
     def _palette(self, data: bytes) -> HarmonyRecord:
         text = data.decode("utf-8", "replace")
         if text.startswith("ToonBoomAnimationInc PaletteList"):
-            links = _LINK.findall(text)[:MAX_ITEMS]
+            links = [(n, quoted or bare) for n, quoted, bare in _LINK.findall(text)][:MAX_ITEMS]
             return HarmonyRecord(
                 extractor=self.name,
                 source="palette list",
@@ -307,8 +312,13 @@ class HarmonyExtractor(Extractor):
                 paths=(),
             )
         lines = [line for line in text.splitlines()[1:] if line.strip()]
+        names = [m.group(1) or m.group(2) for m in map(_COLOUR.match, lines) if m]
         return HarmonyRecord(
-            extractor=self.name, source="palette", document="palette", colours=len(lines)
+            extractor=self.name,
+            source="palette",
+            document="palette",
+            colours=len(lines),
+            colour_names=tuple(names[:MAX_ITEMS]),
         )
 
     def _drawing(self, data: bytes, ctx: Context) -> HarmonyDrawingRecord:
@@ -326,11 +336,13 @@ class HarmonyExtractor(Extractor):
                 ctx.warn("corrupt", f"the drawing's zlib block does not inflate: {exc}")
                 body = b""
         fields.update(self._certificate(data, ctx))
-        info = body.find(b"TVCI")
-        if info >= 0 and (m := _HOST.search(body, info, info + 4096)):
-            fields["host"] = m.group(1).decode("utf-8", "replace").strip() or None
-            fields["host_type"] = m.group(2).decode("utf-8", "replace").strip() or None
-            fields["product"] = m.group(3).decode("utf-8", "replace").strip() or None
+        info = body.find(b"TVCIUNCO")
+        if info >= 0 and (m := _INFO.search(body, info + 8, info + 4096)):
+            machine = m.group(1).decode("utf-8", "replace").rstrip(":").strip()
+            host, _, kind = machine.partition(" - ")
+            fields["host"] = host.strip() or None
+            fields["host_type"] = kind.strip() or None
+            fields["product"] = m.group(2).decode("utf-8", "replace").strip() or None
         elif info < 0 and not fields.get("licence_id"):
             ctx.warn("corrupt", "a drawing without its TVCI block: truncated or damaged")
         return HarmonyDrawingRecord(extractor=self.name, source="drawing", **fields)  # type: ignore[arg-type]

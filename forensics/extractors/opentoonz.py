@@ -1,6 +1,8 @@
-"""OpenToonz (and Toonz, Tahoma2D) scenes `.tnz`, level histories `.hst`
-and palettes `.tpl`: the files OpenToonz writes with its own `TOStream`,
-an XML dialect (tags, quoted strings, numbers).
+"""OpenToonz (and Toonz, Tahoma2D) scenes `.tnz`, level histories `.hst`,
+palettes `.tpl` and projects (`.otprj`, `*_otprj.xml`): the files
+OpenToonz writes with its own `TOStream`, an XML dialect (tags, quoted
+strings with escaped backslashes, numbers; an `&` in a value is written
+bare, and escaped here before parsing).
 
 - A scene names the program and version that saved it (`<generator>`),
   its frame count and format version, its camera, its output path, and
@@ -10,7 +12,12 @@ an XML dialect (tags, quoted strings, numbers).
   machine (`COMPUTERNAME`) and the user (`USERNAME`).
 - A level's `.hst` (beside its `.tlv`) is the same history for the level,
   with the frames each save changed.
-- A palette names itself and the reference image it was picked from.
+- A palette names itself, the reference image it was picked from, its
+  format version, its styles (counted) and its style pages.
+- A project names its folders (name and path) and its default output
+  (path, frame rate).
+- A level's drawings (`.tlv` raster, `.pli` vector) are not read; their
+  header names the program that wrote them ("OpenToonz 1.4").
 
 Each save is a record of its own (`opentoonz_save`): its time is the
 saving machine's local clock, written without a zone (naive), and its
@@ -39,7 +46,7 @@ from defusedxml import ElementTree as SafeET
 
 from ..errors import NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
-from ..sniff import HISTORY_MIME, PALETTE_MIME, SCENE_MIME, sniff_toonz
+from ..sniff import HISTORY_MIME, PALETTE_MIME, PROJECT_MIME, SCENE_MIME, sniff_toonz
 from .base import Context, Extractor, ExtractorDoc
 from .documents import read_whole
 
@@ -47,6 +54,7 @@ MAX_BYTES = 64 * 1024 * 1024  # a scene of thousands of cells is megabytes
 MAX_SAVES = 10_000
 _LINE = re.compile(r"\| #([^|]*)\|")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_BARE_AMP = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -74,8 +82,12 @@ class OpenToonzRecord(Record):
     level_names: tuple[str, ...] = ()
     level_paths: tuple[str, ...] = ()
     saves: int = 0  # lines of the save history
+    fps: float | None = None  # of the scene's (or project's) main output
     palette_name: str | None = None
     reference_image: str | None = None
+    styles: int | None = None  # a palette's colour styles
+    pages: tuple[str, ...] = ()  # a palette's style pages
+    folders: tuple[tuple[str, str], ...] = ()  # a project's (name, path) folders
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,15 @@ def parse_saved(text: str) -> TimeValue | None:
     return RawTime(text)
 
 
+def _fps(root: Element | None) -> float | None:
+    """The main output's frame rate (a scene's or a project's)."""
+    found = root.find(".//outputs/output/fps") if root is not None else None
+    try:
+        return float("".join(found.itertext()).strip()) if found is not None else None
+    except ValueError:
+        return None
+
+
 def history_lines(text: str) -> list[tuple[int | None, TimeValue | None, str, str, str]]:
     """(number, saved, machine, user, frames) of each line of a content
     history, in the fixed columns `TContentHistory` writes."""
@@ -137,11 +158,15 @@ def history_lines(text: str) -> list[tuple[int | None, TimeValue | None, str, st
 
 
 def _unquote(text: str | None) -> str | None:
+    """A TOStream value: a quoted string loses its quotes and its escapes
+    (`\\\\` and `\\"`: TOStream escapes a path's backslashes)."""
     if text is None:
         return None
     text = text.strip()
     m = _QUOTED.fullmatch(text)
-    return (m.group(1) if m else text).strip() or None
+    if m:
+        return re.sub(r'\\(["\\])', r"\1", m.group(1)).strip() or None
+    return text or None
 
 
 def _history_text(root: Element | None, text: str) -> str:
@@ -190,9 +215,18 @@ class OpenToonzExtractor(Extractor):
     record_kinds = (OpenToonzRecord, OpenToonzSaveRecord)
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
-        return mime in (SCENE_MIME, HISTORY_MIME, PALETTE_MIME) or sniff_toonz(head) is not None
+        return (
+            mime in (SCENE_MIME, HISTORY_MIME, PALETTE_MIME, PROJECT_MIME)
+            or sniff_toonz(head) is not None
+            or head.startswith((b"TLV1", b"PLIMG"))
+        )
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
+        stream.seek(0)
+        magic = stream.read(64)
+        if magic.startswith((b"TLV1", b"PLIMG")):
+            yield self._level(magic)
+            return
         data = read_whole(stream, MAX_BYTES, "an OpenToonz file")
         kind = sniff_toonz(data[:8192])
         if kind is None:
@@ -210,7 +244,8 @@ class OpenToonzExtractor(Extractor):
             return
         root = None
         try:
-            root = SafeET.fromstring(data)
+            # TOStream writes a value's & as it is ("Lempel-Ziv & Welch"): escaped first
+            root = SafeET.fromstring(_BARE_AMP.sub(b"&amp;", data))
         except SafeET.ParseError as exc:
             ctx.warn("corrupt", f"not well-formed XML ({exc}): read from its text")
         except ValueError as exc:  # entities or external references: refused, never expanded
@@ -235,6 +270,9 @@ class OpenToonzExtractor(Extractor):
             else ""
         )
         output = root.find(".//outputs/output/path") if root is not None else None
+        if kind == PROJECT_MIME:
+            yield self._project(root, text, output)
+            return
         yield OpenToonzRecord(
             extractor=self.name,
             source="scene",
@@ -247,6 +285,7 @@ class OpenToonzExtractor(Extractor):
             level_names=tuple(names),
             level_paths=tuple(paths),
             saves=len(lines),
+            fps=_fps(root),
         )
         yield from self._saves(lines, "scene history", ctx)
 
@@ -269,15 +308,62 @@ class OpenToonzExtractor(Extractor):
         if len(lines) > MAX_SAVES:
             ctx.warn("limit_exceeded", f"{len(lines)} saves: the first {MAX_SAVES} read")
 
+    def _level(self, head: bytes) -> OpenToonzRecord:
+        """A level's header: its format and the program that wrote it
+        ("TLV14B1a" or "PLIMG", then "OpenToonz 1.4 CM(f1)")."""
+        raster = head.startswith(b"TLV1")
+        m = re.match(rb"(?:TLV1\w{4}|PLIMG\x00..)([\x20-\x7e]{3,60})\x00", head, re.S)
+        return OpenToonzRecord(
+            extractor=self.name,
+            source="level header",
+            document="raster level" if raster else "vector level",
+            format_version=head[:8].decode("ascii", "replace") if raster else None,
+            generator=m.group(1).decode("ascii") if m else None,
+        )
+
+    def _project(self, root: Element | None, text: str, output: Element | None) -> OpenToonzRecord:
+        if root is not None:
+            version = root.find("version")
+            folders = tuple((f.get("name", ""), f.get("path", "")) for f in root.iter("folder"))[
+                :MAX_SAVES
+            ]
+        else:
+            version = None
+            folders = tuple(re.findall(r'<folder name="([^"]*)" path="([^"]*)"', text))[:MAX_SAVES]
+        return OpenToonzRecord(
+            extractor=self.name,
+            source="project",
+            document="project",
+            format_version=" ".join("".join(version.itertext()).split())
+            if version is not None
+            else None,
+            output_path=_unquote("".join(output.itertext())) if output is not None else None,
+            fps=_fps(root),
+            folders=folders,
+        )
+
     def _palette(self, root: Element | None, text: str) -> OpenToonzRecord:
         name = root.get("name") if root is not None else None
         if root is None and (m := re.search(r"""<palette\b[^>]*\bname=["']([^"']*)["']""", text)):
             name = m.group(1)
         ref = root.find(".//refImgPath") if root is not None else None
+        version = root.find("version") if root is not None else None
+        pages = (
+            tuple(
+                _unquote("".join(n.itertext())) or "" for n in root.iterfind("stylepages/page/name")
+            )
+            if root is not None
+            else ()
+        )
         return OpenToonzRecord(
             extractor=self.name,
             source="palette",
             document="palette",
             palette_name=name or None,
             reference_image=_unquote("".join(ref.itertext())) if ref is not None else None,
+            format_version=" ".join("".join(version.itertext()).split())
+            if version is not None
+            else None,
+            styles=sum(1 for _ in root.iterfind("styles/style")) if root is not None else None,
+            pages=pages,
         )

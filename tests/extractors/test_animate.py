@@ -180,3 +180,19 @@ def test_a_compound_file_that_is_not_a_fla_or_is_cut() -> None:
         extract(EX, other)
     with pytest.raises(CorruptInput, match="does not read"):
         extract(EX, sample_bytes(OLD)[:-400])  # its allocation table cut off
+
+
+def test_a_font_item_names_its_typeface_and_import() -> None:
+    dom = (
+        b'<DOMDocument xmlns="http://ns.adobe.com/xfl/2008/" versionInfo="Saved by Adobe Flash '
+        b'Windows 12.0 build 481" fileGUID="6457A144FDFBB44F8D17A0B8E6BFA954"><fonts>'
+        b'<DOMFontItem name="Font 1" font="Champagne&amp;Limousines" '
+        b'sourceLastImported="1388489034"/>'
+        b"</fonts></DOMDocument>"
+    )
+    items = extract(EX, dom)
+    [doc] = [i for i in items if isinstance(i, AnimateRecord)]
+    assert doc.file_guid == "6457A144FDFBB44F8D17A0B8E6BFA954"
+    [font] = [i for i in items if isinstance(i, AnimateItemRecord)]
+    assert (font.item_type, font.name, font.font) == ("font", "Font 1", "Champagne&Limousines")
+    assert font.imported == dt.datetime(2013, 12, 31, 11, 23, 54, tzinfo=dt.UTC)

@@ -138,3 +138,41 @@ def test_in_a_case(tmp_path: Path) -> None:
         ("licence", "WEB_51730288"),
     } <= found
     assert not (case.problems["severity"] == "error").any()
+
+
+def test_as_other_copies_write_them() -> None:
+    """A macOS palette list links without quotes; Storyboard Pro writes the
+    same element tables; a drawing may name its host bare (or by a number)."""
+    palettes = (
+        b"ToonBoomAnimationInc PaletteList 1\n"
+        b"palette-library/KMR LINK /Users/hyejin/Documents/KMR/palette-library/KMR.plt\n"
+    )
+    pal = _one(palettes)
+    assert isinstance(pal, HarmonyRecord)
+    assert pal.palette_paths == ("/Users/hyejin/Documents/KMR/palette-library/KMR.plt",)
+    table = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<elements  source="Storyboard Pro (Storyboard '
+        b'Pro) version 25.0.1 build 24106 2025-07-25 02:54:57" version="2501" build="24106" '
+        b'date="Fri Oct 31 18:29:12 2025" timeMsec="1761906552635" username="hyejin" '
+        b'realUsername="\xed\x98\x9c\xec\xa7\x84">\n'
+        b' <element id="1" elementName="Draw"/>\n</elements>\n'
+    )
+    assert sniff(table) == "application/x-toonboom-harmony"
+    rec = _one(table)
+    assert isinstance(rec, HarmonyRecord) and rec.document == "element table"
+    assert (rec.product, rec.product_version, rec.real_user) == ("Storyboard Pro", "25.0.1", "혜진")
+    assert rec.saved_utc == dt.datetime(2025, 10, 31, 10, 29, 12, 635000, tzinfo=dt.UTC)
+    drawing = sample_bytes(DRAWING)
+    bare = drawing.replace(b"KMR-ANIM-07 - unknown host type (12):", b"-1451844580")
+    bare = bare.replace(b"Harmony Premium\0", b"Solo\0")
+    rec = _one(bare)
+    assert isinstance(rec, HarmonyDrawingRecord)
+    assert (rec.host, rec.host_type, rec.product) == ("-1451844580", None, "Solo")
+    palette = (
+        b"ToonBoomAnimationInc PaletteFile 2\n"
+        b"Solid    Black    0x0b 0 0 0 255\n"
+        b'Solid    "Gray 90%"    0x0c 25 25 25 255\n'
+    )
+    rec = _one(palette)
+    assert isinstance(rec, HarmonyRecord)
+    assert (rec.colours, rec.colour_names) == (2, ("Black", "Gray 90%"))

@@ -125,3 +125,98 @@ def _io(data: bytes):  # type: ignore[no-untyped-def]
     import io
 
     return io.BytesIO(data)
+
+
+# As OpenToonz 1.4 writes them (the layout of public scenes): a bare & in a
+# value, backslashes escaped in quoted paths, the main output's frame rate.
+TOSTREAM = b"""<tnz framecount="100" version="71.0">
+  <generator>
+    "OpenToonz 1.4"
+  </generator>
+  <properties>
+    <outputs>
+      <output name="main">
+        <fps>
+          24
+        </fps>
+        <path>
+          "+outputs\\\\C099 take.png"
+        </path>
+        <formatsProperties>
+          <formatProperties ext="tif">
+            <property name="Compression Type" type="enum" value="Lempel-Ziv & Welch encoding"/>
+          </formatProperties>
+        </formatsProperties>
+      </output>
+    </outputs>
+  </properties>
+  <levelSet>
+    <levels>
+      <level id='1'>
+        "B Hand"
+        <path>
+          "+drawings\\\\Walking\\\\R Hand.pli"
+        </path>
+      </level>
+    </levels>
+  </levelSet>
+  <history>
+    "| #    DATE:       Time:   MACHINE:    USER:           |"
+    "| #1   18 Nov 20   11:31   PRATIK      Administrator   |"
+  </history>
+</tnz>
+"""
+
+
+def test_a_scene_as_opentoonz_writes_it_reads_as_xml() -> None:
+    ctx = Context(extractor="opentoonz")
+    ref = FileRef(url="x.tnz", path=None, payload=TOSTREAM)
+    import io
+
+    items = list(EX.extract(ref, io.BytesIO(TOSTREAM), ctx))
+    assert not ctx.problems  # a bare & is how TOStream writes, not damage
+    [rec] = [i for i in items if isinstance(i, OpenToonzRecord)]
+    assert rec.level_names == ("B Hand",)
+    assert rec.level_paths == ("+drawings\\Walking\\R Hand.pli",)
+    assert rec.output_path == "+outputs\\C099 take.png" and rec.fps == 24.0
+    assert [s.machine for s in items if isinstance(s, OpenToonzSaveRecord)] == ["PRATIK"]
+
+
+def test_a_palette_a_project_and_the_levels() -> None:
+    palette = (
+        b"<palette id='1'>\n  <version>\n    71 0 \n  </version>\n  <styles>\n"
+        b"    <style>\n      color_0 3 255 255 255 0 \n    </style>\n"
+        b"    <style>\n      color_1 3 255 21 36 255 \n    </style>\n  </styles>\n"
+        b"  <stylepages>\n    <page>\n      <name>\n        colors \n      </name>\n"
+        b"    </page>\n  </stylepages>\n</palette>\n"
+    )
+    [pal] = extract(EX, palette)
+    assert isinstance(pal, OpenToonzRecord)
+    assert (pal.document, pal.format_version, pal.styles, pal.pages) == (
+        "palette",
+        "71 0",
+        2,
+        ("colors",),
+    )
+    project = (
+        b"<project>\n  <version>\n    70 1 \n  </version>\n  <folders>\n"
+        b'    <folder name="drawings" path="drawings" useScenePath="yes"/>\n'
+        b'    <folder name="outputs" path="D:\\KMR\\outputs"/>\n  </folders>\n'
+        b'  <sceneProperties>\n    <outputs>\n      <output name="main">\n'
+        b"        <fps>\n          24 \n        </fps>\n      </output>\n    </outputs>\n"
+        b"  </sceneProperties>\n</project>\n"
+    )
+    assert sniff(project) == "application/x-opentoonz-project"
+    [proj] = extract(EX, project)
+    assert isinstance(proj, OpenToonzRecord) and proj.document == "project"
+    assert proj.folders == (("drawings", "drawings"), ("outputs", "D:\\KMR\\outputs"))
+    assert (proj.format_version, proj.fps) == ("70 1", 24.0)
+    harmony = b'<project source="Harmony Premium (HarmonyPremium.exe) version 22.0.3">'
+    assert sniff(harmony) != "application/x-opentoonz-project"
+    raster = b"TLV14B1aOpenToonz 1.4 CM(f1)\x00\x00\x00" + bytes(40)
+    vector = b"PLIMG\x00\x14\x00OpenToonz 1.4 CM(f1)\x00\x00\x00" + bytes(40)
+    assert (sniff(raster), sniff(vector)) == ("application/x-toonz-tlv", "application/x-toonz-pli")
+    for data, document in ((raster, "raster level"), (vector, "vector level")):
+        [level] = extract(EX, data)
+        assert isinstance(level, OpenToonzRecord)
+        assert (level.document, level.generator) == (document, "OpenToonz 1.4 CM(f1)")
