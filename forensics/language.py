@@ -231,8 +231,16 @@ def han_only_in(text: str, family: str) -> LanguageGuess | None:
 
 def detect_language(text: str | None) -> LanguageGuess:
     """BCP 47 language of a short text; deterministic, never raises."""
+    return _detect_once(text or "")
+
+
+# A dump repeats its texts (a folder's words on every file below it, the
+# same header on every sheet): each is decided once per process, which the
+# answer being a function of the text alone allows.
+@functools.lru_cache(maxsize=1 << 16)
+def _detect_once(text: str) -> LanguageGuess:
     try:
-        return _detect(text or "")
+        return _detect(text)
     except Exception:  # a note is evidence: a bad guess must not lose it
         return LanguageGuess("und", 0.0)
 
