@@ -130,15 +130,21 @@ def timeline(
 @main.command()
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--since", type=int, default=None, help="Only observations after this id.")
-def changes(case: Path, since: int | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="JSON lines, one change a line.")
+def changes(case: Path, since: int | None, as_json: bool) -> None:
     """What each scan of the source found new, changed or gone.
 
     \b
     Example:
       forensics changes case/ --since 1
+      forensics changes case/ --json | jq .path
     """
     table = _open(case).changes(since)
-    click.echo(table.to_csv(index=False), nl=False)
+    if as_json:
+        text = table.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
+        click.echo(text, nl=False)
+    else:
+        click.echo(table.to_csv(index=False), nl=False)
 
 
 @main.command()

@@ -13,7 +13,7 @@ import click
 import forensics
 
 from .config import FILE_MEMORY, FILE_TIMEOUT, RemoteAccess, ScanConfig
-from .errors import UsageError
+from .errors import DiskFull, UsageError
 from .records import FileResult
 from .sources import Limits
 from .sources.remote import is_remote
@@ -216,6 +216,9 @@ def scan(
         opened = forensics.scan(source, case, config, on_result=tick)
     except (UsageError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from exc
+    except DiskFull as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(3)
     except Exception as exc:
         if click.get_current_context().find_root().params.get("debug"):
             raise

@@ -24,3 +24,8 @@ class UsageError(ForensicsError, ValueError):
     """The caller asked for something that cannot be done as asked (a bad
     zone, a case folder inside the evidence): exit status 2 in the CLI. A
     `ValueError` too, so callers that caught that keep working."""
+
+
+class DiskFull(ForensicsError, OSError):
+    """The disk holding the case filled up while it was written: the case
+    holds whole batches only, and the same command resumes it."""

@@ -198,6 +198,23 @@ def test_changes_and_observed_time_basis(tmp_path: Path) -> None:
     assert changed["previous_sha256"].isna()["b.txt"]
     observed = case.timeline(freq="D", tz="UTC", time_basis="observed")
     assert observed["files"].sum() == 2
+    # an id as pandas gives it (a numpy integer) is an id, not an empty answer
+    first = case.observations["id"].min()
+    assert type(first).__module__ == "numpy"
+    assert case.changes(since=first).equals(changes)
+    with pytest.raises(TypeError, match="observation id"):
+        case.changes(since="1")  # type: ignore[arg-type]
+    from click.testing import CliRunner
+
+    from forensics.cli import main
+
+    run = CliRunner().invoke(main, ["changes", str(tmp_path / "c"), "--json", "--since", "1"])
+    assert run.exit_code == 0, run.output
+    lines = [json.loads(line) for line in run.output.splitlines()]
+    assert sorted((r["path"], r["status"]) for r in lines) == [
+        ("a.txt", "changed"),
+        ("b.txt", "new"),
+    ]
     started = case.observations.iloc[-1]["started"][:10]
     assert observed.iloc[-1]["period"].strftime("%Y-%m-%d") == started
 

@@ -20,8 +20,10 @@ from ..extractors import registry
 from ..pipeline import Worker
 from ..records import FileRef, FileResult
 from ..sources import iter_refs
+from ..sources.limits import Limits
 from ..sources.remote import is_remote, normalise, options_for
 from ..store.custody import sources_of
+from ..store.lock import CaseLock
 from ..store.writer import CaseWriter
 from .executors import get_executor
 
@@ -106,6 +108,21 @@ def scan(
     if reach:  # how the source was reached is part of what was scanned
         params["remote"] = dict(reach)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with CaseLock(case_dir):  # one writer at a time, refused at once with who holds it
+        return _scan_locked(root, case_dir, config, params, started, limits, reach, on_result)
+
+
+def _scan_locked(
+    root: Path | str,
+    case_dir: Path,
+    config: ScanConfig,
+    params: dict[str, Any],
+    started: str,
+    limits: Limits,
+    reach: tuple[tuple[str, Any], ...],
+    on_result: Callable[[FileResult], None] | None,
+) -> Case:
+    assume_tz = config.assume_tz
     writer = CaseWriter(case_dir, str(root), params, batch_size=config.batch_size)
     config = dataclasses.replace(config, cache_dir=str(case_dir / "cache"))
     extractors = tuple(c for ex in registry() if (c := ex.configure(config)) is not None)

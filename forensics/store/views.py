@@ -17,6 +17,18 @@ if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
     import pandas as pd  # workers never need it, and it costs a third of a second
 
 
+def observation_id(value: Any) -> int:
+    """An observation id as SQLite needs it: any integral (a numpy or pandas
+    integer from a view included) as an int. sqlite3 binds a numpy integer
+    as a blob, which matches no id: the query would come back empty."""
+    import operator
+
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"an observation id is an integer, not {value!r}") from None
+
+
 class Store:
     """A case folder's stored views, read-only, through pandas. Every view
     is a fresh DataFrame (a copy: change it freely). Views, and whatever
@@ -204,7 +216,7 @@ class Store:
                 " WHERE f.status != 'unchanged' AND f.observation > ?"
                 " ORDER BY f.observation, f.path",
                 con,
-                params=(since or 0,),
+                params=(observation_id(since) if since is not None else 0,),
             )
         finally:
             con.close()

@@ -7,14 +7,17 @@ setting, the zone naive times are read in."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..errors import DiskFull
 from ..events import events_for, parse_zone
 from ..records import FileResult
 from .custody import record_scan, seal
@@ -55,6 +58,19 @@ def _text(value: Any) -> Any:
             .decode("utf-8")
         )
     return value
+
+
+def disk_full(exc: BaseException, folder: Path) -> DiskFull | None:
+    """The clear error for a write that a full disk stopped, if it was one."""
+    full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
+        isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
+    )
+    if not full:
+        return None
+    return DiskFull(
+        f"no space left on the device holding the case folder {folder}: what was written "
+        "before is whole; free some space and run the same command again to resume"
+    )
 
 
 class CaseWriter:
@@ -231,16 +247,19 @@ class CaseWriter:
             return
         con = self.con
         counted = Counter(self.reused_rows)
-        con.execute("BEGIN IMMEDIATE")
         try:
+            con.execute("BEGIN IMMEDIATE")
             for res in self._pending:
                 self._insert(res)
             for url in self._pending_reuse:
                 self._copy_previous(url)
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as exc:
+            if con.in_transaction:  # SQLite has already rolled back a transaction a full disk cut
+                con.execute("ROLLBACK")
             self.reused_rows = counted  # nothing of this batch was kept
+            if full := disk_full(exc, self.folder):
+                raise full from exc
             raise
         self.done.update(r.ref.url for r in self._pending)
         self.done.update(self._pending_reuse)
