@@ -6,6 +6,9 @@
 - rescans: a first scan against an unchanged rescan and one with --changed
   of the loose files and zips changed (--ocr for the default scan's OCR);
 - s3: the same dump from a bucket of moto on loopback against the folder;
+- observations: --observations scans of an unchanged dump of --watch-files
+  rows (issue 26): the case's size after the first and after the last (on
+  disk, the case file checkpointed), and each rescan's time;
 - memory: peak RSS of the scanning process (its workers apart) scanning
   --big rows (default 100,000), of `open_case` views and a timeline on the
   case it made, and of listing a bucket of --big objects.
@@ -14,7 +17,7 @@ The dump is generated here (small JPEG sheets with EXIF, text files and
 zips of them, in production folders), never committed; each part that
 measures RSS runs in a child process of its own, read from its VmHWM.
 
-    .venv/bin/python bench/scale.py [--parts executors rescans s3 memory]
+    .venv/bin/python bench/scale.py [--parts executors rescans observations s3 memory]
         [--files 10000] [--big 100000] [--changed 0.05] [--jobs 2] [--ocr]
 """
 
@@ -142,6 +145,31 @@ def part_rescans(tmp: Path, args: argparse.Namespace) -> None:
     )
 
 
+def _size(case: Path) -> int:
+    return sum(p.stat().st_size for p in case.iterdir() if p.is_file())
+
+
+def part_observations(tmp: Path, args: argparse.Namespace) -> None:
+    dump, case = tmp / "obs-dump", tmp / "obs-case"
+    make_dump(dump, args.watch_files, args.seed, distinct=200)
+    first, opened = _timed(dump, case, jobs=args.jobs, ocr=args.ocr)
+    rows, size = len(opened.files), _size(case)
+    rescans = []
+    for _ in range(args.observations - 1):
+        took, opened = _timed(dump, case, jobs=args.jobs, ocr=args.ocr)
+        rescans.append(took)
+    last = _size(case)
+    print(
+        f"\n## observations: {args.observations} scans of {rows} unchanged rows, "
+        f"{args.jobs} jobs, OCR {'on' if args.ocr else 'off'}"
+    )
+    print(f"first scan {first:.2f} s; case {size / 1e6:.1f} MB")
+    print(
+        f"rescans: median {sorted(rescans)[len(rescans) // 2]:.2f} s, slowest {max(rescans):.2f} s"
+    )
+    print(f"case after {args.observations} observations: {last / 1e6:.1f} MB, {last / size:.2f}x")
+
+
 def _moto(seed: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
     sys.path.insert(0, str(ROOT))
     from tests.servers import CREDENTIALS, _wait, free_port
@@ -258,7 +286,11 @@ def part_memory(tmp: Path, args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--parts", nargs="*", default=["executors", "rescans", "s3", "memory"])
+    ap.add_argument(
+        "--parts", nargs="*", default=["executors", "rescans", "observations", "s3", "memory"]
+    )
+    ap.add_argument("--watch-files", type=int, default=100_000, help="rows observed again")
+    ap.add_argument("--observations", type=int, default=30, help="scans of the unchanged rows")
     ap.add_argument("--files", type=int, default=10_000, help="rows for the executors")
     ap.add_argument("--rescan-files", type=int, default=2000, help="rows for the rescans")
     ap.add_argument("--s3-files", type=int, default=2000, help="rows for s3 against local")
@@ -273,6 +305,7 @@ def main() -> None:
     parts = {
         "executors": part_executors,
         "rescans": part_rescans,
+        "observations": part_observations,
         "s3": part_s3,
         "memory": part_memory,
     }

@@ -34,15 +34,22 @@ class Case:
     analysis itself (timeline, entities, zones, drawings...). Every view
     is a fresh DataFrame, computed once per state of the case file."""
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
-        self.store = Store(folder)
+    def __init__(self, folder: str | os.PathLike[str], at: int | None = None) -> None:
+        self.store = Store(folder, at)
         self.folder = self.store.folder
+
+    def at(self, observation: int) -> Case:
+        """The case as observation `observation` left it: each source's files,
+        with their records, events, notes and problems, as they stood then
+        (an id from `observations`; any integral)."""
+        return Case(self.folder, observation)
 
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         return self.store.cached(("analysis", *key), compute)
 
     def __repr__(self) -> str:
-        return f"Case({str(self.folder)!r})"
+        at = f", at={self.store.at}" if self.store.at is not None else ""
+        return f"Case({str(self.folder)!r}{at})"
 
     # ------------------------------------------------------------ stored views
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .custody import load_manifest, sources_of, verify
-from .schema import CASE_FILE, VIEW_ORDER, read_only
+from .schema import CASE_FILE, VIEW_ORDER, VIEW_SELECT, last_seen, read_only, rows_at
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: writers and
     import pandas as pd  # workers never need it, and it costs a third of a second
@@ -37,12 +37,16 @@ class Store:
     them once, and a scan or `assume_tz` in between (which changes the
     file) makes them read again."""
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    def __init__(self, folder: str | os.PathLike[str], at: int | None = None) -> None:
         self.folder = Path(folder)
         if not (self.folder / CASE_FILE).exists():
             raise FileNotFoundError(f"no case at {self.folder} (missing {CASE_FILE})")
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._memo_state: tuple[Any, ...] = ()
+        # None: the latest state of each source; k: the case as observation k left it
+        self.at = observation_id(at) if at is not None else None
+        if self.at is not None and self.at not in set(self.observations["id"]):
+            raise KeyError(f"the case has no observation {self.at}")
 
     def _state(self) -> tuple[Any, ...]:
         """What the cached tables depend on: the case file (and its WAL) as
@@ -75,7 +79,12 @@ class Store:
 
         con = read_only(self.folder)
         try:
-            df = pd.read_sql_query(f"SELECT * FROM {view} ORDER BY {VIEW_ORDER[view]}", con)
+            if self.at is not None and view in VIEW_SELECT:
+                select = VIEW_SELECT[view].format(rows=rows_at(self.at), last=last_seen(self.at))
+                query = f"SELECT * FROM ({select}) ORDER BY {VIEW_ORDER[view]}"
+            else:
+                query = f"SELECT * FROM {view} ORDER BY {VIEW_ORDER[view]}"
+            df = pd.read_sql_query(query, con)
         finally:
             con.close()
         return df
@@ -210,9 +219,9 @@ class Store:
                 "   json_extract(r.body, '$.last_modified')) FROM record_rows r"
                 "   WHERE r.file_id = f.id AND r.kind IN ('filesystem', 'object')) AS modified"
                 " FROM file_rows f JOIN observations o ON o.id = f.observation"
-                " LEFT JOIN file_rows p ON p.path = f.path AND p.observation = ("
-                "   SELECT max(q.id) FROM observations q"
-                "   WHERE q.source = o.source AND q.id < f.observation)"
+                " LEFT JOIN file_rows p ON p.path = f.path AND p.valid_to = f.observation"
+                "   AND p.id != f.id AND p.status != 'gone' AND p.observation IN ("
+                "     SELECT q.id FROM observations q WHERE q.source = o.source)"
                 " WHERE f.status != 'unchanged' AND f.observation > ?"
                 " ORDER BY f.observation, f.path",
                 con,

@@ -23,23 +23,16 @@ from ..records import FileResult
 from .custody import record_scan, seal
 from .schema import connect, now
 
-# a file's row and its members' in one observation, through the (observation,
-# path) index: members are the paths from "url!/" up to "url!0" ("0" follows "/")
-_UNDER = (
-    "SELECT {columns} FROM file_rows WHERE observation = ? AND path = ?{extra}"
-    " UNION ALL SELECT {columns} FROM file_rows WHERE observation = ? AND path >= ?"
-    " AND path < ?{extra}"
+# a source's rows: those of its observations
+_SOURCE = "observation IN (SELECT id FROM observations WHERE source = ?)"
+# rows that still hold as this observation goes (not yet replaced): a file's
+# own and its members' (members are the paths from "url!/" up to "url!0")
+_HELD_UNDER = (
+    "SELECT kind FROM file_rows WHERE path = ? AND valid_to IS NULL AND status != 'gone'"
+    " AND observation < ? AND " + _SOURCE + " UNION ALL SELECT kind FROM file_rows"
+    " WHERE path >= ? AND path < ? AND valid_to IS NULL AND status != 'gone'"
+    " AND observation < ? AND " + _SOURCE
 )
-
-# the columns of each table under file_rows, as copied for a reused file
-_CHILD_COLUMNS = {
-    "record_rows": "seq, extractor, kind, source, body",
-    "event_rows": 'seq, field, description, extractor, local, "offset", utc, zone_basis, flag',
-    "note_rows": (
-        "seq, text, lang, confidence, ink, box, origin, source, pair, lang_confidence, pair_score"
-    ),
-    "problem_rows": "seq, severity, extractor, kind, message",
-}
 
 
 def _text(value: Any) -> Any:
@@ -92,8 +85,8 @@ class CaseWriter:
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self._pending: list[FileResult] = []
-        self._pending_reuse: list[str] = []  # urls whose previous rows are copied next flush
-        self.reused_rows: Counter[str] = Counter()  # rows copied so, by kind
+        self.reused: set[str] = set()  # urls found unchanged: their rows hold on
+        self.reused_rows: Counter[str] = Counter()  # the rows that so hold on, by kind
         self.retry: set[str] = set()
         self._last_flush = time.monotonic()
         self.observation, self.done, self.resumed = self._open()
@@ -152,22 +145,27 @@ class CaseWriter:
         ).fetchone()
         if not row or row[0] != self.params:
             return {}
+        held = (
+            "f.observation <= ? AND (f.valid_to IS NULL OR f.valid_to > ?)"
+            " AND f.observation IN (SELECT id FROM observations WHERE source = ?)"
+        )
+        at_previous = (self.previous, self.previous, self.source)
         cut = {
             str(p).split("!/", 1)[0]
             for (p,) in self.con.execute(
                 "SELECT f.path FROM file_rows f JOIN problem_rows p ON p.file_id = f.id"
-                " WHERE f.observation = ? AND p.kind IN ('timeout', 'memory_limit',"
+                f" WHERE {held} AND p.kind IN ('timeout', 'memory_limit',"
                 " 'worker_crashed', 'changed_during_read', 'unreadable')",
-                (self.previous,),
+                at_previous,
             )
         }
         out = {}
         for path, size, kind, body in self.con.execute(
             "SELECT f.path, f.size, r.kind, r.body FROM file_rows f"
             " JOIN record_rows r ON r.file_id = f.id"
-            " WHERE f.observation = ? AND f.container = '' AND f.kind = 'file'"
+            f" WHERE {held} AND f.container = '' AND f.kind = 'file'"
             " AND f.status != 'gone' AND r.kind IN ('filesystem', 'object')",
-            (self.previous,),
+            at_previous,
         ):
             fields = json.loads(body)
             if kind == "filesystem":
@@ -182,42 +180,25 @@ class CaseWriter:
         return out
 
     def reuse(self, url: str) -> None:
-        """Copy, with the next batch, the previous observation's rows of
-        `url` and of everything inside it into this observation as
-        `unchanged`, with their records, events, notes and problems. The
-        rows so copied are counted by kind in `reused_rows` (on a resumed
-        scan, those copied before it too)."""
+        """`url` is as the previous observation saw it: its rows, and its
+        members', hold on into this observation as they are (nothing is
+        written). They are counted by kind in `reused_rows`."""
         assert self.previous is not None
-        if url in self.done:  # copied before this scan was resumed: count, do not copy again
-            for (kind,) in self.con.execute(
-                _UNDER.format(columns="kind", extra=""),
-                (self.observation, url, self.observation, url + "!/", url + "!0"),
-            ):
-                self.reused_rows[str(kind)] += 1
+        if url in self.reused:
             return
-        self._pending_reuse.append(url)
-        self._maybe_flush()
-
-    def _copy_previous(self, url: str) -> None:
-        con = self.con
-        rows = con.execute(
-            _UNDER.format(columns="id, kind", extra=" AND status != 'gone'"),
-            (self.previous, url, self.previous, url + "!/", url + "!0"),
-        ).fetchall()
-        for old_id, kind in rows:
-            cur = con.execute(
-                "INSERT INTO file_rows (observation, path, container, kind, link_target,"
-                " size, md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
-                " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256,"
-                " mime, ext_mismatch, 'unchanged', NULL FROM file_rows WHERE id = ?",
-                (self.observation, old_id),
-            )
-            for table, columns in _CHILD_COLUMNS.items():
-                con.execute(
-                    f"INSERT INTO {table} (file_id, {columns}) SELECT ?, {columns}"
-                    f" FROM {table} WHERE file_id = ?",
-                    (cur.lastrowid, old_id),
-                )
+        self.reused.add(url)
+        for (kind,) in self.con.execute(
+            _HELD_UNDER,
+            (
+                url,
+                self.observation,
+                self.source,
+                url + "!/",
+                url + "!0",
+                self.observation,
+                self.source,
+            ),
+        ):
             self.reused_rows[str(kind)] += 1
 
     def add(self, result: FileResult) -> None:
@@ -226,45 +207,38 @@ class CaseWriter:
 
     def _maybe_flush(self) -> None:
         if (
-            len(self._pending) + len(self._pending_reuse) >= self.batch_size
+            len(self._pending) >= self.batch_size
             or time.monotonic() - self._last_flush >= self.batch_seconds
         ):
             self.flush()
 
-    def _status(self, path: str, sha256: str | None) -> str:
-        if self.previous is None:
-            return "new"
+    def _replaces(self, path: str) -> tuple[int, str | None, str] | None:
+        """The row this observation's row of `path` replaces: (id, sha256,
+        status) of the source's row of `path` that held until now."""
         row = self.con.execute(
-            "SELECT sha256 FROM file_rows WHERE observation = ? AND path = ? AND status != 'gone'",
-            (self.previous, path),
+            "SELECT id, sha256, status FROM file_rows WHERE path = ? AND valid_to IS NULL"
+            " AND observation < ? AND " + _SOURCE,
+            (path, self.observation, self.source),
         ).fetchone()
-        if row is None:
-            return "new"
-        return "unchanged" if row[0] == sha256 else "changed"
+        return (int(row[0]), row[1], str(row[2])) if row else None
 
     def flush(self) -> None:
-        if not self._pending and not self._pending_reuse:
+        if not self._pending:
             return
         con = self.con
-        counted = Counter(self.reused_rows)
         try:
             con.execute("BEGIN IMMEDIATE")
             for res in self._pending:
                 self._insert(res)
-            for url in self._pending_reuse:
-                self._copy_previous(url)
             con.execute("COMMIT")
         except BaseException as exc:
             if con.in_transaction:  # SQLite has already rolled back a transaction a full disk cut
                 con.execute("ROLLBACK")
-            self.reused_rows = counted  # nothing of this batch was kept
             if full := disk_full(exc, self.folder):
                 raise full from exc
             raise
         self.done.update(r.ref.url for r in self._pending)
-        self.done.update(self._pending_reuse)
         self._pending.clear()
-        self._pending_reuse.clear()
         self._last_flush = time.monotonic()
 
     def _insert(self, res: FileResult) -> None:
@@ -273,6 +247,16 @@ class CaseWriter:
             return
         if ref.url in self.retry:
             self._forget_row(ref.url)
+        before = self._replaces(ref.url)
+        sha256 = h.sha256 if h else None
+        if before is None or before[2] == "gone":
+            status = "new"
+        else:
+            status = "unchanged" if before[1] == sha256 else "changed"
+        if before is not None:
+            self.con.execute(
+                "UPDATE file_rows SET valid_to = ? WHERE id = ?", (self.observation, before[0])
+            )
         cur = self.con.execute(
             "INSERT INTO file_rows (observation, path, container, kind, link_target, size, md5,"
             " sha1, sha256, mime, ext_mismatch, status, seconds)"
@@ -289,7 +273,7 @@ class CaseWriter:
                 h.sha256 if h else None,
                 res.mime,
                 int(res.ext_mismatch),
-                self._status(ref.url, h.sha256 if h else None),
+                status,
                 res.seconds,
             ),
         )
@@ -337,7 +321,8 @@ class CaseWriter:
         )
 
     def _forget_row(self, path: str) -> None:
-        """The row of a file read again on resume, and everything under it."""
+        """The row of a file read again on resume, and everything under it;
+        the row it had replaced holds again until the new one is written."""
         self.retry.discard(path)
         for (fid,) in self.con.execute(
             "SELECT id FROM file_rows WHERE observation = ? AND path = ?", (self.observation, path)
@@ -345,6 +330,10 @@ class CaseWriter:
             for table in ("record_rows", "event_rows", "note_rows", "problem_rows"):
                 self.con.execute(f"DELETE FROM {table} WHERE file_id = ?", (fid,))
             self.con.execute("DELETE FROM file_rows WHERE id = ?", (fid,))
+        self.con.execute(
+            "UPDATE file_rows SET valid_to = NULL WHERE path = ? AND valid_to = ? AND " + _SOURCE,
+            (path, self.observation, self.source),
+        )
 
     def finish(
         self,
@@ -358,16 +347,30 @@ class CaseWriter:
         self.flush()
         con = self.con
         con.execute("BEGIN IMMEDIATE")
-        if self.previous is not None:
-            con.execute(
-                "INSERT INTO file_rows (observation, path, container, kind, link_target, size,"
-                " md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
-                " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256, mime,"
-                " ext_mismatch, 'gone', NULL FROM file_rows p WHERE p.observation = ?"
-                " AND p.status != 'gone' AND NOT EXISTS (SELECT 1 FROM file_rows c"
-                " WHERE c.observation = ? AND c.path = p.path)",
-                (self.observation, self.previous, self.observation),
-            )
+        # a `gone` row holds for the observation that found the file missing only
+        con.execute(
+            "UPDATE file_rows SET valid_to = ? WHERE status = 'gone' AND valid_to IS NULL"
+            " AND observation < ? AND " + _SOURCE,
+            (self.observation, self.observation, self.source),
+        )
+        # what held until now, was neither read again nor found unchanged: gone
+        held = con.execute(
+            "SELECT id, path FROM file_rows WHERE valid_to IS NULL AND observation < ? AND "
+            + _SOURCE,
+            (self.observation, self.source),
+        ).fetchall()
+        gone = [(fid, path) for fid, path in held if path.split("!/", 1)[0] not in self.reused]
+        con.executemany(
+            "UPDATE file_rows SET valid_to = ? WHERE id = ?",
+            [(self.observation, fid) for fid, _ in gone],
+        )
+        con.executemany(
+            "INSERT INTO file_rows (observation, path, container, kind, link_target, size,"
+            " md5, sha1, sha256, mime, ext_mismatch, status, seconds)"
+            " SELECT ?, path, container, kind, link_target, size, md5, sha1, sha256, mime,"
+            " ext_mismatch, 'gone', NULL FROM file_rows WHERE id = ?",
+            [(self.observation, fid) for fid, _ in gone],
+        )
         counts = self._counts()
         if walked is not None:
             counts["reconciliation"] = self._reconcile(walked)
@@ -384,9 +387,9 @@ class CaseWriter:
     def _reconcile(self, walked: dict[str, int]) -> dict[str, Any]:
         rows = dict(
             self.con.execute(
-                "SELECT kind, count(*) FROM file_rows WHERE observation = ? AND status != 'gone'"
-                " GROUP BY kind ORDER BY kind",
-                (self.observation,),
+                "SELECT kind, count(*) FROM file_rows WHERE valid_to IS NULL AND status != 'gone'"
+                " AND " + _SOURCE + " GROUP BY kind ORDER BY kind",
+                (self.source,),
             ).fetchall()
         )
         walked = dict(sorted(walked.items()))
@@ -398,16 +401,20 @@ class CaseWriter:
         }
 
     def _counts(self) -> dict[str, Any]:
+        # the source as this observation leaves it; a row from before held on: unchanged
         rows = self.con.execute(
-            "SELECT mime, status, coalesce(size, 0), (SELECT count(*) FROM problem_rows p"
-            " WHERE p.file_id = f.id) FROM file_rows f WHERE observation = ?",
-            (self.observation,),
+            "SELECT mime, CASE WHEN observation < ? THEN 'unchanged' ELSE status END,"
+            " coalesce(size, 0), (SELECT count(*) FROM problem_rows p WHERE p.file_id = f.id)"
+            " FROM file_rows f WHERE valid_to IS NULL AND " + _SOURCE,
+            (self.observation, self.source),
         ).fetchall()
         present = [r for r in rows if r[1] != "gone"]
         kinds = self.con.execute(
             "SELECT p.severity || ' ' || p.kind, count(*) FROM problem_rows p JOIN file_rows f"
-            " ON f.id = p.file_id WHERE f.observation = ? GROUP BY 1 ORDER BY 1",
-            (self.observation,),
+            " ON f.id = p.file_id WHERE f.valid_to IS NULL AND f.status != 'gone' AND"
+            " f.observation IN (SELECT id FROM observations WHERE source = ?)"
+            " GROUP BY 1 ORDER BY 1",
+            (self.source,),
         ).fetchall()
         return {
             "files": len(present),
