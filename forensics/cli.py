@@ -33,6 +33,16 @@ class _OneLineErrors(click.Group):
             ctx.exit(1)
 
 
+def _at_observation(command: Any) -> Any:
+    """`--observation N`: read the case as observation N left it."""
+    return click.option(
+        "--observation",
+        type=int,
+        default=None,
+        help="Read the case as this observation (an id of `changes`) left it.",
+    )(command)
+
+
 @click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(forensics.__version__, prog_name="forensics")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
@@ -91,8 +101,16 @@ main.add_command(scan)
     help="Count every note (printed headers, spreadsheet cells, path words), not only "
     "the annotations written on the files (ink, pencil, text layers, layer names).",
 )
+@_at_observation
 def timeline(
-    case: Path, output: Path | None, freq: str, by: str, tz: str, time_basis: str, all_notes: bool
+    case: Path,
+    output: Path | None,
+    freq: str,
+    by: str,
+    tz: str,
+    time_basis: str,
+    all_notes: bool,
+    observation: int | None,
 ) -> None:
     """Change volume per period: files, bytes, new drawings, revisions, notes
     by language, ink coverage; empty periods as zeros.
@@ -101,7 +119,7 @@ def timeline(
     Example:
       forensics timeline case/ --freq D --by show,stage --tz auto -o timeline.csv
     """
-    opened = _open(case)
+    opened = _open(case, observation)
     if tz == "auto":
         tz = str(opened.zone_of("auto"))
         click.echo(f"time zone: {tz} (best candidate of `forensics zones`)", err=True)
@@ -151,7 +169,8 @@ def changes(case: Path, since: int | None, as_json: bool) -> None:
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--role", default=None, help="Only this role: author, byline, software, user...")
 @click.option("--files", "per_file", is_flag=True, help="One row per file and value instead.")
-def entities(case: Path, role: str | None, per_file: bool) -> None:
+@_at_observation
+def entities(case: Path, role: str | None, per_file: bool, observation: int | None) -> None:
     """The people, machines, organisations and software the files name
     (fields their extractors declare: IPTC by-lines, office creators and
     last-modified-by, XMP software agents, user names in embedded paths...),
@@ -162,7 +181,7 @@ def entities(case: Path, role: str | None, per_file: bool) -> None:
     Example:
       forensics entities case/ --role byline
     """
-    opened = _open(case)
+    opened = _open(case, observation)
     table = opened.entities if per_file else opened.entity_summary()
     if role:
         table = table[table["role"] == role]
@@ -173,7 +192,8 @@ def entities(case: Path, role: str | None, per_file: bool) -> None:
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Candidates as JSON, best first.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True)
-def zones(case: Path, as_json: bool, top: int) -> None:
+@_at_observation
+def zones(case: Path, as_json: bool, top: int, observation: int | None) -> None:
     """Candidate UTC offsets of the people behind the files, best first, with
     the evidence for each.
 
@@ -183,7 +203,7 @@ def zones(case: Path, as_json: bool, top: int) -> None:
     """
     import json
 
-    table = _open(case).zones().head(top)
+    table = _open(case, observation).zones().head(top)
     rows = table.to_dict("records")
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -220,7 +240,8 @@ def zones(case: Path, as_json: bool, top: int) -> None:
     help="Zone naive times are read in (timesketch, jsonl): +09:00, Asia/Pyongyang, or auto "
     "(best zone found); default the case's assumed zone.",
 )
-def export(case: Path, fmt: str, output: Path, tz: str | None) -> None:
+@_at_observation
+def export(case: Path, fmt: str, output: Path, tz: str | None, observation: int | None) -> None:
     """Export the case for other tools: csv or parquet of every view (a
     folder), Timesketch CSV or JSONL, Sleuth Kit bodyfile, events as JSONL,
     custody (CSV: every file's size, hashes, times and problems).
@@ -230,7 +251,7 @@ def export(case: Path, fmt: str, output: Path, tz: str | None) -> None:
       forensics export case/ --format timesketch -o case.timesketch.csv
     """
     try:
-        counts = forensics.export_case(_open(case), fmt, output, tz=tz)
+        counts = forensics.export_case(_open(case, observation), fmt, output, tz=tz)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> {output}")
@@ -239,7 +260,8 @@ def export(case: Path, fmt: str, output: Path, tz: str | None) -> None:
 @main.command()
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def report(case: Path, output: Path) -> None:
+@_at_observation
+def report(case: Path, output: Path, observation: int | None) -> None:
     """One self-contained HTML report (works offline, prints): overview,
     charts, most-corrected sheets with their notes, revisions, problems,
     custody manifest.
@@ -248,7 +270,7 @@ def report(case: Path, output: Path) -> None:
     Example:
       forensics report case/ -o report.html
     """
-    path = forensics.write_report(_open(case), output)
+    path = forensics.write_report(_open(case, observation), output)
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
@@ -291,11 +313,13 @@ def extractors() -> None:
             click.echo(f"    limits: {ex.doc.limits}")
 
 
-def _open(case: Path) -> forensics.Case:
+def _open(case: Path, observation: int | None = None) -> forensics.Case:
     try:
         opened = forensics.open_case(case)
-    except FileNotFoundError as exc:
-        raise click.UsageError(str(exc)) from exc
+        if observation is not None:
+            opened = opened.at(observation)
+    except (FileNotFoundError, KeyError) as exc:
+        raise click.UsageError(str(exc).strip("'\"")) from exc
     if not opened.complete:
         click.echo(
             f"warning: a scan of {case} did not finish; its figures are partial "

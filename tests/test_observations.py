@@ -144,3 +144,27 @@ def test_a_case_of_the_copying_layout_opens_and_upgrades(tmp_path: Path) -> None
     }
     assert _state(after.at(second)) == _state(before)
     assert after.changes().equals(before.changes())
+
+
+def test_the_commands_read_a_case_as_an_observation_left_it(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from forensics.cli import main
+
+    src, case_dir = tmp_path / "src", tmp_path / "case"
+    for day in (1, 2):
+        _day(src, day)
+        forensics.scan(src, case_dir, executor="serial", ocr=False)
+    first, second = list(forensics.open_case(case_dir).observations["id"])
+    runner = CliRunner()
+    totals = []
+    for k in (first, second):
+        run = runner.invoke(main, ["timeline", str(case_dir), "--observation", str(k)])
+        assert run.exit_code == 0, run.output
+        lines = run.output.splitlines()
+        column = lines[0].split(",").index("bytes")
+        totals.append(sum(int(float(line.split(",")[column])) for line in lines[1:]))
+    # day 1: a, b and the upload's c and d; day 2: a and c corrected, d, e (b gone)
+    assert totals == [9 + 2 + 2 + 2, 13 + 13 + 2 + 2]
+    run = runner.invoke(main, ["zones", str(case_dir), "--observation", "99"])
+    assert run.exit_code == 2 and "no observation 99" in run.output

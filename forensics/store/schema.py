@@ -110,8 +110,7 @@ def last_seen(at: int | None = None) -> str:
 
 
 VIEWS = "".join(
-    f"CREATE VIEW IF NOT EXISTS {name} AS "
-    f"{select.format(rows='latest_files', last=last_seen())};\n"
+    f"CREATE VIEW IF NOT EXISTS {name} AS {select.format(rows='latest_files', last=last_seen())};\n"
     for name, select in VIEW_SELECT.items()
 )
 
