@@ -332,8 +332,8 @@ def _open(case: Path, observation: int | None = None) -> forensics.Case:
 @main.command()
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def verify(case: Path) -> None:
-    """Check the case file against the SHA-256 its manifest recorded (exit 1
-    when they differ).
+    """Check the case file against the SHA-256 its manifest recorded, and
+    every preserved copy against its name (exit 1 when one differs).
 
     \b
     Example:
@@ -341,8 +341,47 @@ def verify(case: Path) -> None:
     """
     result = _open(case).verify()
     click.echo(f"recorded {result['recorded']}\nactual   {result['actual']}")
-    click.echo("ok" if result["ok"] else "MISMATCH: not the case file the manifest sealed")
+    objects = result["objects"]
+    click.echo(f"preserved copies: {objects['objects']} ({objects['bytes']} bytes)")
+    for name in objects["bad"]:
+        click.echo(f"MISMATCH: the preserved copy {name} is not the bytes it is named by")
+    if result["recorded"] != result["actual"]:
+        click.echo("MISMATCH: not the case file the manifest sealed")
+    elif result["ok"]:
+        click.echo("ok")
     sys.exit(0 if result["ok"] else 1)
+
+
+@main.command()
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("path")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write the bytes ('-': standard output).",
+)
+@_at_observation
+def get(case: Path, path: str, output: Path, observation: int | None) -> None:
+    """The bytes of one file of the case (PATH as the files view names it,
+    an archive member too): the copy the scan preserved, else the source's,
+    as observation N saw it with --observation.
+
+    \b
+    Example:
+      forensics get case/ uploads/KEY.zip!/C012.psd --observation 3 -o C012_v3.psd
+    """
+    try:
+        data = _open(case, observation).read_bytes(path)
+    except KeyError as exc:
+        raise click.UsageError(f"no bytes for {exc.args[0]}") from exc
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
 
 
 if __name__ == "__main__":

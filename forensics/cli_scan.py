@@ -135,6 +135,13 @@ def _source(ctx: click.Context, param: click.Parameter, value: str) -> str | Pat
 @click.option("--profile", default=None, help="AWS profile of an s3:// source (else AWS_PROFILE).")
 @click.option("--region", default=None, help="Region of an s3:// source (else AWS_REGION).")
 @click.option("--anon", is_flag=True, help="Read an s3:// source without credentials.")
+@click.option(
+    "--preserve/--no-preserve",
+    default=None,
+    help="Keep a copy of every file read in the case (objects/, by SHA-256): the default "
+    "for s3:// and http(s):// sources, which change and forget; --preserve for a folder "
+    "that may change under you.",
+)
 def scan(
     source: str | Path,
     case: Path,
@@ -158,6 +165,7 @@ def scan(
     profile: str | None,
     region: str | None,
     anon: bool,
+    preserve: bool | None,
 ) -> None:
     """Scan SOURCE (a folder, a file, an archive, s3://bucket/prefix or an
     http(s):// folder listing) into a case.
@@ -191,6 +199,7 @@ def scan(
         add_source=add_source,
         verify=verify,
         remote=RemoteAccess(endpoint_url, profile, region, anon),
+        preserve=preserve,
     )
     show_progress = sys.stderr.isatty()
     progress = None

@@ -55,7 +55,12 @@ class ScanConfig:
     add_source: bool = False
     verify: bool = False  # read and hash everything again on a rescan
     remote: RemoteAccess = field(default_factory=RemoteAccess)
+    # keep a copy of every top-level file read in the case's objects/ store
+    # (objects.py); None: yes for a remote source (which changes and forgets),
+    # no for a folder on the analyst's own disk
+    preserve: bool | None = None
     cache_dir: str | None = None
+    preserve_dir: str | None = None  # set by the scan: where the copies go
 
     @classmethod
     def of(cls, **settings: Any) -> ScanConfig:

@@ -11,6 +11,7 @@ import os
 import time
 import traceback
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -18,6 +19,7 @@ from .errors import CorruptInput, LimitExceeded, NotMyFormat
 from .extractors import Extractor, registry
 from .extractors.base import Context
 from .language import detect_language
+from .objects import ObjectWriter
 from .records import FileRef, FileResult, Hashes, Note, Problem, Record, flag
 from .sniff import extension_mismatch, sniff
 from .sources import Limits, NotRegularFile, open_readonly
@@ -42,11 +44,16 @@ def open_ref(ref: FileRef, in_memory: int = Limits.spool_bytes) -> BinaryIO:
     return open_readonly(ref.path)
 
 
-def hash_stream(stream: BinaryIO) -> tuple[Hashes, int, bytes]:
-    """MD5, SHA-1 and SHA-256 in one pass; also the byte count and the head."""
+def hash_stream(
+    stream: BinaryIO, sink: Callable[[bytes], object] | None = None
+) -> tuple[Hashes, int, bytes]:
+    """MD5, SHA-1 and SHA-256 in one pass; also the byte count and the head.
+    `sink` gets every chunk too (the preserved copy, written in the same pass)."""
     md5, sha1, sha256 = hashlib.md5(), hashlib.sha1(), hashlib.sha256()
     size, head = 0, b""
     while chunk := stream.read(CHUNK):
+        if sink is not None:
+            sink(chunk)
         if size < HEAD_BYTES:
             head += chunk[: HEAD_BYTES - size]
         size += len(chunk)
@@ -115,7 +122,11 @@ def _run_applicable(
 
 
 def _extract_into(
-    found: _Findings, ref: FileRef, extractors: tuple[Extractor, ...], spool_bytes: int
+    found: _Findings,
+    ref: FileRef,
+    extractors: tuple[Extractor, ...],
+    spool_bytes: int,
+    preserve_dir: str | None = None,
 ) -> None:
     # Stat-only extractors run before any read, so that what they report
     # (atime above all) is the file as found.
@@ -136,11 +147,16 @@ def _extract_into(
         found.problems.append(flag("pipeline", "unreadable", str(exc), "error"))
         return
     with contextlib.closing(stream):
+        copy = ObjectWriter(preserve_dir) if preserve_dir and not ref.container else None
         try:
-            found.hashes, found.size, head = hash_stream(stream)
+            found.hashes, found.size, head = hash_stream(stream, copy.write if copy else None)
         except OSError as exc:
+            if copy is not None:
+                copy.discard()
             found.problems.append(flag("pipeline", "unreadable", f"read failed: {exc}", "error"))
             return
+        if copy is not None:
+            copy.keep(found.hashes.sha256)
         if not ref.container and (changed := _changed(ref, stream, found.size, found.hashes)):
             found.problems.append(flag("pipeline", "changed_during_read", changed))
         found.mime = sniff(head)
@@ -204,13 +220,14 @@ class Worker:
 
     extractors: tuple[Extractor, ...]
     spool_bytes: int = Limits.spool_bytes  # the scan's: a bigger remote object is streamed
+    preserve_dir: str | None = None  # the case folder, when top-level files are preserved
 
     def __call__(self, ref: FileRef) -> FileResult:
-        return extract_one(ref, self.extractors, self.spool_bytes)
+        return extract_one(ref, self.extractors, self.spool_bytes, self.preserve_dir)
 
     def salvage(self, ref: FileRef, problem: Problem) -> FileResult:
         stat_only = tuple(ex for ex in self.extractors if not ex.needs_bytes)
-        res = extract_one(ref, stat_only, self.spool_bytes)
+        res = extract_one(ref, stat_only, self.spool_bytes, self.preserve_dir)
         return dataclasses.replace(res, problems=(*res.problems, problem))
 
 
@@ -218,13 +235,15 @@ def extract_one(
     ref: FileRef,
     extractors: tuple[Extractor, ...] | None = None,
     spool_bytes: int = Limits.spool_bytes,
+    preserve_dir: str | None = None,
 ) -> FileResult:
     """Hash, sniff and run every applicable extractor over one ref. Never
     raises: whatever goes wrong is a `Problem` in the result."""
     start = time.perf_counter()
     found = _Findings(problems=list(ref.flags))
     try:
-        _extract_into(found, ref, registry() if extractors is None else extractors, spool_bytes)
+        chosen = registry() if extractors is None else extractors
+        _extract_into(found, ref, chosen, spool_bytes, preserve_dir)
     except Exception as exc:  # belt and braces: the worker itself failed
         found.problems.append(_error("pipeline", exc))
     return FileResult(

@@ -14,9 +14,10 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from ..events import as_zone, localize
+from ..objects import preserved
 from ..records import ANNOTATION_ORIGINS
 from ..sources.remote import is_remote
-from ..sources.reread import read_again
+from ..sources.reread import member_bytes, read_again
 from ..store.views import Store
 from ..store.writer import set_assumed_zone
 from . import entities, production, revisions, saves, zones
@@ -142,14 +143,21 @@ class Case:
         return self.store.changes(since)
 
     def read_bytes(self, path: str) -> bytes:
-        """A file's bytes, read again from its source (read-only; a local
-        file or a remote object, an archive member found by walking its
-        top-level archive in memory). KeyError when the case has no such
-        file or the source no longer has it."""
+        """A file's bytes as the case saw them: the copy the scan preserved
+        (objects/: the exact bytes hashed, whatever the source holds now),
+        else read again from its source (read-only; a local file or a
+        remote object, an archive member found by walking its top-level
+        archive in memory). A case `at` an observation gives that
+        observation's version. KeyError when the case has no such file, or
+        no copy and the source no longer has it."""
         files = self.store.files
         row = files[files["path"] == path]
         if row.empty:
             raise KeyError(path)
+        top = files[files["path"] == path.split("!/", 1)[0]]
+        kept = preserved(self.folder, str(top["sha256"].iloc[0])) if len(top) else None
+        if kept is not None:
+            return kept if "!/" not in path else member_bytes(kept, path)
         source = str(row["source"].iloc[0])
         if not is_remote(source):
             return read_again(source, path)

@@ -150,7 +150,8 @@ def _scan_locked(
                 yield ref
 
     refs = to_read()
-    worker = Worker(extractors, config.limits.spool_bytes)
+    keep = config.preserve if config.preserve is not None else is_remote(str(root))
+    worker = Worker(extractors, config.limits.spool_bytes, str(case_dir) if keep else None)
     runner = get_executor(
         config.executor, config.jobs, config.scheduler, config.file_timeout, config.file_memory
     )

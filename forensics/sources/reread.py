@@ -36,6 +36,14 @@ def read_again(
         raise KeyError(f"{path}: not readable from the source any more ({exc})") from exc
     if "!/" not in path:
         return data
+    return member_bytes(data, path)
+
+
+def member_bytes(data: bytes, path: str) -> bytes:
+    """The bytes of the archive member `path` ("top!/member") of the
+    top-level file whose bytes are `data`, walked in memory within the
+    default limits; KeyError when it holds no such member."""
+    top = path.partition("!/")[0]
     limits = Limits()
     with io.BytesIO(data) as held:
         kind = archive_kind_in(held)

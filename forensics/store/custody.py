@@ -149,13 +149,18 @@ def record_scan(
 
 def verify(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """The case file against the hash its manifest recorded at the last
-    write (scan or assume-tz), with how many writes were sealed."""
+    write (scan or assume-tz), with how many writes were sealed, and every
+    preserved copy (objects/) against its name, its SHA-256."""
+    from ..objects import check
+
     manifest = load_manifest(Path(folder))
     recorded = manifest.get("case_sha256")
     actual = case_sha256(folder)
+    objects = check(folder)  # every preserved copy against the hash it is named by
     return {
         "recorded": recorded,
         "actual": actual,
-        "ok": recorded == actual,
+        "ok": recorded == actual and not objects["bad"],
         "seals": len(manifest.get("seals", [])),
+        "objects": objects,
     }

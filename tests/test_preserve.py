@@ -1,0 +1,95 @@
+"""What a scan read is kept in the case (issue 26): every distinct content
+once, by SHA-256, read-only; a version the source replaced or deleted is
+handed back byte for byte, and `verify` checks every copy."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import forensics
+from forensics.cli import main
+from forensics.objects import object_path
+
+from .servers import s3_client
+
+
+def _objects(case: Path) -> set[str]:
+    return {p.name for p in (case / "objects").glob("??/*")}
+
+
+def test_a_folder_that_changes_under_the_analyst(tmp_path: Path) -> None:
+    src, case = tmp_path / "src", tmp_path / "case"
+    src.mkdir()
+    (src / "a.txt").write_bytes(b"a, first\n")
+    (src / "same.txt").write_bytes(b"a, first\n")  # the same content: kept once
+    with zipfile.ZipFile(src / "up.zip", "w") as zf:
+        zf.writestr("c.txt", "c, in the upload\n")
+    first = forensics.scan(src, case, executor="serial", ocr=False, preserve=True)
+    zip_bytes = (src / "up.zip").read_bytes()
+    assert _objects(case) == {
+        hashlib.sha256(b"a, first\n").hexdigest(),
+        hashlib.sha256(zip_bytes).hexdigest(),
+    }
+    kept = object_path(case, hashlib.sha256(b"a, first\n").hexdigest())
+    assert not os.access(kept, os.W_OK) or os.getuid() == 0  # read-only (root writes anyway)
+    assert oct(kept.stat().st_mode & 0o777) == "0o444"
+    (src / "a.txt").write_bytes(b"a, corrected\n")
+    (src / "up.zip").unlink()
+    forensics.scan(src, case, executor="serial", ocr=False, preserve=True)
+    case_now = forensics.open_case(case)
+    k1, _ = list(case_now.observations["id"])
+    assert case_now.read_bytes("a.txt") == b"a, corrected\n"
+    then = case_now.at(k1)
+    assert then.read_bytes("a.txt") == b"a, first\n"
+    assert then.read_bytes("up.zip!/c.txt") == b"c, in the upload\n"  # gone from the source
+    out = tmp_path / "v1.txt"
+    run = CliRunner().invoke(
+        main, ["get", str(case), "a.txt", "--observation", str(k1), "-o", str(out)]
+    )
+    assert run.exit_code == 0, run.output
+    assert out.read_bytes() == b"a, first\n"
+    run = CliRunner().invoke(main, ["verify", str(case)])
+    assert run.exit_code == 0 and "preserved copies: 3" in run.output, run.output
+    # a copy that is not what it is named by is found
+    os.chmod(kept, 0o644)
+    kept.write_bytes(b"tampered\n")
+    result = first.verify()
+    assert not result["ok"] and result["objects"]["bad"] == [kept.name]
+    run = CliRunner().invoke(main, ["verify", str(case)])
+    assert run.exit_code == 1 and f"preserved copy {kept.name}" in run.output
+
+
+def test_a_folder_is_not_copied_unless_asked(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("a\n")
+    forensics.scan(src, tmp_path / "case", executor="serial", ocr=False)
+    assert _objects(tmp_path / "case") == set()
+
+
+def test_a_bucket_keeps_what_the_server_deleted(s3_endpoint: str, tmp_path: Path) -> None:
+    client = s3_client(s3_endpoint)
+    client.create_bucket(Bucket="kept")
+    client.put_object(Bucket="kept", Key="dump/sheet.txt", Body=b"day one")
+    case = tmp_path / "case"
+
+    def scan() -> forensics.Case:
+        return forensics.scan(
+            "s3://kept/dump", case, executor="serial", ocr=False, endpoint_url=s3_endpoint
+        )
+
+    scan()
+    client.put_object(Bucket="kept", Key="dump/sheet.txt", Body=b"day two")
+    scan()
+    client.delete_object(Bucket="kept", Key="dump/sheet.txt")
+    last = scan()
+    assert _objects(case) == {hashlib.sha256(b).hexdigest() for b in (b"day one", b"day two")}
+    k1, k2, _ = list(last.observations["id"])
+    assert last.at(k1).read_bytes("sheet.txt") == b"day one"
+    assert last.at(k2).read_bytes("sheet.txt") == b"day two"
+    assert last.verify()["ok"]
