@@ -26,6 +26,7 @@ _EXPORTS = {
     "Problem": "records",
     "Record": "records",
     "scan": "run.scanner",
+    "watch": "run.watch",
     "ScanConfig": "config",
     "Limits": "sources",
     "iter_refs": "sources",
@@ -60,6 +61,7 @@ __all__ = [
     "read_annotations",
     "scan",
     "show_notes",
+    "watch",
     "write_report",
 ]
 
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
     from .report import write_report
     from .report.notebook import show_notes
     from .run.scanner import scan
+    from .run.watch import watch
     from .sources import Limits, iter_refs
 
 

@@ -10,7 +10,7 @@ import click
 
 import forensics
 
-from .cli_scan import scan
+from .cli_scan import scan, watch
 from .extractors import registry
 from .records import ANNOTATION_ORIGINS
 
@@ -58,6 +58,7 @@ def main(debug: bool) -> None:
 
 
 main.add_command(scan)
+main.add_command(watch)
 
 
 @main.command()

@@ -4,6 +4,7 @@ options (each default is the library's)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -269,3 +270,88 @@ def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
         click.echo(
             f"{verdict}: {walked} entries walked ({by_kind}), {sum(rec['rows'].values())} rows"
         )
+
+
+@click.command()
+@click.argument("source")
+@click.option("-o", "--output", "case", required=True, type=click.Path(path_type=Path))
+@click.option("--every", required=True, help="The period: 24h, 30m, 90s, 1d.")
+@click.option("--count", type=click.IntRange(min=1), default=None, help="This many observations.")
+@click.option(
+    "--until",
+    default=None,
+    help="No observation after this time (ISO 8601 with its zone: 2026-12-31T00:00+09:00).",
+)
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--no-ocr", is_flag=True, help="Skip reading the notes on the images (faster).")
+@click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True)
+@click.option(
+    "--retry-wait",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds before the first retry of a failed observation; doubled each time.",
+)
+@click.option("--endpoint-url", default=None, help="S3 endpoint of an s3:// source.")
+@click.option("--profile", default=None, help="AWS profile of an s3:// source.")
+@click.option("--region", default=None, help="Region of an s3:// source.")
+@click.option("--anon", is_flag=True, help="Read an s3:// source without credentials.")
+@click.option(
+    "--preserve/--no-preserve",
+    default=None,
+    help="Keep a copy of every file read (default: yes for s3:// and http(s):// sources).",
+)
+def watch(
+    source: str,
+    case: Path,
+    every: str,
+    count: int | None,
+    until: str | None,
+    jobs: int | None,
+    no_ocr: bool,
+    retries: int,
+    retry_wait: float,
+    endpoint_url: str | None,
+    profile: str | None,
+    region: str | None,
+    anon: bool,
+    preserve: bool | None,
+) -> None:
+    """Observe SOURCE into a case every period, COUNT times or UNTIL a time
+    (neither: until stopped). Each observation starts on schedule whatever
+    the last took; a failed one (a server down) is tried again with waits
+    that double, then recorded as failed, and the next goes on. After each,
+    one line (new, changed, gone, unchanged, new notes by language) is
+    printed and added to the case's watch.log. SIGTERM ends it between
+    files; the same command resumes.
+
+    \b
+    Example:
+      forensics watch s3://bucket/dump -o case/ --every 24h --count 30
+    """
+    from .run.watch import parse_every
+    from .run.watch import watch as run_watch
+
+    try:
+        period = parse_every(every)
+        stop = dt.datetime.fromisoformat(until) if until else None
+        config = ScanConfig(
+            ocr=not no_ocr,
+            jobs=jobs,
+            remote=RemoteAccess(endpoint_url, profile, region, anon),
+            preserve=preserve,
+        )
+        done = run_watch(
+            source,
+            case,
+            period,
+            count=count,
+            until=stop,
+            config=config,
+            retries=retries,
+            retry_wait=retry_wait,
+            echo=click.echo,
+        )
+    except (UsageError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    sys.exit(0 if done and all("observation" in d or d.get("stopped") for d in done) else 1)

@@ -18,12 +18,16 @@ import json
 import os
 import socket
 import sys
+import threading
 from pathlib import Path
 from types import TracebackType
 
 from ..errors import UsageError
 
 LOCK_FILE = "writer.lock"
+# the locks this process holds, by file and thread, and how deep: a watch's
+# own scans re-enter its lock; another thread of the process is refused
+_HELD: dict[tuple[str, int], int] = {}
 
 
 class CaseBusy(UsageError):
@@ -38,6 +42,10 @@ class CaseLock:
         self.fd: int | None = None
 
     def __enter__(self) -> CaseLock:
+        key = (str(self.path.resolve()), threading.get_ident())
+        if _HELD.get(key):  # this process holds it already (a watch's scans): re-entered
+            _HELD[key] += 1
+            return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -57,6 +65,7 @@ class CaseLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(who).encode(), 0)
         self.fd = fd
+        _HELD[key] = 1
         return self
 
     def __exit__(
@@ -65,6 +74,11 @@ class CaseLock:
         value: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        key = (str(self.path.resolve()), threading.get_ident())
+        _HELD[key] -= 1
+        if _HELD[key]:
+            return
+        del _HELD[key]
         if self.fd is not None:
             os.ftruncate(self.fd, 0)
             fcntl.flock(self.fd, fcntl.LOCK_UN)
