@@ -93,3 +93,44 @@ def test_a_bucket_keeps_what_the_server_deleted(s3_endpoint: str, tmp_path: Path
     assert last.at(k1).read_bytes("sheet.txt") == b"day one"
     assert last.at(k2).read_bytes("sheet.txt") == b"day two"
     assert last.verify()["ok"]
+
+
+def test_a_changed_sheet_says_what_was_added_and_how_much_changed(tmp_path: Path) -> None:
+    """A correction between two observations: the note written since, the
+    one taken away, and the share of the drawing's pixels that changed."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    src, case = tmp_path / "src", tmp_path / "case"
+    src.mkdir()
+
+    def sheet(memo: str) -> bytes:
+        return f"nasTIME-SHEET 0.5\n##CUT=12\n[END]\n{memo}\n".encode()
+
+    def drawing(corrected: bool) -> bytes:
+        img = Image.new("L", (100, 100), 255)
+        if corrected:
+            ImageDraw.Draw(img).rectangle((10, 10, 19, 19), fill=0)  # 100 of 10,000 pixels
+        out = io.BytesIO()
+        img.save(out, "PNG")
+        return out.getvalue()
+
+    (src / "C012.xps").write_bytes(sheet("배경 수정"))
+    (src / "C012_KEY.png").write_bytes(drawing(False))
+    forensics.scan(src, case, executor="serial", ocr=False, preserve=True)
+    (src / "C012.xps").write_bytes(sheet("색 수정 부탁"))
+    (src / "C012_KEY.png").write_bytes(drawing(True))
+    second = forensics.scan(src, case, executor="serial", ocr=False, preserve=True)
+    changes = second.changes(since=1, pixels=True).set_index("path")
+    memo = changes.loc["C012.xps"]
+    assert (memo["notes_added"], memo["notes_removed"]) == (1, 1)
+    assert (memo["added_notes"], memo["removed_notes"]) == ("색 수정 부탁", "배경 수정")
+    assert changes.loc["C012_KEY.png", "pixels_changed"] == 0.01
+    assert pd_isna(changes.loc["C012.xps", "pixels_changed"])  # not an image
+
+
+def pd_isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))

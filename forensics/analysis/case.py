@@ -21,6 +21,7 @@ from ..sources.reread import member_bytes, read_again
 from ..store.views import Store
 from ..store.writer import set_assumed_zone
 from . import entities, production, revisions, saves, zones
+from .changed import add_pixel_shares
 from .timeline import once_across_sources, per_file, period_starts, volume
 from .times import file_times
 from .worktypes import work_types
@@ -133,14 +134,18 @@ class Case:
         (the start of the observation where it was new or last changed)."""
         return self.store.observed_times()
 
-    def changes(self, since: int | None = None) -> pd.DataFrame:
+    def changes(self, since: int | None = None, pixels: bool = False) -> pd.DataFrame:
         """What each observation found new, changed or gone (after `since`),
         with the size and hash the file had in the previous observation of
-        its source beside the new ones (empty for new files), and `modified`:
-        when the source says the file was last written (a local file's
-        mtime, an object's LastModified: for a bucket, when the object
-        appeared or changed), in UTC."""
-        return self.store.changes(since)
+        its source beside the new ones (empty for new files), `modified`
+        (when the source says the file was last written, UTC), and for a
+        changed file the notes added and removed since its previous version
+        (`notes_added`, `notes_removed`, `added_notes`, `removed_notes`).
+        `pixels`: also `pixels_changed`, the share of a changed image's
+        pixels that differ from its previous version, where the case
+        preserved both (changed.py)."""
+        table = self.store.changes(since)
+        return add_pixel_shares(self.folder, table) if pixels else table
 
     def read_bytes(self, path: str) -> bytes:
         """A file's bytes as the case saw them: the copy the scan preserved

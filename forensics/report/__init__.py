@@ -75,7 +75,7 @@ def build(case: Case, gallery: int = 12) -> str:
     activity = case.activity(best)
     who = case.entity_summary()
     revisions = case.revisions()
-    changes = case.changes()
+    changes = case.changes(pixels=True)  # a changed image's share of changed pixels
     sources = sorted(set(observations["source"])) if len(observations) else []
     title = ", ".join(sources) or str(manifest.get("source", case.folder))
     parts = [
@@ -217,12 +217,24 @@ def build(case: Case, gallery: int = 12) -> str:
         )
     )
     later = changes[changes["observation"] > observations["id"].min()] if len(changes) else changes
+    shown = later.head(200)
     parts.append(
         "<h2>Changes between observations</h2>"
         + (
             _table(
-                later.head(200).to_dict("records"),
-                ["observation", "started", "path", "status", "previous_size", "size", "sha256"],
+                shown.to_dict("records"),
+                [
+                    "observation",
+                    "started",
+                    "path",
+                    "status",
+                    "previous_size",
+                    "size",
+                    "pixels_changed",
+                    "added_notes",
+                    "removed_notes",
+                    "sha256",
+                ],
             )
             if len(later)
             else f"<p>{len(observations)} observation(s): nothing to compare yet.</p>"

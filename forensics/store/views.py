@@ -6,6 +6,7 @@ Each view is read once per state of the case file and kept."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -207,7 +208,10 @@ class Store:
         its source beside the new ones (empty for new files), and `modified`:
         when the source says the file was last written (a local file's
         mtime, an object's LastModified: for a bucket, when the object
-        appeared or changed), in UTC."""
+        appeared or changed), in UTC. A changed file's notes are compared
+        with its previous version's: `notes_added` and `notes_removed` (how
+        many), `added_notes` and `removed_notes` (their texts, " / " between):
+        a correction written since is new work."""
         import pandas as pd
 
         con = read_only(self.folder)
@@ -215,6 +219,7 @@ class Store:
             df = pd.read_sql_query(
                 "SELECT f.observation, o.started, o.source, f.path, f.status, f.size, f.sha256,"
                 " f.mime, p.size AS previous_size, p.sha256 AS previous_sha256,"
+                " f.id AS file_id, p.id AS previous_id,"
                 " (SELECT coalesce(json_extract(r.body, '$.mtime'),"
                 "   json_extract(r.body, '$.last_modified')) FROM record_rows r"
                 "   WHERE r.file_id = f.id AND r.kind IN ('filesystem', 'object')) AS modified"
@@ -227,10 +232,32 @@ class Store:
                 con,
                 params=(observation_id(since) if since is not None else 0,),
             )
+            ids = [int(i) for i in (*df["file_id"], *df["previous_id"].dropna())]
+            texts: dict[int, list[str]] = {}
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for fid, text in con.execute(
+                    f"SELECT file_id, text FROM note_rows WHERE file_id IN ({marks})"
+                    " ORDER BY file_id, seq",
+                    chunk,
+                ):
+                    texts.setdefault(int(fid), []).append(str(text))
         finally:
             con.close()
         df["modified"] = pd.to_datetime(df["modified"], utc=True, format="ISO8601")
-        return df
+        added, removed = [], []
+        for fid, pid in zip(df["file_id"], df["previous_id"], strict=True):
+            now = Counter(texts.get(int(fid), []))
+            before = Counter(texts.get(int(pid), [])) if pd.notna(pid) else Counter()
+            added.append(list((now - before).elements()) if pd.notna(pid) else [])
+            removed.append(list((before - now).elements()))
+        df["notes_added"] = pd.array([len(a) for a in added], dtype="Int64")
+        df["notes_removed"] = pd.array([len(r) for r in removed], dtype="Int64")
+        df["added_notes"] = [" / ".join(a) for a in added]
+        df["removed_notes"] = [" / ".join(r) for r in removed]
+        df["previous_size"] = df["previous_size"].astype("Int64")
+        return df.drop(columns=["file_id", "previous_id"])
 
     def __repr__(self) -> str:
         return f"Store({str(self.folder)!r})"
