@@ -156,7 +156,9 @@ def _extract_into(
             found.problems.append(flag("pipeline", "unreadable", f"read failed: {exc}", "error"))
             return
         if copy is not None:
-            copy.keep(found.hashes.sha256)
+            kept = copy.keep(found.hashes.sha256)
+            if ref.remote is not None and ref.remote.protocol in ("http", "https"):
+                _archive_exchange(preserve_dir, ref, stream, kept)
         if not ref.container and (changed := _changed(ref, stream, found.size, found.hashes)):
             found.problems.append(flag("pipeline", "changed_during_read", changed))
         found.mime = sniff(head)
@@ -167,11 +169,30 @@ def _extract_into(
                 _run_applicable(ex, ref, stream, ctx, found)
 
 
+def _archive_exchange(case: str | None, ref: FileRef, stream: BinaryIO, kept: object) -> None:
+    """A preserved web object's GET and response as WARC records (warc.py):
+    the headers the server sent, whichever process fetched it."""
+    from pathlib import Path
+
+    from .warc import write_exchange
+
+    assert case is not None and ref.remote is not None
+    said = ref.response  # read with the listing: the walker kept what the server said
+    answered = getattr(stream, "response", None)
+    if not said and isinstance(answered, dict) and "headers" in answered:
+        said = (
+            (":status", f"{answered.get('status', 200)} {answered.get('reason', '')}".strip()),
+            *((str(k), str(v)) for k, v in answered["headers"]),
+        )
+    listed = {"ETag": ref.remote.etag or "", "Last-Modified": ref.remote.last_modified or ""}
+    write_exchange(case, ref.remote.path, Path(str(kept)).read_bytes(), said, listed)
+
+
 def _changed(ref: FileRef, stream: BinaryIO, hashed: int, hashes: Hashes) -> str | None:
     """How a loose file changed between its listing and the end of hashing,
     if it did: the hashes are of the bytes read, which may be neither."""
     if ref.remote is not None:
-        from .sources.remote import changed
+        from .sources.objectcheck import changed
 
         return changed(ref.remote, stream, hashed, hashes.md5)
     try:

@@ -186,6 +186,9 @@ class FileRef:
     # (size and mtime) is unchanged, so it is neither read nor walked into
     reused: bool = False
     remote: RemoteObject | None = None  # a remote object (its bytes are read from there)
+    # what an HTTP server said as it sent the bytes read with the listing:
+    # (":status", "200 OK"), then its headers (a preserved object's WARC record)
+    response: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def name(self) -> str:

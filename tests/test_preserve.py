@@ -134,3 +134,40 @@ def pd_isna(value: object) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+def test_a_web_folder_is_kept_as_warc_records(tmp_path: Path) -> None:
+    """Each object a scan reads from an http(s):// folder is a request and a
+    response record that warcio reads back, with the bytes the case hashed
+    (a big object read in ranges too)."""
+    import os as _os
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from .servers import http_folder
+
+    site = tmp_path / "site"
+    (site / "EP12").mkdir(parents=True)
+    small = b"corrected layout, day one\n"
+    big = _os.urandom(600 * 1024)  # past what the listing reads whole: read by the worker
+    (site / "EP12" / "note.txt").write_bytes(small)
+    (site / "EP12" / "big.bin").write_bytes(big)
+    with http_folder(site) as url:
+        case = forensics.scan(url, tmp_path / "case", executor="serial", ocr=False)
+    assert len(case.files[case.files["kind"] == "file"]) == 2
+    responses, requests = {}, set()
+    for path in sorted((tmp_path / "case" / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type == "request":
+                    requests.add(uri)
+                elif record.rec_type == "response":
+                    status = record.http_headers.get_statuscode()
+                    said = record.http_headers.get_header("Last-Modified")
+                    responses[uri] = (status, said, record.content_stream().read())
+    assert requests == set(responses) == {f"{url}EP12/note.txt", f"{url}EP12/big.bin"}
+    assert responses[f"{url}EP12/note.txt"][0] == "200"
+    assert responses[f"{url}EP12/note.txt"][2] == small
+    assert responses[f"{url}EP12/big.bin"][2] == big
+    assert all(said for _, said, _ in responses.values())  # the server's Last-Modified kept

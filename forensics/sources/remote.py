@@ -310,7 +310,23 @@ async def _http_get(fs: Any, obj: RemoteObject, head: int | None) -> tuple[bytes
             data = b""
             while len(data) < head and (chunk := await r.content.read(head - len(data))):
                 data += chunk
-        return data, {k: v for k, v in r.headers.items() if k in ("ETag", "Last-Modified")}
+        # what the server said, whole (its status and every header): a preserved
+        # object's WARC response record is written from it (warc.py)
+        said: dict[str, Any] = dict(r.headers.items())
+        said["status"], said["reason"] = r.status, r.reason or ""
+        said["headers"] = list(r.headers.items())
+        return data, said
+
+
+def _said_fields(said: dict[str, Any]) -> list[tuple[str, str]]:
+    """What an HTTP server said, as (name, value) pairs a ref can carry:
+    its status line first, then its headers (S3's answers are not HTTP's)."""
+    if "headers" not in said:
+        return []
+    return [
+        (":status", f"{said.get('status', 200)} {said.get('reason', '')}".strip()),
+        *((str(k), str(v)) for k, v in said["headers"]),
+    ]
 
 
 def fetch(obj: RemoteObject) -> tuple[bytes, dict[str, Any]]:
@@ -325,16 +341,23 @@ def fetch(obj: RemoteObject) -> tuple[bytes, dict[str, Any]]:
 def fetch_many(objects: list[RemoteObject], heads: list[int | None]) -> list[bytes | OSError]:
     """Each object's bytes, or only its first `heads[i]` bytes where that is
     not None, fetched concurrently; a failure is an OSError in its place."""
+    return [got if isinstance(got, OSError) else got[0] for got in fetch_said(objects, heads)]
+
+
+def fetch_said(
+    objects: list[RemoteObject], heads: list[int | None]
+) -> list[tuple[bytes, dict[str, Any]] | OSError]:
+    """`fetch_many`, with what the server said of each object beside its bytes."""
     if not objects:
         return []
     fs = filesystem(objects[0].protocol, objects[0].options)
     getter = _s3_get if objects[0].protocol == "s3" else _http_get
 
-    async def one(obj: RemoteObject, head: int | None) -> bytes | OSError:
+    async def one(obj: RemoteObject, head: int | None) -> tuple[bytes, dict[str, Any]] | OSError:
         if obj.size == 0:
-            return b""
+            return b"", {}
         try:
-            return (await getter(fs, obj, head))[0]
+            return await getter(fs, obj, head)
         except Exception as exc:  # botocore's and aiohttp's errors are not OSErrors
             return RemoteUnreadable(f"{type(exc).__name__}: {exc}")
 
@@ -374,39 +397,6 @@ def _open_object(obj: RemoteObject, in_memory: int) -> BinaryIO:
         fs = filesystem("s3", (*obj.options, ("version_aware", True)))
         return fs.open(obj.path, "rb", version_id=obj.version_id)
     return filesystem(obj.protocol, obj.options).open(obj.path, "rb")
-
-
-def changed(obj: RemoteObject, stream: BinaryIO, hashed: int, md5: str) -> str | None:
-    """How the bytes read differ from the object listed, if they do: another
-    size, another ETag in the response, or (a single-part upload's ETag is
-    the MD5 of its bytes) an ETag that is not their MD5."""
-    response = getattr(stream, "response", {}) or {}
-    said = str(response.get("ETag") or "").strip('"') or None
-    why = []
-    if obj.size is not None and hashed != obj.size:
-        why.append(f"{obj.size} bytes when listed, {hashed} read")
-    if obj.etag and said and said != obj.etag:
-        why.append(f"ETag {obj.etag} when listed, {said} when read")
-    etag = said or obj.etag
-    # SSE-KMS and SSE-C objects have ETags that are not their MD5
-    plain = response.get("ServerSideEncryption") in (None, "AES256") and not response.get(
-        "SSECustomerAlgorithm"
-    )
-    if (
-        obj.protocol == "s3"
-        and plain
-        and etag
-        and re.fullmatch(r"[0-9a-f]{32}", etag)
-        and (etag != md5)
-    ):
-        why.append(f"ETag {etag} is not the MD5 of the bytes read ({md5})")
-    if not why:
-        return None
-    return (
-        "the object changed between listing and reading: "
-        + "; ".join(why)
-        + (" (the hashes are of the bytes read)")
-    )
 
 
 # ---------------------------------------------------------------- walking
@@ -457,10 +447,14 @@ def _remote_batch(
             to_read.append((url, obj))
     # whole if known to be small; else (bigger, or of unknown size) its first bytes
     wanted = [None if o.size is not None and o.size <= SMALL_OBJECT else HEAD for _, o in to_read]
-    got = fetch_many([o for _, o in to_read], wanted)
-    for (url, obj), data, head in zip(to_read, got, wanted, strict=True):
+    got = fetch_said([o for _, o in to_read], wanted)
+    for (url, obj), fetched, head in zip(to_read, got, wanted, strict=True):
         walk = Reading(limits, budget)
         payload = None
+        said: dict[str, Any] = {}
+        data: bytes | OSError = fetched if isinstance(fetched, OSError) else fetched[0]
+        if isinstance(fetched, tuple) and head is None:
+            said = fetched[1]
         if isinstance(data, OSError):
             walk.flag("unreadable", f"could not read the object: {data}", "error")
         else:
@@ -479,5 +473,11 @@ def _remote_batch(
                 except OSError as exc:
                     walk.flag("unreadable", f"could not read the archive's members: {exc}", "error")
         yield FileRef(
-            url=url, path=None, size=obj.size, remote=obj, flags=tuple(walk.flags), payload=payload
+            url=url,
+            path=None,
+            size=obj.size,
+            remote=obj,
+            flags=tuple(walk.flags),
+            payload=payload,
+            response=tuple(_said_fields(said)),
         )
