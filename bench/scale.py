@@ -145,6 +145,14 @@ def part_rescans(tmp: Path, args: argparse.Namespace) -> None:
     )
 
 
+def _rss_mb() -> float:
+    """This process's resident memory now, from /proc (MB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _size(case: Path) -> int:
     return sum(p.stat().st_size for p in case.iterdir() if p.is_file())
 
@@ -154,10 +162,11 @@ def part_observations(tmp: Path, args: argparse.Namespace) -> None:
     make_dump(dump, args.watch_files, args.seed, distinct=200)
     first, opened = _timed(dump, case, jobs=args.jobs, ocr=args.ocr)
     rows, size = len(opened.files), _size(case)
-    rescans = []
+    rescans, rss = [], [_rss_mb()]
     for _ in range(args.observations - 1):
         took, opened = _timed(dump, case, jobs=args.jobs, ocr=args.ocr)
         rescans.append(took)
+        rss.append(_rss_mb())
     last = _size(case)
     print(
         f"\n## observations: {args.observations} scans of {rows} unchanged rows, "
@@ -168,6 +177,10 @@ def part_observations(tmp: Path, args: argparse.Namespace) -> None:
         f"rescans: median {sorted(rescans)[len(rescans) // 2]:.2f} s, slowest {max(rescans):.2f} s"
     )
     print(f"case after {args.observations} observations: {last / 1e6:.1f} MB, {last / size:.2f}x")
+    print(
+        "resident memory of the observing process after each observation (MB): "
+        f"first {rss[0]:.0f}, then {min(rss[1:]):.0f} to {max(rss[1:]):.0f}, last {rss[-1]:.0f}"
+    )
 
 
 def _moto(seed: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
