@@ -39,6 +39,37 @@ def _source(ctx: click.Context, param: click.Parameter, value: str) -> str | Pat
     return path
 
 
+def _reach_and_keep(command: Any) -> Any:
+    """How to reach a remote source, and whether to keep what is read: the
+    options `scan` and `watch` share."""
+    for option in reversed(
+        (
+            click.option(
+                "--endpoint-url",
+                default=None,
+                help="S3 endpoint of an s3:// source (an S3-compatible server; else "
+                "AWS_ENDPOINT_URL).",
+            ),
+            click.option(
+                "--profile", default=None, help="AWS profile of an s3:// source (else AWS_PROFILE)."
+            ),
+            click.option(
+                "--region", default=None, help="Region of an s3:// source (else AWS_REGION)."
+            ),
+            click.option("--anon", is_flag=True, help="Read an s3:// source without credentials."),
+            click.option(
+                "--preserve/--no-preserve",
+                default=None,
+                help="Keep a copy of every file read in the case (objects/, by SHA-256): the "
+                "default for s3:// and http(s):// sources, which change and forget; --preserve "
+                "for a folder that may change under you.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @click.command()
 @click.argument("source", callback=_source)
 @click.option(
@@ -128,21 +159,7 @@ def _source(ctx: click.Context, param: click.Parameter, value: str) -> str | Pat
     help="Scan SOURCE into a case that holds another source (its files then count once "
     "where the same bytes are in both).",
 )
-@click.option(
-    "--endpoint-url",
-    default=None,
-    help="S3 endpoint of an s3:// source (an S3-compatible server; else AWS_ENDPOINT_URL).",
-)
-@click.option("--profile", default=None, help="AWS profile of an s3:// source (else AWS_PROFILE).")
-@click.option("--region", default=None, help="Region of an s3:// source (else AWS_REGION).")
-@click.option("--anon", is_flag=True, help="Read an s3:// source without credentials.")
-@click.option(
-    "--preserve/--no-preserve",
-    default=None,
-    help="Keep a copy of every file read in the case (objects/, by SHA-256): the default "
-    "for s3:// and http(s):// sources, which change and forget; --preserve for a folder "
-    "that may change under you.",
-)
+@_reach_and_keep
 def scan(
     source: str | Path,
     case: Path,
@@ -292,15 +309,7 @@ def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
     show_default=True,
     help="Seconds before the first retry of a failed observation; doubled each time.",
 )
-@click.option("--endpoint-url", default=None, help="S3 endpoint of an s3:// source.")
-@click.option("--profile", default=None, help="AWS profile of an s3:// source.")
-@click.option("--region", default=None, help="Region of an s3:// source.")
-@click.option("--anon", is_flag=True, help="Read an s3:// source without credentials.")
-@click.option(
-    "--preserve/--no-preserve",
-    default=None,
-    help="Keep a copy of every file read (default: yes for s3:// and http(s):// sources).",
-)
+@_reach_and_keep
 def watch(
     source: str,
     case: Path,
