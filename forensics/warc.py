@@ -1,10 +1,14 @@
 """The HTTP exchanges of a preserved web folder, as WARC records (ISO
 28500, through `warcio`): for each object a scan read from an http(s)://
-source, a `request` record (the GET) and a `response` record (the status
-line, the headers the server sent, the bytes and the time), so that any
-web-archive player replays the folder's files as they were that day.
+source, and each listing page it walked, a `request` record (the GET) and
+a `response` record (the status line, the headers the server sent, the
+bytes and the time), so that any web-archive player replays the folder,
+its pages and its files, as they were that day. A listing page is read
+once more for its record (the walker's HTTP library reads it for its
+links and keeps no bytes).
 
-Written by the process that preserved the object (objects.py), each into
+Written by the process that preserved the object (objects.py; the
+scanning process for the pages), each into
 its own file, `warc/<date>-<pid>.warc.gz` in the case folder, appended
 record by record (gzip members, as WARC files are). The body is the bytes
 the scan hashed: a `Content-Encoding` the HTTP client undid is dropped from

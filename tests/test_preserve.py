@@ -137,9 +137,9 @@ def pd_isna(value: object) -> bool:
 
 
 def test_a_web_folder_is_kept_as_warc_records(tmp_path: Path) -> None:
-    """Each object a scan reads from an http(s):// folder is a request and a
-    response record that warcio reads back, with the bytes the case hashed
-    (a big object read in ranges too)."""
+    """Each object a scan reads from an http(s):// folder, and each listing
+    page, is a request and a response record that warcio reads back, with
+    the bytes the case hashed (a big object read in ranges too)."""
     import os as _os
 
     from warcio.archiveiterator import ArchiveIterator
@@ -166,8 +166,11 @@ def test_a_web_folder_is_kept_as_warc_records(tmp_path: Path) -> None:
                     status = record.http_headers.get_statuscode()
                     said = record.http_headers.get_header("Last-Modified")
                     responses[uri] = (status, said, record.content_stream().read())
-    assert requests == set(responses) == {f"{url}EP12/note.txt", f"{url}EP12/big.bin"}
+    pages = {url, f"{url}EP12/"}  # the listing pages too: a player replays the folder
+    assert requests == set(responses) == {f"{url}EP12/note.txt", f"{url}EP12/big.bin"} | pages
+    assert b'href="EP12/"' in responses[url][2] and b"note.txt" in responses[f"{url}EP12/"][2]
     assert responses[f"{url}EP12/note.txt"][0] == "200"
     assert responses[f"{url}EP12/note.txt"][2] == small
     assert responses[f"{url}EP12/big.bin"][2] == big
-    assert all(said for _, said, _ in responses.values())  # the server's Last-Modified kept
+    files = {u: r for u, r in responses.items() if u not in pages}
+    assert all(said for _, said, _ in files.values())  # the server's Last-Modified kept

@@ -21,10 +21,11 @@ from ..pipeline import Worker
 from ..records import FileRef, FileResult
 from ..sources import iter_refs
 from ..sources.limits import Limits
-from ..sources.remote import is_remote, normalise, options_for
+from ..sources.remote import is_remote, normalise, options_for, said_fields
 from ..store.custody import sources_of
 from ..store.lock import CaseLock
 from ..store.writer import CaseWriter
+from ..warc import write_exchange
 from .executors import get_executor
 
 
@@ -140,9 +141,16 @@ def _scan_locked(
 
     reused: Counter[str] = Counter()
 
+    keep = config.preserve if config.preserve is not None else is_remote(str(root))
+    on_page = None
+    if keep and str(root).startswith(("http://", "https://")):
+
+        def on_page(url: str, body: bytes, said: dict[str, Any]) -> None:
+            write_exchange(case_dir, url, body, tuple(said_fields(said)))
+
     def to_read() -> Iterator[FileRef]:
         reuse = unchanged if known else None
-        for ref in iter_refs(root, limits, walked, spool, reuse, reach):
+        for ref in iter_refs(root, limits, walked, spool, reuse, reach, on_page):
             if ref.reused:  # its rows and its members' come from the previous observation
                 writer.reuse(ref.url)
                 reused[ref.kind] += 1
@@ -150,7 +158,6 @@ def _scan_locked(
                 yield ref
 
     refs = to_read()
-    keep = config.preserve if config.preserve is not None else is_remote(str(root))
     worker = Worker(extractors, config.limits.spool_bytes, str(case_dir) if keep else None)
     runner = get_executor(
         config.executor, config.jobs, config.scheduler, config.file_timeout, config.file_memory

@@ -19,7 +19,7 @@ from .kinds import LIBARCHIVE_KINDS, archive_kind, archive_kind_in
 from .limits import Budget, Limits, Spooled
 from .local import local_identity, walk_folder, walk_local
 from .names import escape_name, flagged, unique_urls
-from .remote import is_remote, walk_remote
+from .remote import OnPage, is_remote, walk_remote
 from .walk import Reuse
 
 __all__ = [
@@ -45,6 +45,7 @@ def iter_refs(
     spool_dir: str | os.PathLike[str] | None = None,
     reuse: Reuse | None = None,
     options: tuple[tuple[str, Any], ...] = (),
+    on_page: OnPage | None = None,
 ) -> Iterator[FileRef]:
     """Every file the source holds, loose or inside archives, in a stable order.
 
@@ -60,12 +61,14 @@ def iter_refs(
     its ref says `reused`. A remote source (`s3://bucket/prefix`, an
     `http(s)://` folder; `options` say how to reach it, see `remote.py`)
     gives refs that carry a `RemoteObject` and no path; its archives are
-    walked the same way, from the object's bytes.
+    walked the same way, from the object's bytes; a web folder's listing
+    pages are handed to `on_page` (url, body, what the server said).
     """
     limits = limits or Limits()
     budget = Budget(limits.max_total_bytes, os.fspath(spool_dir) if spool_dir else None)
     if is_remote(source):
-        yield from unique_urls(walk_remote(str(source), options, limits, budget, reuse), tally)
+        walked = walk_remote(str(source), options, limits, budget, reuse, on_page)
+        yield from unique_urls(walked, tally)
         return
     root = os.fspath(source)
     st = os.lstat(root)

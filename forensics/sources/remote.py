@@ -29,13 +29,14 @@ response also says which version was read, which `cat_file` drops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import email.utils
 import io
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from ..records import FileRef, RemoteObject
@@ -132,13 +133,20 @@ def _url_of(relative: str) -> str:
 # ---------------------------------------------------------------- listing
 
 
-def list_objects(source: str, options: tuple[tuple[str, Any], ...] = ()) -> Iterator[RemoteObject]:
+# what a web folder's listing pages are handed to, as they are read (a
+# preserved web folder's WARC records: warc.py): url, body, what the server said
+OnPage = Callable[[str, bytes, dict[str, Any]], None]
+
+
+def list_objects(
+    source: str, options: tuple[tuple[str, Any], ...] = (), on_page: OnPage | None = None
+) -> Iterator[RemoteObject]:
     """Every object of the source, lazily, a page at a time."""
     source = normalise(source)
     if source.startswith("s3://"):
         yield from _s3_objects(source, options)
     else:
-        yield from _http_objects(source, options)
+        yield from _http_objects(source, options, on_page)
 
 
 def _s3_objects(source: str, options: tuple[tuple[str, Any], ...]) -> Iterator[RemoteObject]:
@@ -220,16 +228,23 @@ def _s3_pages(fs: Any, bucket: str, prefix: str, versioned: bool) -> Iterator[li
             return
 
 
-def _http_objects(source: str, options: tuple[tuple[str, Any], ...]) -> Iterator[RemoteObject]:
+def _http_objects(
+    source: str, options: tuple[tuple[str, Any], ...], on_page: OnPage | None = None
+) -> Iterator[RemoteObject]:
     """A web folder, walked as its listing pages link it (fsspec's HTTP
     filesystem reads the links of each page), folder by folder in sorted
-    order; each file's size, ETag and Last-Modified come from a HEAD."""
+    order; each file's size, ETag and Last-Modified come from a HEAD.
+    `on_page` gets each listing page's bytes (read once more, as a GET)."""
     protocol = source.split("://", 1)[0]
     fs = filesystem(protocol, options)
     folders = [source]
     while folders:
         here = folders.pop(0)
         links = sorted(_run(fs, fs._ls(here, detail=False)))
+        if on_page is not None:
+            page = RemoteObject(protocol=protocol, path=here, options=options)
+            with contextlib.suppress(Exception):  # the listing was read: its copy is a bonus
+                on_page(here, *_run(fs, _http_get(fs, page, None)))
         files: list[str] = []
         subfolders: list[str] = []
         for link in links:
@@ -318,7 +333,7 @@ async def _http_get(fs: Any, obj: RemoteObject, head: int | None) -> tuple[bytes
         return data, said
 
 
-def _said_fields(said: dict[str, Any]) -> list[tuple[str, str]]:
+def said_fields(said: dict[str, Any]) -> list[tuple[str, str]]:
     """What an HTTP server said, as (name, value) pairs a ref can carry:
     its status line first, then its headers (S3's answers are not HTTP's)."""
     if "headers" not in said:
@@ -412,6 +427,7 @@ def walk_remote(
     limits: Limits,
     budget: Budget,
     reuse: Reuse | None,
+    on_page: OnPage | None = None,
 ) -> Iterator[FileRef]:
     """A remote source's objects, listed lazily, in batches fetched
     concurrently: a small object whole (its bytes ride in its ref, one
@@ -420,7 +436,7 @@ def walk_remote(
     ranged stream when bigger than `spool_bytes`) and walked like a local
     one. A bigger object's bytes are read by the worker."""
     batch: list[RemoteObject] = []
-    for obj in list_objects(source, options):
+    for obj in list_objects(source, options, on_page):
         batch.append(obj)
         if len(batch) >= REMOTE_BATCH:
             yield from _remote_batch(source, batch, limits, budget, reuse)
@@ -479,5 +495,5 @@ def _remote_batch(
             remote=obj,
             flags=tuple(walk.flags),
             payload=payload,
-            response=tuple(_said_fields(said)),
+            response=tuple(said_fields(said)),
         )
