@@ -346,6 +346,8 @@ def verify(case: Path) -> None:
     click.echo(f"preserved copies: {objects['objects']} ({objects['bytes']} bytes)")
     for name in objects["bad"]:
         click.echo(f"MISMATCH: the preserved copy {name} is not the bytes it is named by")
+    if not objects["as_sealed"]:
+        click.echo("MISMATCH: preserved copies were added or removed since the case was sealed")
     if result["recorded"] != result["actual"]:
         click.echo("MISMATCH: not the case file the manifest sealed")
     elif result["ok"]:

@@ -88,3 +88,11 @@ def check(case: str | os.PathLike[str]) -> dict[str, object]:
         if digest.hexdigest() != path.name:
             bad.append(path.name)
     return {"objects": count, "bytes": size, "bad": bad}
+
+
+def listing(case: str | os.PathLike[str]) -> dict[str, object]:
+    """What the seal records of the preserved copies: how many, and the
+    SHA-256 of their sorted names (a copy deleted or added since shows)."""
+    names = [p.name for p in stored(case)]
+    digest = hashlib.sha256("\n".join(names).encode()).hexdigest()
+    return {"count": len(names), "names_sha256": digest}

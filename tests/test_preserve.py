@@ -55,7 +55,14 @@ def test_a_folder_that_changes_under_the_analyst(tmp_path: Path) -> None:
     assert out.read_bytes() == b"a, first\n"
     run = CliRunner().invoke(main, ["verify", str(case)])
     assert run.exit_code == 0 and "preserved copies: 3" in run.output, run.output
-    # a copy that is not what it is named by is found
+    # a copy removed since the seal is found, and a copy that is not what it is named by
+    other = object_path(case, hashlib.sha256(zip_bytes).hexdigest())
+    moved = tmp_path / "moved"
+    other.rename(moved)
+    result = first.verify()
+    assert not result["ok"] and result["objects"]["as_sealed"] is False
+    moved.rename(other)
+    assert first.verify()["ok"]
     os.chmod(kept, 0o644)
     kept.write_bytes(b"tampered\n")
     result = first.verify()

@@ -91,11 +91,19 @@ def seal(folder: str | os.PathLike[str], why: str = "scan") -> str:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         con.close()
+    from ..objects import listing
+
     digest = case_sha256(path)
     manifest = load_manifest(path)
     manifest["case_sha256"] = digest
+    manifest["objects"] = listing(path)  # the preserved copies, each named by its own hash
     manifest["sealed"] = now()
-    entry = {"case_sha256": digest, "sealed": manifest["sealed"], "why": why}
+    entry = {
+        "case_sha256": digest,
+        "objects": manifest["objects"],
+        "sealed": manifest["sealed"],
+        "why": why,
+    }
     manifest["seals"] = [*manifest.get("seals", []), entry]
     write_json(path / MANIFEST, manifest)
     return digest
@@ -139,7 +147,7 @@ def record_scan(
     }
     scans = [s for s in previous.get("scans", []) if s.get("observation") != observation]
     manifest = {**scan, "scans": [*scans, scan]}
-    for key in ("case_sha256", "sealed", "seals"):  # the last sealed state until this scan seals
+    for key in ("case_sha256", "objects", "sealed", "seals"):  # the last sealed state, kept
         if key in previous:
             manifest[key] = previous[key]
     write_json(path / MANIFEST, manifest)
@@ -149,18 +157,21 @@ def record_scan(
 
 def verify(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """The case file against the hash its manifest recorded at the last
-    write (scan or assume-tz), with how many writes were sealed, and every
-    preserved copy (objects/) against its name, its SHA-256."""
-    from ..objects import check
+    write (scan or assume-tz), with how many writes were sealed; every
+    preserved copy (objects/) against its name, its SHA-256, and the set of
+    copies against the one the last seal recorded (`as_sealed`)."""
+    from ..objects import check, listing
 
     manifest = load_manifest(Path(folder))
     recorded = manifest.get("case_sha256")
     actual = case_sha256(folder)
     objects = check(folder)  # every preserved copy against the hash it is named by
+    sealed = manifest.get("objects")  # the copies the seal counted (older cases: none recorded)
+    objects["as_sealed"] = sealed is None or sealed == listing(folder)
     return {
         "recorded": recorded,
         "actual": actual,
-        "ok": recorded == actual and not objects["bad"],
+        "ok": recorded == actual and not objects["bad"] and objects["as_sealed"],
         "seals": len(manifest.get("seals", [])),
         "objects": objects,
     }
