@@ -13,6 +13,7 @@ import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 from .errors import CorruptInput, LimitExceeded, NotMyFormat
@@ -169,23 +170,18 @@ def _extract_into(
                 _run_applicable(ex, ref, stream, ctx, found)
 
 
-def _archive_exchange(case: str | None, ref: FileRef, stream: BinaryIO, kept: object) -> None:
+def _archive_exchange(case: str | None, ref: FileRef, stream: BinaryIO, kept: Path) -> None:
     """A preserved web object's GET and response as WARC records (warc.py):
-    the headers the server sent, whichever process fetched it."""
-    from pathlib import Path
-
+    what the server said as it sent the bytes (kept by the walker for an
+    object it read whole, or on the worker's own stream), whichever process
+    fetched it."""
+    from .sources.remote import said_fields
     from .warc import write_exchange
 
     assert case is not None and ref.remote is not None
-    said = ref.response  # read with the listing: the walker kept what the server said
-    answered = getattr(stream, "response", None)
-    if not said and isinstance(answered, dict) and "headers" in answered:
-        said = (
-            (":status", f"{answered.get('status', 200)} {answered.get('reason', '')}".strip()),
-            *((str(k), str(v)) for k, v in answered["headers"]),
-        )
+    said = ref.response or tuple(said_fields(getattr(stream, "response", None) or {}))
     listed = {"ETag": ref.remote.etag or "", "Last-Modified": ref.remote.last_modified or ""}
-    write_exchange(case, ref.remote.path, Path(str(kept)).read_bytes(), said, listed)
+    write_exchange(case, ref.remote.path, kept.read_bytes(), said, listed)
 
 
 def _changed(ref: FileRef, stream: BinaryIO, hashed: int, hashes: Hashes) -> str | None:

@@ -165,8 +165,9 @@ def _observe(
     retry_wait: float,
     between_files: Callable[[FileResult], None],
 ) -> dict[str, Any]:
-    wait = retry_wait
-    for attempt in range(retries + 1):
+    attempt, wait = 0, retry_wait
+    while True:
+        attempt += 1
         try:
             opened = scan(source, case_dir, config, on_result=between_files)
         except Stopped:
@@ -177,13 +178,11 @@ def _observe(
         except (UsageError, CaseBusy):
             raise  # not the server's fault: the watch cannot go on
         except Exception as exc:  # a server down, a folder gone: tried again, then recorded
-            if attempt == retries:
-                return {"error": f"{type(exc).__name__}: {exc}", "attempts": attempt + 1}
+            if attempt > retries:
+                return {"error": f"{type(exc).__name__}: {exc}", "attempts": attempt}
             time.sleep(wait)
             wait *= 2
             continue
-        observation = int(opened.observations["id"].max())
-        found = summary(case_dir, observation)
-        found["attempts"] = attempt + 1
+        found = summary(case_dir, int(opened.observations["id"].max()))
+        found["attempts"] = attempt
         return found
-    raise AssertionError("unreachable")
