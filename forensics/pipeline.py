@@ -158,7 +158,7 @@ def _extract_into(
             return
         if copy is not None:
             kept = copy.keep(found.hashes.sha256)
-            if ref.remote is not None and ref.remote.protocol in ("http", "https"):
+            if ref.remote is not None and ref.remote.protocol in ("http", "https", "s3"):
                 _archive_exchange(preserve_dir, ref, stream, kept)
         if not ref.container and (changed := _changed(ref, stream, found.size, found.hashes)):
             found.problems.append(flag("pipeline", "changed_during_read", changed))
@@ -171,17 +171,17 @@ def _extract_into(
 
 
 def _archive_exchange(case: str | None, ref: FileRef, stream: BinaryIO, kept: Path) -> None:
-    """A preserved web object's GET and response as WARC records (warc.py):
+    """A preserved remote object's GET and response as WARC records (warc.py):
     what the server said as it sent the bytes (kept by the walker for an
     object it read whole, or on the worker's own stream), whichever process
     fetched it."""
-    from .sources.remote import said_fields
+    from .sources.remote import http_url, said_fields
     from .warc import write_exchange
 
     assert case is not None and ref.remote is not None
     said = ref.response or tuple(said_fields(getattr(stream, "response", None) or {}))
     listed = {"ETag": ref.remote.etag or "", "Last-Modified": ref.remote.last_modified or ""}
-    write_exchange(case, ref.remote.path, kept.read_bytes(), said, listed)
+    write_exchange(case, http_url(ref.remote), kept.read_bytes(), said, listed)
 
 
 def _changed(ref: FileRef, stream: BinaryIO, hashed: int, hashes: Hashes) -> str | None:

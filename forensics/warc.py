@@ -1,6 +1,8 @@
-"""The HTTP exchanges of a preserved web folder, as WARC records (ISO
+"""The HTTP exchanges of a preserved remote source, as WARC records (ISO
 28500, through `warcio`): for each object a scan read from an http(s)://
-source, and each listing page it walked, a `request` record (the GET) and
+or s3:// source, and each listing page of a web folder it walked (a
+bucket's listings are S3 API answers, not pages; the case keeps each
+object's listing entry), a `request` record (the GET) and
 a `response` record (the status line, the headers the server sent, the
 bytes and the time), so that any web-archive player replays the folder,
 its pages and its files, as they were that day. A listing page is read
@@ -11,8 +13,13 @@ Written by the process that preserved the object (objects.py; the
 scanning process for the pages), each into
 its own file, `warc/<date>-<pid>.warc.gz` in the case folder, appended
 record by record (gzip members, as WARC files are). The body is the bytes
-the scan hashed: a `Content-Encoding` the HTTP client undid is dropped from
-the stored headers and `Content-Length` is the body's, so that each record
+the scan hashed. An S3 object's record is addressed at its endpoint
+(`remote.http_url`: path-style on an endpoint the scan was given, AWS's
+bucket host otherwise, `?versionId=` when the bucket is versioned), its
+response the status and headers the endpoint sent, as botocore kept them
+(lower-cased names; the request's signature is not kept). A
+`Content-Encoding` the HTTP client undid is dropped from the stored
+headers and `Content-Length` is the body's, so that each record
 is what it says. An object read in ranges (a big one) has no single
 response: its record carries the headers the listing gave (ETag,
 Last-Modified) and says so with `X-Forensics-Assembled: ranged reads`.

@@ -122,3 +122,56 @@ def put_many(endpoint: str, bucket: str, objects: dict[str, bytes]) -> None:
         skip_instance_cache=True,
     )
     fs.pipe({f"{bucket}/{k}": v for k, v in objects.items()}, batch_size=64)
+
+
+class Outage:
+    """A TCP forwarder on loopback in front of a server, which a test takes
+    down and brings back on the same port: the server keeps its state (moto's
+    buckets live in its process), its clients see connections refused."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = target_port
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self.up()
+
+    def up(self) -> None:
+        import threading
+
+        if self._listener is not None:
+            return
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        sock.listen(64)
+        self._listener = sock
+        threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
+
+    def down(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+    def _accept(self, sock: socket.socket) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = sock.accept()
+            except OSError:  # closed: the outage began
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=_pipe, args=(a, b), daemon=True).start()
+
+
+def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    try:
+        while data := src.recv(65536):
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
