@@ -6,9 +6,11 @@
 - rescans: a first scan against an unchanged rescan and one with --changed
   of the loose files and zips changed (--ocr for the default scan's OCR);
 - s3: the same dump from a bucket of moto on loopback against the folder;
-- observations: --observations scans of an unchanged dump of --watch-files
-  rows (issue 26): the case's size after the first and after the last (on
-  disk, the case file checkpointed), and each rescan's time;
+- observations: a watch (`forensics.watch`) of --observations observations
+  of an unchanged dump of --watch-files rows (issue 26): the case's size
+  after the first and after the last (on disk, the case file checkpointed),
+  each rescan's time, each observation's peak memory (its own process's,
+  from the watch log) and the watching process's memory after each;
 - memory: peak RSS of the scanning process (its workers apart) scanning
   --big rows (default 100,000), of `open_case` views and a timeline on the
   case it made, and of listing a bucket of --big objects.
@@ -158,27 +160,52 @@ def _size(case: Path) -> int:
 
 
 def part_observations(tmp: Path, args: argparse.Namespace) -> None:
+    """A watch of the unchanged dump (forensics.watch, as `forensics watch`
+    runs it): each observation's time and its process's peak memory (from
+    the watch's own log), the watching process's memory after each, and
+    the case's size."""
+    from forensics.config import ScanConfig
+
     dump, case = tmp / "obs-dump", tmp / "obs-case"
     make_dump(dump, args.watch_files, args.seed, distinct=200)
-    first, opened = _timed(dump, case, jobs=args.jobs, ocr=args.ocr)
-    rows, size = len(opened.files), _size(case)
-    rescans, rss = [], [_rss_mb()]
-    for _ in range(args.observations - 1):
-        took, opened = _timed(dump, case, jobs=args.jobs, ocr=args.ocr)
-        rescans.append(took)
+    sizes: list[int] = []
+    rss: list[float] = []
+
+    def after(_line: str) -> None:
+        sizes.append(_size(case))
         rss.append(_rss_mb())
-    last = _size(case)
-    print(
-        f"\n## observations: {args.observations} scans of {rows} unchanged rows, "
-        f"{args.jobs} jobs, OCR {'on' if args.ocr else 'off'}"
+
+    done = forensics.watch(
+        dump,
+        case,
+        every=0,
+        count=args.observations,
+        config=ScanConfig(ocr=args.ocr, jobs=args.jobs),
+        echo=after,
     )
-    print(f"first scan {first:.2f} s; case {size / 1e6:.1f} MB")
+    rows = len(forensics.open_case(case).files)
+    took = [d["seconds"] for d in done]
+    peaks = [d["peak_mb"] for d in done]
+    rescans = took[1:]
+    print(
+        f"\n## observations: a watch of {args.observations} observations of {rows} unchanged "
+        f"rows, {args.jobs} jobs, OCR {'on' if args.ocr else 'off'}"
+    )
+    print(f"first observation {took[0]:.2f} s; case {sizes[0] / 1e6:.1f} MB")
     print(
         f"rescans: median {sorted(rescans)[len(rescans) // 2]:.2f} s, slowest {max(rescans):.2f} s"
     )
-    print(f"case after {args.observations} observations: {last / 1e6:.1f} MB, {last / size:.2f}x")
     print(
-        "resident memory of the observing process after each observation (MB): "
+        f"case after {args.observations} observations: {sizes[-1] / 1e6:.1f} MB, "
+        f"{sizes[-1] / sizes[0]:.2f}x"
+    )
+    print(
+        "peak memory of each observation's process (MB): "
+        f"first {peaks[0]:.0f}, then {min(peaks[1:]):.0f} to {max(peaks[1:]):.0f}, "
+        f"last {peaks[-1]:.0f}; per observation: {' '.join(f'{p:.0f}' for p in peaks)}"
+    )
+    print(
+        "resident memory of the watching process after each observation (MB): "
         f"first {rss[0]:.0f}, then {min(rss[1:]):.0f} to {max(rss[1:]):.0f}, last {rss[-1]:.0f}"
     )
 

@@ -115,3 +115,42 @@ def test_sigterm_ends_it_between_files_and_the_same_command_resumes(tmp_path: Pa
     resumed = forensics.open_case(case)
     assert resumed.complete and len(resumed.observations) == 1
     assert len(resumed.files) == 400 and resumed.manifest["resumed"] is True
+
+
+def test_an_observation_whose_process_is_killed_costs_that_observation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each observation runs in a process of its own: one killed (as the
+    kernel kills a process out of memory) is recorded, and the watching
+    process goes on to the next, each with its own peak memory."""
+    import os
+
+    from forensics.run import watch as watching
+
+    src, case = tmp_path / "src", tmp_path / "case"
+    _day(src, 1)
+    observe = watching._observe
+    calls = {"n": 0}
+
+    def killed_the_second_time(*args: object) -> dict[str, object]:
+        if calls["n"] == 1:  # the parent set it before it forked this process
+            os.kill(os.getpid(), signal.SIGKILL)
+        return observe(*args)  # type: ignore[arg-type]
+
+    def before(n: int) -> None:
+        calls["n"] = n
+
+    monkeypatch.setattr(watching, "_observe", killed_the_second_time)
+    done = forensics.watch(
+        src,
+        case,
+        every=0,
+        count=3,
+        config=ScanConfig(ocr=False, executor="serial"),
+        echo=lambda _line: None,
+        before_each=before,
+    )
+    assert "SIGKILL" in done[1]["error"]
+    assert [d.get("observation") for d in done] == [1, None, 2]
+    assert all(d["peak_mb"] > 0 for d in (done[0], done[2]))
+    assert forensics.open_case(case).complete
