@@ -12,7 +12,7 @@ text (case and slash direction aside), counts against a field whose name
 holds the fact's label.
 
 `split` says which files the readers were written against (`tune`) and
-which were set aside (`heldout-1`, `heldout-2`, by repository; see the
+which were set aside (`heldout-1` to `heldout-3`, by repository; see the
 facts file's `about`); the headline is a held-out set's first run.
 
 The files are read out of git mirrors as the library's `fetch` lays them
@@ -157,7 +157,7 @@ def main() -> None:
         formats[(split, fmt, tool)][1] += n
     print("\n| split | files | facts | forensics | ExifTool | ratio |")
     print("|---|---|---|---|---|---|")
-    for split in ("heldout-2", "heldout-1", "tune"):
+    for split in sorted({e["split"] for e in entries}, reverse=True):
         ours, theirs = totals[(split, "forensics")], totals[(split, "exiftool")]
         files = sum(1 for e in entries if e["split"] == split)
         ratio = f"{ours[0] / theirs[0]:.1f}x" if theirs[0] else "inf"

@@ -60,22 +60,34 @@ def parse_every(text: str) -> float:
 
 
 def summary(case_dir: Path, observation: int) -> dict[str, Any]:
-    """What observation `observation` found: its counts by status and the
-    notes written on the files it found new or changed, by language."""
-    from ..analysis.case import Case
+    """What observation `observation` found: its counts by status (as the
+    scan recorded them) and the notes written on the files it found new or
+    changed, by language: read from the case in SQL, in a second or less at
+    100,000 rows (the views would build every row)."""
+    from ..store.schema import read_only
 
-    case = Case(case_dir, observation)
-    files = case.files
-    status = files["status"].value_counts().to_dict()
-    notes = case.notes
-    fresh = notes[(notes["observation"] == observation) & notes["origin"].isin(ANNOTATION_ORIGINS)]
+    con = read_only(case_dir)
+    try:
+        (counts,) = con.execute(
+            "SELECT counts FROM observations WHERE id = ?", (observation,)
+        ).fetchone()
+        origins = sorted(ANNOTATION_ORIGINS)
+        langs = con.execute(
+            "SELECT n.lang, count(*) FROM note_rows n JOIN file_rows f ON f.id = n.file_id "
+            f"WHERE f.observation = ? AND n.origin IN ({', '.join('?' * len(origins))}) "
+            "GROUP BY n.lang ORDER BY n.lang",
+            (observation, *origins),
+        ).fetchall()
+    finally:
+        con.close()
+    status = json.loads(counts or "{}").get("by_status", {})
     return {
         "observation": observation,
         "new": int(status.get("new", 0)),
         "changed": int(status.get("changed", 0)),
         "gone": int(status.get("gone", 0)),
         "unchanged": int(status.get("unchanged", 0)),
-        "new_notes": {str(k): int(v) for k, v in fresh["lang"].value_counts().sort_index().items()},
+        "new_notes": {str(lang): int(n) for lang, n in langs},
     }
 
 
@@ -131,6 +143,7 @@ def watch(
     )
     old = {sig: signal.signal(sig, ask_stop) for sig in signals}
     done: list[dict[str, Any]] = []
+    _warm()
     try:
         with CaseLock(case_dir):
             start = time.monotonic()
@@ -174,6 +187,18 @@ def watch(
         for sig, handler in old.items():
             signal.signal(sig, handler)
     return done
+
+
+def _warm() -> None:
+    """Import once, here, what every observation's scan imports on demand
+    (pandas and its Arrow strings, the worker pool): each observation's
+    forked process then starts with them (0.3 s an observation otherwise)."""
+    import contextlib
+    import importlib
+
+    for name in ("pandas", "pyarrow", "forensics.run.workerpool", "forensics.run.workerproc"):
+        with contextlib.suppress(ImportError):  # pyarrow is optional
+            importlib.import_module(name)
 
 
 def _observe(
