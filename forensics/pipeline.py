@@ -175,7 +175,7 @@ def _archive_exchange(case: str | None, ref: FileRef, stream: BinaryIO, kept: Pa
     what the server said as it sent the bytes (kept by the walker for an
     object it read whole, or on the worker's own stream), whichever process
     fetched it."""
-    from .sources.remote import http_url, said_fields
+    from .sources.exchange import http_url, said_fields
     from .warc import write_exchange
 
     assert case is not None and ref.remote is not None

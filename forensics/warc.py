@@ -14,7 +14,7 @@ scanning process for the pages), each into
 its own file, `warc/<date>-<pid>.warc.gz` in the case folder, appended
 record by record (gzip members, as WARC files are). The body is the bytes
 the scan hashed. An S3 object's record is addressed at its endpoint
-(`remote.http_url`: path-style on an endpoint the scan was given, AWS's
+(`sources/exchange.http_url`: path-style on an endpoint the scan was given, AWS's
 bucket host otherwise, `?versionId=` when the bucket is versioned), its
 response the status and headers the endpoint sent, as botocore kept them
 (lower-cased names; the request's signature is not kept). A

@@ -115,7 +115,7 @@ class AfterEffectsExtractor(Extractor):
             return
         if not is_aepx(data[:4096]):
             raise NotMyFormat("not an After Effects project")
-        root = parse(data, "the .aepx project")
+        root = parse(data, "the .aepx project", ctx.warn)
         paths = [
             el.get("fullpath", "")
             for el in root.iter()

@@ -11,7 +11,13 @@ XFL document `DOMDocument.xml`; an uncompressed XFL folder has the same
   Animate saw it (`sourceLastModified`, `lastModified`), and the path it
   was imported from (`sourceExternalFilepath`: the artist's disk);
 - the timelines' (scenes') names; the library's folder names, as notes
-  (origin `layer_name`, as the other programs' layer names).
+  (origin `layer_name`, as the other programs' layer names);
+- the publish history: each time the movie was published (Unix seconds),
+  its size and whether for debugging, a record each (`animate_publish`);
+- the document's `persistentData` (name and value pairs Animate and its
+  publishing extensions keep: the document's own path, output and
+  temporary folders), the absolute paths among them naming the artist's
+  disk as embedded paths do.
 
 Each library item with a time is a record of its own (`animate_item`).
 Unix seconds are instants: zone basis `utc`. Parsed with defusedxml.
@@ -27,6 +33,7 @@ XMP (CS4, UTF-16 in `Contents`) is the xmp extractor's.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
@@ -57,6 +64,8 @@ _ITEM_TAGS = (
     "Include",
 )
 _TIMES = ("sourceLastImported", "sourceLastModified", "lastModified")
+# a drive (C:\, D:/), a share (\\HOST\), or a Unix root folder
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\|//|/(?:Users|home|Volumes|mnt|media)/)")
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,11 @@ class AnimateRecord(Record):
         "created": TimeField("Flash .fla compound file created (FILETIME, UTC)", True),
         "modified": TimeField("Flash .fla compound file modified (FILETIME, UTC)", True),
     }
-    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"saved_by": "software", "creator": "software"}
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {
+        "saved_by": "software",
+        "creator": "software",
+        "paths": "path",
+    }
 
     saved_by: str | None = None  # versionInfo
     creator: str | None = None  # creatorInfo
@@ -82,6 +95,26 @@ class AnimateRecord(Record):
     symbols: tuple[str, ...] = ()  # of a binary .fla: its library's symbol names
     created: dt.datetime | None = None  # of a binary .fla: its compound file's times
     modified: dt.datetime | None = None
+    publishes: int = 0  # the publish history's entries (each an animate_publish record)
+    # persistentData: what Animate and its publishing extensions keep with the
+    # document (the .fla's own path, output folders, temporary folders...)
+    persistent: tuple[tuple[str, str], ...] = ()
+    paths: tuple[str, ...] = ()  # the absolute paths among them: the artist's disk
+
+
+@dataclass(frozen=True)
+class AnimatePublishRecord(Record):
+    """One entry of the document's publish history: the movie published
+    (a SWF, an app) at that instant, its size, and whether for debugging."""
+
+    KIND: ClassVar[str] = "animate_publish"
+    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
+        "published": TimeField("Animate document published (publishHistory)", True),
+    }
+
+    published: dt.datetime | None = None
+    size: int | None = None
+    debug: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,7 +163,8 @@ class AnimateExtractor(Extractor):
     doc = ExtractorDoc(
         summary="Adobe Animate XFL documents (.fla zips, loose DOMDocument.xml): versionInfo, "
         "stage, frame rate, library items with their import and modification times and "
-        "source paths, timeline and folder names as notes.",
+        "source paths, the publish history, persistent data and its paths, timeline and "
+        "folder names as notes.",
         reads="DOMDocument.xml of a .fla (mimetype application/vnd.adobe.xfl) or an XFL folder; "
         "the Contents stream of a binary (OLE) .fla.",
         references=("Adobe XFL (DOMDocument.xml) as written by Flash CS5 to Animate 2024",),
@@ -138,7 +172,7 @@ class AnimateExtractor(Extractor):
         "binary .fla's item times are read by their position (fla_ole.py). At most "
         f"{MAX_ITEMS} library items.",
     )
-    record_kinds = (AnimateRecord, AnimateItemRecord)
+    record_kinds = (AnimateRecord, AnimateItemRecord, AnimatePublishRecord)
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         if (
@@ -161,7 +195,7 @@ class AnimateExtractor(Extractor):
             xml = read_whole(stream, MAX_BYTES, "an XFL document")
             if not is_xfl_document(xml[:4096]):
                 raise NotMyFormat("not an XFL document")
-        root = parse(xml, "DOMDocument.xml")
+        root = parse(xml, "DOMDocument.xml", ctx.warn)
         if _local(root.tag) != "DOMDocument":
             raise NotMyFormat(f"root is <{_local(root.tag)}>, not <DOMDocument>")
         yield from self._read(root, ctx)
@@ -204,6 +238,12 @@ class AnimateExtractor(Extractor):
         items: list[Element] = [el for el in root.iter() if _local(el.tag) in _ITEM_TAGS]
         timelines = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMTimeline"]
         folders = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMFolderItem"]
+        published = [el for el in root.iter() if _local(el.tag) == "PublishItem"]
+        persistent = tuple(
+            (el.get("n", ""), el.get("v", ""))
+            for el in root.iter()
+            if _local(el.tag) == "PD" and el.get("n") and el.get("v")
+        )[:MAX_ITEMS]
         yield AnimateRecord(
             extractor=self.name,
             source="DOMDocument.xml",
@@ -218,7 +258,20 @@ class AnimateExtractor(Extractor):
             items=len(items),
             timelines=tuple(t for t in timelines if t),
             folders=tuple(f for f in folders if f),
+            publishes=len(published),
+            persistent=persistent,
+            paths=tuple(dict.fromkeys(v for _, v in persistent if _ABSOLUTE.match(v))),
         )
+        for el in published[:MAX_ITEMS]:
+            when = _unix(el.get("publishTime"))
+            size = _number(el.get("publishSize"))
+            yield AnimatePublishRecord(
+                extractor=self.name,
+                source="publishHistory",
+                published=when,
+                size=int(size) if size is not None else None,
+                debug=el.get("publishDebug") == "true",
+            )
         kinds = {
             "DOMBitmapItem": "bitmap",
             "DOMSoundItem": "sound",

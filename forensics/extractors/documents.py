@@ -3,12 +3,14 @@ reader: the whole file within a bound (`read_whole`), one member of a
 document that is a zip (`zip_member`), and XML by defusedxml (`parse`:
 entity declarations and external references are refused, and both those
 and a document that is not well-formed are `CorruptInput` naming what was
-read)."""
+read; one left with git's merge conflict markers is read without them)."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
@@ -16,6 +18,8 @@ from defusedxml import ElementTree as SafeET
 
 from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..sources.formats.zipdirectory import open_zip
+
+Warn = Callable[[str, str], None]  # an extractor's ctx.warn: (problem kind, message)
 
 
 def read_whole(stream: BinaryIO, limit: int, what: str) -> bytes:
@@ -47,8 +51,34 @@ def zip_member(
         raise CorruptInput(f"{what} is an unreadable zip: {exc}") from exc
 
 
-def parse(data: bytes, what: str) -> Element:
-    """The root element of `data`, the XML of `what` ("main.xml")."""
+_CONFLICT = re.compile(rb"^(?:<{7}|={7}|>{7}|\|{7})(?:[ \t][^\r\n]*)?\r?$\n?", re.MULTILINE)
+
+
+def parse(data: bytes, what: str, warn: Warn | None = None) -> Element:
+    """The root element of `data`, the XML of `what` ("main.xml").
+
+    A document committed to git in the middle of a merge holds conflict
+    markers (`<<<<<<< HEAD`, `=======`, `>>>>>>> branch` on lines of their
+    own) and is not XML; the production files of a shared repository often
+    are. With `warn` given, such a document is read again without the
+    marker lines (both sides of each conflict kept: the times and names of
+    both are evidence) and the warning says so."""
+    try:
+        return _parse(data, what)
+    except CorruptInput:
+        if warn is None or not _CONFLICT.search(data):
+            raise
+    cleaned, markers = _CONFLICT.subn(b"", data)
+    root = _parse(cleaned, what)
+    warn(
+        "corrupt",
+        f"{what} holds {markers} git merge conflict marker lines; read without them, "
+        "both sides of each conflict kept",
+    )
+    return root
+
+
+def _parse(data: bytes, what: str) -> Element:
     try:
         return SafeET.fromstring(data)
     except SafeET.ParseError as exc:

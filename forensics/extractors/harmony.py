@@ -222,7 +222,7 @@ class HarmonyExtractor(Extractor):
         elif data.startswith(b"ToonBoomAnimationInc Palette"):
             yield self._palette(data)
         else:
-            yield from self._xml(parse(data, "a Harmony scene file"), ctx)
+            yield from self._xml(parse(data, "a Harmony scene file", ctx.warn), ctx)
 
     def _xml(self, root: Element, ctx: Context) -> Iterator[Record | Note]:
         attrs = dict(root.attrib)

@@ -83,7 +83,7 @@ class Pencil2dExtractor(Extractor):
             xml = read_whole(stream, MAX_BYTES, "a Pencil2D document")
             if not is_pencil2d_document(xml[:4096]):
                 raise NotMyFormat("not a Pencil2D document")
-        root = parse(xml, "main.xml")
+        root = parse(xml, "main.xml", ctx.warn)
         if root.tag not in ("document", "object"):
             raise NotMyFormat(f"root is <{root.tag}>, not a Pencil2D document")
         yield from self._read(root, zeros)

@@ -90,7 +90,7 @@ class SynfigExtractor(Extractor):
         data = read_whole(stream, MAX_BYTES, "a Synfig document")
         if not is_synfig(data[:4096]):
             raise NotMyFormat("no <canvas> root")
-        root = parse(data, "Synfig document")
+        root = parse(data, "Synfig document", ctx.warn)
         if root.tag != "canvas":
             raise NotMyFormat(f"root is <{root.tag}>, not <canvas>")
         fps = _float(root.get("fps"))

@@ -20,8 +20,9 @@ from ..extractors import registry
 from ..pipeline import Worker
 from ..records import FileRef, FileResult
 from ..sources import iter_refs
+from ..sources.exchange import said_fields
 from ..sources.limits import Limits
-from ..sources.remote import is_remote, normalise, options_for, said_fields
+from ..sources.remote import is_remote, normalise, options_for
 from ..store.custody import sources_of
 from ..store.lock import CaseLock
 from ..store.writer import CaseWriter

@@ -32,7 +32,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
-import http
 import io
 import posixpath
 import re
@@ -41,6 +40,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from ..records import FileRef, RemoteObject
+from .exchange import said_fields
 from .kinds import archive_kind, archive_kind_in
 from .limits import Budget, KiB, Limits, Reading
 from .names import escape_name
@@ -332,48 +332,6 @@ async def _http_get(fs: Any, obj: RemoteObject, head: int | None) -> tuple[bytes
         said["status"], said["reason"] = r.status, r.reason or ""
         said["headers"] = list(r.headers.items())
         return data, said
-
-
-def http_url(obj: RemoteObject) -> str:
-    """The HTTP address an object was read from: a web object's own; an S3
-    object's on its endpoint (path-style on an endpoint the scan named,
-    AWS's virtual-host style otherwise), with the version read."""
-    if obj.protocol != "s3":
-        return obj.path
-    bucket, _, key = obj.path.partition("/")
-    options = dict(obj.options)
-    endpoint = options.get("endpoint_url")
-    key = urllib.parse.quote(key)
-    if endpoint:
-        url = f"{str(endpoint).rstrip('/')}/{bucket}/{key}"
-    else:
-        region = options.get("region")
-        url = f"https://{bucket}.s3{'.' + str(region) if region else ''}.amazonaws.com/{key}"
-    return url + (f"?versionId={urllib.parse.quote(obj.version_id)}" if obj.version_id else "")
-
-
-def said_fields(said: dict[str, Any]) -> list[tuple[str, str]]:
-    """What an HTTP server said, as (name, value) pairs a ref can carry:
-    its status line first, then its headers. An S3 answer is botocore's
-    parsed dict; the HTTP status and headers it came as are in its
-    `ResponseMetadata` (names lower-cased, as botocore keeps them)."""
-    meta = said.get("ResponseMetadata")
-    if isinstance(meta, dict) and "HTTPHeaders" in meta:
-        status = int(meta.get("HTTPStatusCode") or 200)
-        try:
-            line = f"{status} {http.HTTPStatus(status).phrase}"
-        except ValueError:
-            line = str(status)
-        return [
-            (":status", line),
-            *((str(k), str(v)) for k, v in meta["HTTPHeaders"].items()),
-        ]
-    if "headers" not in said:
-        return []
-    return [
-        (":status", f"{said.get('status', 200)} {said.get('reason', '')}".strip()),
-        *((str(k), str(v)) for k, v in said["headers"]),
-    ]
 
 
 def fetch(obj: RemoteObject) -> tuple[bytes, dict[str, Any]]:

@@ -14,9 +14,14 @@ import pytest
 import forensics
 from forensics.errors import CorruptInput, NotMyFormat
 from forensics.events import events_for
-from forensics.extractors.animate import AnimateExtractor, AnimateItemRecord, AnimateRecord
+from forensics.extractors.animate import (
+    AnimateExtractor,
+    AnimateItemRecord,
+    AnimatePublishRecord,
+    AnimateRecord,
+)
 from forensics.extractors.base import Context
-from forensics.records import Note
+from forensics.records import FileRef, Note
 from forensics.sniff import sniff
 
 from .util import SAMPLES, TRUTH, extract, sample_bytes
@@ -196,3 +201,50 @@ def test_a_font_item_names_its_typeface_and_import() -> None:
     [font] = [i for i in items if isinstance(i, AnimateItemRecord)]
     assert (font.item_type, font.name, font.font) == ("font", "Font 1", "Champagne&Limousines")
     assert font.imported == dt.datetime(2013, 12, 31, 11, 23, 54, tzinfo=dt.UTC)
+
+
+def test_the_publish_history_and_the_paths_animate_kept() -> None:
+    dom = (
+        b'<DOMDocument xmlns="http://ns.adobe.com/xfl/2008/" versionInfo="Saved by Adobe Flash '
+        b'Windows 14.1 build 96"><persistentData>'
+        b'<PD n="flash.fla.filepath" v="D:/Users/cole/Desktop/cut/C012.xfl"/>'
+        b'<PD n="ane.tmp.unzipped.folder" v="C:\\Users\\cole\\AppData\\Local\\Temp\\x"/>'
+        b'<PD n="flash.swf.basename" v="C012"/><PD n="com.air.sdk.path"/>'
+        b"</persistentData><publishHistory>"
+        b'<PublishItem publishSize="6631" publishTime="1422834227" publishDebug="true"/>'
+        b'<PublishItem publishSize="6390" publishTime="1422833927"/>'
+        b"</publishHistory></DOMDocument>"
+    )
+    items = extract(EX, dom)
+    [doc] = [i for i in items if isinstance(i, AnimateRecord)]
+    assert doc.publishes == 2 and ("flash.swf.basename", "C012") in doc.persistent
+    assert doc.paths == (
+        "D:/Users/cole/Desktop/cut/C012.xfl",
+        "C:\\Users\\cole\\AppData\\Local\\Temp\\x",
+    )
+    published = [i for i in items if isinstance(i, AnimatePublishRecord)]
+    assert [(p.published, p.size, p.debug) for p in published] == [
+        (dt.datetime(2015, 2, 1, 23, 43, 47, tzinfo=dt.UTC), 6631, True),
+        (dt.datetime(2015, 2, 1, 23, 38, 47, tzinfo=dt.UTC), 6390, False),
+    ]
+    assert {e.zone_basis for e in events_for(published)} == {"utc"}
+
+
+def test_a_document_left_with_merge_conflict_markers_reads_both_sides() -> None:
+    """XFL folders live in git; one committed mid-merge is not XML. Both
+    sides of the conflict are read, and the problem row says so."""
+    dom = (
+        b'<DOMDocument xmlns="http://ns.adobe.com/xfl/2008/" versionInfo="Saved by Adobe Flash '
+        b'Windows 15.0 build 173">\n<publishHistory>\n<<<<<<< HEAD\n'
+        b'<PublishItem publishSize="11598" publishTime="1464919214"/>\n=======\n'
+        b'<PublishItem publishSize="21385" publishTime="1469742278"/>\n'
+        b">>>>>>> 5d2c1e0 (menus)\n</publishHistory>\n</DOMDocument>\n"
+    )
+    ctx = Context()
+    items = list(EX.extract(FileRef(url="DOMDocument.xml", path=None), io.BytesIO(dom), ctx))
+    [doc] = [i for i in items if isinstance(i, AnimateRecord)]
+    assert doc.saved_by == "Saved by Adobe Flash Windows 15.0 build 173" and doc.publishes == 2
+    [warning] = ctx.problems
+    assert warning.kind == "corrupt" and "3 git merge conflict marker lines" in warning.message
+    with pytest.raises(CorruptInput):  # markers or not, a document cut short stays corrupt
+        list(EX.extract(FileRef(url="d.xml", path=None), io.BytesIO(dom[:-40]), Context()))
