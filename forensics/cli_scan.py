@@ -151,7 +151,7 @@ def _reach_and_keep(command: Any) -> Any:
     "--verify",
     is_flag=True,
     help="Read and hash every file again on a rescan, even those whose size and mtime are "
-    "unchanged.",
+    "unchanged, and the preserved copy of each file the source no longer has.",
 )
 @click.option(
     "--add-source",
@@ -279,6 +279,14 @@ def _print_summary(case: forensics.Case, counts: dict[str, Any]) -> None:
         click.echo("problems by kind:")
         for kind, n in counts["problems_by_kind"].items():
             click.echo(f"  {n:6d}  {kind}")
+    copies = counts.get("gone_copies")
+    if copies and copies["gone"]:
+        click.echo(
+            f"gone from the source: {copies['gone']} files, {copies['kept']} kept whole in the "
+            "case's preserved copies"
+            + "".join(f"\n  NO COPY: {p}" for p in copies["missing"])
+            + "".join(f"\n  COPY NOT ITS HASH: {p}" for p in copies["bad"])
+        )
     rec = counts.get("reconciliation")
     if rec:
         walked = sum(rec["walked"].values())

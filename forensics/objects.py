@@ -74,18 +74,22 @@ def stored(case: str | os.PathLike[str]) -> Iterator[Path]:
         yield from sorted(p for p in folder.iterdir() if p.is_file())
 
 
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def check(case: str | os.PathLike[str]) -> dict[str, object]:
     """Every preserved object against its name: how many, how many bytes,
     and those whose bytes are not the hash they are named by."""
     count, size, bad = 0, 0, []
     for path in stored(case):
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
+        size += path.stat().st_size
         count += 1
-        if digest.hexdigest() != path.name:
+        if sha256_of(path) != path.name:
             bad.append(path.name)
     return {"objects": count, "bytes": size, "bad": bad}
 

@@ -175,3 +175,26 @@ def test_a_web_folder_is_kept_as_warc_records(tmp_path: Path) -> None:
     assert responses[f"{url}EP12/big.bin"][2] == big
     files = {u: r for u, r in responses.items() if u not in pages}
     assert all(said for _, said, _ in files.values())  # the server's Last-Modified kept
+
+
+def test_a_rescan_with_verify_reads_the_copies_of_what_is_gone(tmp_path: Path) -> None:
+    """The source no longer has two sheets: `--verify` hashes their
+    preserved copies again, and says which copy is no longer its hash."""
+    src, case = tmp_path / "src", tmp_path / "case"
+    src.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (src / name).write_text(f"{name}, day one\n")
+    forensics.scan(src, case, executor="serial", ocr=False, preserve=True)
+    (src / "a.txt").unlink()
+    (src / "b.txt").unlink()
+    tampered = object_path(case, hashlib.sha256(b"b.txt, day one\n").hexdigest())
+    os.chmod(tampered, 0o644)
+    tampered.write_bytes(b"b.txt, altered in the case\n")
+    run = CliRunner().invoke(
+        main,
+        ["scan", str(src), "-o", str(case), "--preserve", "--verify", "--no-ocr", "--jobs", "1"],
+    )
+    assert "gone from the source: 2 files, 1 kept whole" in run.output, run.output
+    assert "COPY NOT ITS HASH: b.txt" in run.output and "NO COPY" not in run.output
+    counts = forensics.open_case(case).manifest["counts"]["gone_copies"]
+    assert counts == {"gone": 2, "kept": 1, "missing": [], "bad": ["b.txt"]}

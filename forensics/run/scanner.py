@@ -54,7 +54,9 @@ def scan(
     `memory_limit` problem. A rescan does not read again a regular file of
     a folder whose size and mtime are those the previous observation (same
     parameters) recorded: its rows, and its members' if it is an archive,
-    are copied as `unchanged`; `verify` reads and hashes everything again.
+    are copied as `unchanged`; `verify` reads and hashes everything again,
+and the preserved copy of each file found gone (`gone_copies` in the
+observation's counts).
     `source` may be remote: `s3://bucket/prefix` (s3fs; `endpoint_url`,
     `profile`, `region` and `anon` say how to reach it, the usual AWS
     environment variables the rest) or an `http(s)://` folder served as a
@@ -178,7 +180,7 @@ def _scan_locked(
     # archive's members too) are what the reconciliation must see
     walked.update(writer.reused_rows)
     walked.subtract(reused)
-    writer.finish(versions, started, dict(walked))
+    writer.finish(versions, started, dict(walked), check_copies=config.verify)
     case_view = Case(case_dir)
     if assume_tz is not None:
         case_view.assume_tz(assume_tz)

@@ -340,10 +340,13 @@ class CaseWriter:
         extractors: Iterable[tuple[str, str]],
         started: str,
         walked: dict[str, int] | None = None,
+        check_copies: bool = False,
     ) -> dict[str, Any]:
         """Record what disappeared since the previous observation, the counts
         (with the reconciliation of `walked`, the entries the walker saw by
-        kind, against the rows written), and the manifest; returns the counts."""
+        kind, against the rows written), and the manifest; returns the counts.
+        `check_copies` (a rescan with --verify): the preserved copy of each
+        file found gone is read and hashed again (`gone_copies` in the counts)."""
         self.flush()
         con = self.con
         con.execute("BEGIN IMMEDIATE")
@@ -374,6 +377,8 @@ class CaseWriter:
         counts = self._counts()
         if walked is not None:
             counts["reconciliation"] = self._reconcile(walked)
+        if check_copies:
+            counts["gone_copies"] = self._gone_copies()
         con.execute(
             "UPDATE observations SET finished = ?, counts = ? WHERE id = ?",
             (now(), json.dumps(counts, sort_keys=True), self.observation),
@@ -399,6 +404,28 @@ class CaseWriter:
             "missing": sum(walked.values()) - sum(rows.values()),
             "balanced": walked == rows,
         }
+
+    def _gone_copies(self) -> dict[str, Any]:
+        """The files this observation found gone (loose ones: a member is
+        in its archive's copy) against their preserved copies: how many are
+        kept whole, and which are missing or no longer their hash."""
+        from ..objects import object_path, sha256_of
+
+        gone = self.con.execute(
+            "SELECT path, sha256 FROM file_rows WHERE observation = ? AND status = 'gone'"
+            " AND container = '' AND sha256 IS NOT NULL ORDER BY path",
+            (self.observation,),
+        ).fetchall()
+        kept, missing, bad = 0, [], []
+        for path, sha256 in gone:
+            copy = object_path(self.folder, sha256)
+            if not copy.exists():
+                missing.append(path)
+            elif sha256_of(copy) != sha256:
+                bad.append(path)
+            else:
+                kept += 1
+        return {"gone": len(gone), "kept": kept, "missing": missing, "bad": bad}
 
     def _counts(self) -> dict[str, Any]:
         # the source as this observation leaves it; a row from before held on: unchanged
