@@ -68,8 +68,9 @@ main.add_command(watch)
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write CSV here instead of printing it.",
+    help="Write it here instead of printing it (- prints).",
 )
+@click.option("--json", "as_json", is_flag=True, help="JSON lines, one period a line, not CSV.")
 @click.option(
     "--freq",
     type=click.Choice(["H", "D", "W"], case_sensitive=False),
@@ -106,6 +107,7 @@ main.add_command(watch)
 def timeline(
     case: Path,
     output: Path | None,
+    as_json: bool,
     freq: str,
     by: str,
     tz: str,
@@ -139,11 +141,7 @@ def timeline(
     table["period"] = table["period"].dt.strftime(
         "%Y-%m-%d %H:00" if freq.upper() == "H" else "%Y-%m-%d"
     )
-    if output:
-        table.to_csv(output, index=False)
-        click.echo(f"wrote {len(table)} rows to {output}")
-    else:
-        click.echo(table.to_csv(index=False), nl=False)
+    _emit(table, as_json, output)
 
 
 @main.command()
@@ -158,20 +156,18 @@ def changes(case: Path, since: int | None, as_json: bool) -> None:
       forensics changes case/ --since 1
       forensics changes case/ --json | jq .path
     """
-    table = _open(case).changes(since)
-    if as_json:
-        text = table.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
-        click.echo(text, nl=False)
-    else:
-        click.echo(table.to_csv(index=False), nl=False)
+    _emit(_open(case).changes(since), as_json)
 
 
 @main.command()
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--role", default=None, help="Only this role: author, byline, software, user...")
 @click.option("--files", "per_file", is_flag=True, help="One row per file and value instead.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines, one row a line, not CSV.")
 @_at_observation
-def entities(case: Path, role: str | None, per_file: bool, observation: int | None) -> None:
+def entities(
+    case: Path, role: str | None, per_file: bool, as_json: bool, observation: int | None
+) -> None:
     """The people, machines, organisations and software the files name
     (fields their extractors declare: IPTC by-lines, office creators and
     last-modified-by, XMP software agents, user names in embedded paths...),
@@ -186,15 +182,16 @@ def entities(case: Path, role: str | None, per_file: bool, observation: int | No
     table = opened.entities if per_file else opened.entity_summary()
     if role:
         table = table[table["role"] == role]
-    click.echo(table.to_csv(index=False), nl=False)
+    _emit(table, as_json)
 
 
 @main.command()
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Candidates as JSON, best first.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines, one candidate a line.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV, one candidate a row.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True)
 @_at_observation
-def zones(case: Path, as_json: bool, top: int, observation: int | None) -> None:
+def zones(case: Path, as_json: bool, as_csv: bool, top: int, observation: int | None) -> None:
     """Candidate UTC offsets of the people behind the files, best first, with
     the evidence for each.
 
@@ -202,14 +199,11 @@ def zones(case: Path, as_json: bool, top: int, observation: int | None) -> None:
     Example:
       forensics zones case/ --json
     """
-    import json
-
     table = _open(case, observation).zones().head(top)
-    rows = table.to_dict("records")
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if as_json or as_csv:
+        _emit(table, as_json)
         return
-    for ev in rows:
+    for ev in table.to_dict("records"):
         click.echo(
             f"{ev['offset']}  score {ev['score']:.3f}  explicit {ev['explicit']:g}/"
             f"{ev['explicit_total']:g}  reconciled {ev['reconciled']}/"
@@ -233,7 +227,7 @@ def zones(case: Path, as_json: bool, top: int, observation: int | None) -> None:
     "--output",
     required=True,
     type=click.Path(path_type=Path),
-    help="File (or folder for csv and parquet).",
+    help="File (or folder for csv and parquet); - for standard output.",
 )
 @click.option(
     "--tz",
@@ -255,7 +249,11 @@ def export(case: Path, fmt: str, output: Path, tz: str | None, observation: int 
         counts = forensics.export_case(_open(case, observation), fmt, output, tz=tz)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    click.echo(", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> {output}")
+    # what was written goes to the pipe; the counts to the terminal
+    click.echo(
+        ", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> {output}",
+        err=str(output) == "-",
+    )
 
 
 @main.command()
@@ -312,6 +310,21 @@ def extractors() -> None:
             click.echo(f"    see: {ref}")
         if ex.doc.limits:
             click.echo(f"    limits: {ex.doc.limits}")
+
+
+def _emit(table: Any, as_json: bool, output: Path | None = None) -> None:
+    """A table as CSV or JSON lines (ISO times with their offset), printed
+    or written to `output` (`-` prints)."""
+    if as_json:
+        text = table.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
+        text = text if not text or text.endswith("\n") else text + "\n"
+    else:
+        text = table.to_csv(index=False)
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {len(table)} rows to {output}")
 
 
 def _open(case: Path, observation: int | None = None) -> forensics.Case:

@@ -12,15 +12,24 @@ saying so (Timesketch needs an instant for every event), and a time that
 could not be parsed at 1970-01-01 with its text in the message. The counts
 returned say how many of each kind were written.
 
-JSON lines are strict JSON: no NaN, a missing value is null.
+JSON lines are strict JSON: no NaN, a missing value is null. Every
+export that is one file goes to standard output when its path is `-`.
+
+The bodyfile holds, for each file, every time the case holds for it in its
+MACB column (`_MACB`: the filesystem's, a bucket's LastModified, and an
+archive member's zip, tar, 7z, RAR, gzip, DOS and local times), a naive
+time read in `tz` or the case's assumed zone, else as UTC and counted as
+`zone_unknown` in the counts returned (a bodyfile has no place to say so).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from .analysis.case import Case
@@ -40,7 +49,7 @@ def export(case: Case, fmt: str, path: str | Path, tz: str | None = None) -> dic
     if fmt in ("timesketch", "timesketch-jsonl"):
         return _timesketch(case, target, jsonl=fmt == "timesketch-jsonl", tz=tz)
     if fmt == "bodyfile":
-        return _bodyfile(case, target)
+        return _bodyfile(case, target, tz)
     if fmt == "jsonl":
         return _jsonl(case, target, tz)
     if fmt == "custody":
@@ -51,7 +60,23 @@ def export(case: Case, fmt: str, path: str | Path, tz: str | None = None) -> dic
 export_case = export  # the public name: `forensics.export` is this module
 
 
+STDOUT = "-"
+
+
+@contextlib.contextmanager
+def _open_text(target: Path) -> Iterator[TextIO]:
+    """The export's file, or standard output for `-` (left open)."""
+    if str(target) == STDOUT:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(target, "w", encoding="utf-8", newline="") as fh:
+        yield fh
+
+
 def _tables(case: Case, fmt: str, folder: Path) -> dict[str, int]:
+    if str(folder) == STDOUT:
+        raise ValueError(f"{fmt} writes a folder of tables, one per view: give a folder, not -")
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for view in VIEWS:
@@ -133,11 +158,11 @@ def _timesketch(case: Case, target: Path, jsonl: bool, tz: str | None) -> dict[s
 
     rows, counts = _timesketch_rows(case, tz)
     if jsonl:
-        with open(target, "w", encoding="utf-8") as fh:
+        with _open_text(target) as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
     else:
-        pd.DataFrame(
+        frame = pd.DataFrame(
             rows,
             columns=[
                 "message",
@@ -153,7 +178,9 @@ def _timesketch(case: Case, target: Path, jsonl: bool, tz: str | None) -> dict[s
                 "zone_basis",
                 "flag",
             ],
-        ).to_csv(target, index=False)
+        )
+        with _open_text(target) as fh:
+            frame.to_csv(fh, index=False)
     return counts
 
 
@@ -162,59 +189,119 @@ def _escape(name: str) -> str:
     return name.replace("%", "%25").replace("|", "%7C").replace("\n", "%0A")
 
 
-def _epoch(value: str | None) -> int:
-    if not value:
-        return 0
-    return int(dt.datetime.fromisoformat(value).timestamp())
+# which of the case's times fills each of the bodyfile's MACB columns, in
+# order of preference: the filesystem's, a bucket's, then an archive
+# entry's (the precise UTC ones before the naive DOS and local times)
+_MACB: dict[str, tuple[str, ...]] = {
+    "atime": (
+        "filesystem.atime",
+        "archive_entry.ext_atime",
+        "archive_entry.ntfs_atime",
+        "archive_entry.pax_atime",
+        "archive_entry.entry_atime",
+    ),
+    "mtime": (
+        "filesystem.mtime",
+        "object.last_modified",
+        "archive_entry.ext_mtime",
+        "archive_entry.ntfs_mtime",
+        "archive_entry.tar_mtime",
+        "archive_entry.entry_mtime",
+        "archive_entry.gzip_mtime",
+        "archive_entry.dos_time",
+        "archive_entry.local_mtime",
+    ),
+    "ctime": (
+        "filesystem.ctime",
+        "archive_entry.ext_ctime",
+        "archive_entry.pax_ctime",
+        "archive_entry.entry_ctime",
+    ),
+    "crtime": (
+        "filesystem.birthtime",
+        "archive_entry.ntfs_ctime",
+        "archive_entry.entry_birthtime",
+    ),
+}
 
 
-def _bodyfile(case: Case, target: Path) -> dict[str, int]:
-    """MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime"""
+def _macb(case: Case, tz: str | None) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Each file's MACB times as Unix seconds, from the case's events: an
+    instant as it is; a naive time (a zip's DOS time, RAR 4's local time)
+    in `tz` or the case's assumed zone, else its wall-clock time read as
+    UTC and counted as `zone_unknown`."""
+    import pandas as pd
+
+    wanted = {field: (slot, rank) for slot, fs in _MACB.items() for rank, field in enumerate(fs)}
+    events = case.events_in(tz)
+    events = events[events["field"].isin(wanted) & (events["flag"] != "unparsable")]
+    best: dict[tuple[str, str], tuple[int, int, str]] = {}
+    for path, field, utc, local, basis in zip(
+        events["path"],
+        events["field"],
+        events["utc"],
+        events["local"],
+        events["zone_basis"],
+        strict=True,
+    ):
+        if pd.notna(utc):
+            seconds, how = int(utc.timestamp()), "assumed" if basis == "assumed" else "known"
+        elif pd.notna(moment := pd.Timestamp(local)):
+            seconds, how = int(moment.tz_localize("UTC").timestamp()), "unknown"
+        else:
+            continue
+        slot, rank = wanted[field]
+        if (path, slot) not in best or rank < best[(path, slot)][0]:
+            best[(path, slot)] = (rank, seconds, how)
+    times: dict[str, dict[str, int]] = {}
+    counts = {"zone_known": 0, "zone_assumed": 0, "zone_unknown": 0}
+    for (path, slot), (_, seconds, how) in best.items():
+        times.setdefault(path, {})[slot] = seconds
+        counts[f"zone_{how}"] += 1
+    return times, counts
+
+
+def _bodyfile(case: Case, target: Path, tz: str | None = None) -> dict[str, int]:
+    """MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime,
+    one line per file the case holds (not those gone), every time it holds
+    for the file in its MACB column (`_MACB`); 0 where it holds none."""
     files = case.files
     records = case.records
-    body: dict[str, dict[str, object]] = {}
+    meta: dict[str, dict[str, Any]] = {}
     for path, kind, text in zip(records["path"], records["kind"], records["body"], strict=True):
-        if kind in ("filesystem", "archive_entry", "object"):
-            body.setdefault(path, {})[kind] = json.loads(text)
-    lines = 0
-    with open(target, "w", encoding="utf-8") as fh:
+        if kind in ("filesystem", "archive_entry"):
+            meta.setdefault(path, {}).update(
+                {k: v for k, v in json.loads(text).items() if k in ("inode", "mode", "uid", "gid")}
+            )
+    times, counts = _macb(case, tz)
+    lines = dated = 0
+    with _open_text(target) as fh:
         row: dict[Any, Any]
         for row in files.to_dict("records"):
             if row["status"] == "gone":
                 continue
-            meta = body.get(row["path"], {})
-            fs = meta.get("filesystem") or {}
-            entry = meta.get("archive_entry") or {}
-            obj = meta.get("object") or {}
-            assert isinstance(fs, dict) and isinstance(entry, dict) and isinstance(obj, dict)
-            mtime = (
-                fs.get("mtime")
-                or obj.get("last_modified")
-                or entry.get("ext_mtime")
-                or entry.get("ntfs_mtime")
-                or entry.get("tar_mtime")
-            )
+            own = meta.get(row["path"], {})
+            when = times.get(row["path"], {})
+            size = row["size"]
             fields = [
                 row["md5"] if isinstance(row["md5"], str) else "0",
                 _escape(row["path"]),
-                str(fs.get("inode") or 0),
-                str(fs.get("mode") or entry.get("mode") or "-"),
-                str(fs.get("uid") or 0),
-                str(fs.get("gid") or 0),
-                str(int(row["size"])) if row["size"] == row["size"] and row["size"] else "0",
-                str(_epoch(fs.get("atime") or entry.get("ext_atime") or entry.get("ntfs_atime"))),
-                str(_epoch(mtime)),
-                str(_epoch(fs.get("ctime") or entry.get("ext_ctime"))),
-                str(_epoch(fs.get("birthtime") or entry.get("ntfs_ctime"))),
+                str(own.get("inode") or 0),
+                str(own.get("mode") or "-"),
+                str(own.get("uid") or 0),
+                str(own.get("gid") or 0),
+                str(int(size)) if size == size and size else "0",
+                *(str(when.get(slot, 0)) for slot in ("atime", "mtime", "ctime", "crtime")),
             ]
             fh.write("|".join(fields) + "\n")
             lines += 1
-    return {"lines": lines}
+            dated += bool(when)
+    return {"lines": lines, "dated": dated, **counts}
 
 
 def _jsonl(case: Case, target: Path, tz: str | None) -> dict[str, int]:
     events = case.events_in(tz)
-    with open(target, "w", encoding="utf-8") as fh:
+    with _open_text(target) as fh:
         for ev in events.to_dict("records"):
             row = {k: _plain(v) for k, v in ev.items()}
             fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False, default=str) + "\n")
@@ -266,5 +353,6 @@ def _custody(case: Case, target: Path) -> dict[str, int]:
             "observation": files["observation"],
         }
     )
-    out.to_csv(target, index=False)
+    with _open_text(target) as fh:
+        out.to_csv(fh, index=False)
     return {"files": len(out), "with_problems": int((out["problems"] != "").sum())}

@@ -5,7 +5,7 @@ set -u
 # (Tesseract is no longer among them: the note reader does not use it; bench/annotations.py's
 # plain-Tesseract baseline says what to install for it)
 PKGS="fonts-nanum fonts-nanum-extra fonts-arphic-ukai fonts-noto-cjk libimage-exiftool-perl libmagic1 chromium
-libarchive13"
+libarchive13 sleuthkit"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

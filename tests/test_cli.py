@@ -48,7 +48,15 @@ def test_scan_summary_exit_status_and_timeline(dump_copy: Path, tmp_path: Path) 
     got = [",".join(line.split(",")[:3]) for line in weekly.stdout.splitlines()[1:]]
     assert got == [f"{k},{f},{b}" for k, (f, b) in weeks.items()]
     zones = run("zones", str(case), "--json")
-    assert json.loads(zones.stdout)[0]["offset"] == "+09:00"
+    assert json.loads(zones.stdout.splitlines()[0])["offset"] == "+09:00"  # JSON lines
+    assert run("zones", str(case), "--csv").stdout.splitlines()[1].startswith("+09:00,")
+    lines = run("timeline", str(case), "--tz", "+09:00", "--json").stdout.splitlines()
+    assert len(lines) == len(want) - 1 and json.loads(lines[0])["period"] == want[1][:10]
+    people = run("entities", str(case), "--json").stdout.splitlines()
+    assert people and {"role", "value"} <= set(json.loads(people[0]))
+    piped = run("export", str(case), "--format", "bodyfile", "-o", "-", cwd=tmp_path)
+    assert piped.returncode == 0 and not (tmp_path / "-").exists()
+    assert len(piped.stdout.splitlines()) > 100 and "lines" in piped.stderr
     body = tmp_path / "body.txt"
     assert run("export", str(case), "--format", "bodyfile", "-o", str(body)).returncode == 0
     assert all(line.count("|") == 10 for line in body.read_text().splitlines())

@@ -55,8 +55,8 @@ def scan(
     a folder whose size and mtime are those the previous observation (same
     parameters) recorded: its rows, and its members' if it is an archive,
     are copied as `unchanged`; `verify` reads and hashes everything again,
-and the preserved copy of each file found gone (`gone_copies` in the
-observation's counts).
+    and the preserved copy of each file found gone (`gone_copies` in the
+    observation's counts).
     `source` may be remote: `s3://bucket/prefix` (s3fs; `endpoint_url`,
     `profile`, `region` and `anon` say how to reach it, the usual AWS
     environment variables the rest) or an `http(s)://` folder served as a
