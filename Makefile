@@ -13,7 +13,7 @@ system:
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev,dask,s3]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,dask,s3,parquet,notebook,interop]'
 	@touch $(STAMP)
 
 # The sample dump is committed; regenerating it rewrites identical bytes and

@@ -4,7 +4,7 @@
 an archive member, and through the archive walker; an `error` problem or an
 exception is a finding.
 
-    .venv/bin/pip install atheris
+    .venv/bin/pip install -c constraints.txt -e ".[fuzz]"
     .venv/bin/python tests/fuzz/fuzz_extractors.py -atheris_runs=100000 [corpus_dir]
 
 A crash input is written by libFuzzer as `crash-*`; rerun it with the same
