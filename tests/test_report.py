@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import forensics
+from forensics.records import ANNOTATION_ORIGINS
 
 from .conftest import SAMPLES
 
@@ -53,7 +54,16 @@ def test_report_is_self_contained_with_its_figures(report: tuple[Path, object]) 
     # from a bar to its files: the redraw under a new name, under its day, as a revision
     day = text[text.index("<summary>2024-04-12") :]
     assert "retakes/retake_0412.jpg <span class=small>drawing, revision" in day[:4000]
-    assert text.count("<svg") == 5
+    assert text.count("<svg") == 6
+    # the first chart: drawings and the notes written on them per day, by language
+    first = text[text.index("<h2>Drawings and notes per day") :]
+    first = first[: first.index("</svg>")]
+    notes = case.notes  # type: ignore[attr-defined]
+    written = notes[notes["origin"].isin(ANNOTATION_ORIGINS)]
+    for lang in set(written["lang"]):
+        assert f">{lang} notes</text>" in first, lang
+    assert text.index("<h2>Drawings and notes per day") < text.index("<h2>Daily volume")
+    assert f"The {len(written)} notes written on the files" in text and len(written) < len(notes)
     assert "INV layout" in text and "KMR key" in text  # the show and stage bars
     assert text.count("data:image/png;base64,") >= 10  # the gallery's sheets
     files = case.files  # type: ignore[attr-defined]

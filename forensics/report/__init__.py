@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .charts import bar_chart, heatmap
+from ..records import ANNOTATION_ORIGINS
+from .charts import bar_chart, grouped_chart, heatmap
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,7 +26,8 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:
 h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;
 text-align:left;vertical-align:top}th{background:#f4f4f4}.num{text-align:right}
-.gallery{display:flex;flex-wrap:wrap;gap:1em}.sheet{border:1px solid #ccc;padding:.5em;width:340px}
+.gallery{display:flex;flex-wrap:wrap;gap:1em}.sheet{border:1px solid #ccc;padding:.5em;width:340px;
+overflow-wrap:anywhere}td{overflow-wrap:anywhere}
 .sheet img{width:100%}.small{color:#666;font-size:.9em}
 @media print{.sheet{break-inside:avoid}h2{break-after:avoid}}
 """
@@ -69,6 +71,7 @@ def build(case: Case, gallery: int = 12) -> str:
     observations = case.observations
     problems = case.problems
     notes = case.notes
+    written = notes[notes["origin"].isin(ANNOTATION_ORIGINS)]  # the CLI's rule, --all-notes aside
     zones = case.zones().head(5)
     best = str(zones.iloc[0]["offset"]) if len(zones) else "UTC"
     daily = case.timeline(freq="D", tz=best)
@@ -88,7 +91,7 @@ def build(case: Case, gallery: int = 12) -> str:
         + "".join(
             f"<li>{item}</li>"
             for item in _findings(
-                sources, observations, daily, zones, activity, notes, who, revisions, problems
+                sources, observations, daily, zones, activity, written, who, revisions, problems
             )
         )
         + "</ul>"
@@ -132,6 +135,23 @@ def build(case: Case, gallery: int = 12) -> str:
             else "<p>The files name nobody.</p>"
         )
     )
+    parts.append(f"<h2>Drawings and notes per day, by language (UTC{html.escape(best)})</h2>")
+    parts.append(
+        "<p class=small>Drawings dated that day, and the notes written on the files "
+        "(ink, pencil, text layers, layer names: not printed headers, spreadsheet cells "
+        "or path words) by the language they were read in.</p>"
+    )
+    langs_daily = [c for c in daily.columns if c.startswith("notes_")]
+    parts.append(
+        grouped_chart(
+            [f"{p:%Y-%m-%d}" for p in daily["period"]],
+            [("drawings", [int(v) for v in daily["drawings"]])]
+            + [(c[len("notes_") :] + " notes", [int(v) for v in daily[c]]) for c in langs_daily],
+            "drawings and notes by language per day",
+            label_every=max(1, len(daily) // 12),
+            unit="drawings, notes",
+        )
+    )
     parts.append(f"<h2>Daily volume (UTC{html.escape(best)})</h2>")
     parts.append(
         bar_chart(
@@ -154,8 +174,14 @@ def build(case: Case, gallery: int = 12) -> str:
             label_chars=18,
         )
     )
-    langs = notes["lang"].value_counts()
+    langs = written["lang"].value_counts()
     parts.append("<h2>Note languages</h2>")
+    parts.append(
+        f"<p class=small>The {len(written)} notes written on the files (ink, pencil, text "
+        f"layers, layer names); the case holds {len(notes) - len(written)} more (printed "
+        "headers, spreadsheet cells, path words), which `forensics timeline --all-notes` "
+        "counts.</p>"
+    )
     parts.append(
         bar_chart(
             [str(k) for k in langs.index],
@@ -360,7 +386,7 @@ def _findings(
         langs = notes["lang"].value_counts()
         pairs = int(notes["pair"].dropna().nunique())
         out.append(
-            f"{len(notes)} notes: "
+            f"{len(notes)} notes written on the files: "
             + ", ".join(f"{esc(str(k))} {int(v)}" for k, v in langs.head(6).items())
             + f"; {pairs} Chinese instructions with a Korean translation beside them."
         )

@@ -121,3 +121,71 @@ def heatmap(matrix: pd.DataFrame, cell: int = 24, unit: str = "files") -> str:
         f"<svg role='img' aria-label='activity by hour and weekday' "
         f"viewBox='0 0 {width} {height}' width='100%'>{''.join(rows)}</svg>"
     )
+
+
+PALETTE = ("#4a78b5", "#d9822b", "#3f9e5a", "#b84a62", "#7a5cb8", "#8c8c3a", "#2f8f9d", "#999")
+
+
+def grouped_chart(
+    labels: list[str],
+    series: list[tuple[str, list[int]]],
+    title: str,
+    label_every: int = 1,
+    width: int = 1000,
+    height: int = 260,
+    unit: str = "count",
+) -> str:
+    """Bars side by side for each label, one colour per series, with a
+    legend and each bar's value above it where there is room: several
+    daily figures (drawings, notes in each language) on one time axis."""
+    if not labels or not series:
+        return "<p>No data.</p>"
+    ticks = _ticks(max(max(max(v) for _, v in series), 1))
+    top = ticks[-1]
+    plot_h = height - 80
+    base = height - 30
+    group = (width - LEFT) / len(labels)
+    bar = group / (len(series) + 0.5)
+    parts = [
+        f"<text x='4' y='12' font-size='11'>{html.escape(unit)}</text>",
+        f"<line x1='{LEFT}' y1='{base - plot_h}' x2='{LEFT}' y2='{base}' stroke='#333'/>",
+        f"<line x1='{LEFT}' y1='{base}' x2='{width}' y2='{base}' stroke='#333'/>",
+    ]
+    for k, (name, _values) in enumerate(series):  # the legend, on one line above the plot
+        lx = LEFT + 10 + k * 130
+        colour = PALETTE[k % len(PALETTE)]
+        parts.append(
+            f"<rect x='{lx}' y='4' width='10' height='10' fill='{colour}'/>"
+            f"<text x='{lx + 14}' y='13' font-size='11'>{html.escape(name)}</text>"
+        )
+    for t in ticks:
+        y = base - plot_h * t / top
+        parts.append(
+            f"<line x1='{LEFT - 4}' y1='{y:.1f}' x2='{width}' y2='{y:.1f}' stroke='#ddd'/>"
+            f"<text x='{LEFT - 6}' y='{y + 4:.1f}' font-size='10' text-anchor='end'>{t}</text>"
+        )
+    for i, label in enumerate(labels):
+        x0 = LEFT + i * group + bar / 4
+        for k, (name, values) in enumerate(series):
+            value = values[i]
+            h = plot_h * value / top
+            x = x0 + k * bar
+            parts.append(
+                f"<rect x='{x:.1f}' y='{base - h:.1f}' width='{max(bar - 1, 1):.1f}'"
+                f" height='{h:.1f}' fill='{PALETTE[k % len(PALETTE)]}'><title>"
+                f"{html.escape(label)} {html.escape(name)}: {value}</title></rect>"
+            )
+            if value and bar >= 12:
+                parts.append(
+                    f"<text x='{x + bar / 2:.1f}' y='{base - h - 3:.1f}' font-size='9' "
+                    f"text-anchor='middle'>{value}</text>"
+                )
+        if i % label_every == 0:
+            parts.append(
+                f"<text x='{LEFT + (i + 0.5) * group:.1f}' y='{base + 16}' font-size='10' "
+                f"text-anchor='middle'>{html.escape(label[-5:])}</text>"
+            )
+    return (
+        f"<svg role='img' aria-label='{html.escape(title)}' viewBox='0 0 {width} {height}' "
+        f"width='100%'><title>{html.escape(title)}</title>{''.join(parts)}</svg>"
+    )
