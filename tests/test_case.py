@@ -215,7 +215,7 @@ def test_changes_and_observed_time_basis(tmp_path: Path) -> None:
         ("a.txt", "changed"),
         ("b.txt", "new"),
     ]
-    started = case.observations.iloc[-1]["started"][:10]
+    started = case.observations.iloc[-1]["started"].strftime("%Y-%m-%d")
     assert observed.iloc[-1]["period"].strftime("%Y-%m-%d") == started
 
 
@@ -324,3 +324,31 @@ def test_a_scan_configuration_is_one_object_or_the_same_keywords(tmp_path: Path)
         forensics.scan(src, tmp_path / "three", ocr=False, max_deph=2)
     with pytest.raises(UsageError, match="not both"):
         forensics.scan(src, tmp_path / "four", config, ocr=True)
+
+
+def test_every_time_column_is_typed_and_every_count_an_integer(tmp_path: Path) -> None:
+    """Times are tz-aware datetime64 (naive only in columns named for it),
+    counts integers, confidences floats: what pandas users compute on."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("a\n")
+    forensics.scan(src, tmp_path / "case", executor="serial", ocr=False)
+    (src / "a.txt").write_text("a, corrected\n")
+    (src / "b.txt").write_text("b\n")
+    case = forensics.scan(src, tmp_path / "case", executor="serial", ocr=False)
+
+    def kind(df: pd.DataFrame, column: str) -> str:
+        return str(df[column].dtype)
+
+    scans = case.observations
+    assert kind(scans, "started") == kind(scans, "finished") == "datetime64[us, UTC]"
+    changes = case.changes()
+    assert kind(changes, "started") == kind(changes, "modified") == "datetime64[us, UTC]"
+    assert kind(changes, "previous_size") == "Int64" and kind(changes, "notes_added") == "Int64"
+    assert changes["previous_sha256"].dropna().map(type).eq(str).all()
+    who = case.entity_summary()
+    assert kind(who, "first_seen") == kind(who, "last_seen") == "datetime64[us, UTC]"
+    assert kind(who, "first_written") == "datetime64[us]"  # naive on purpose, and named so
+    assert kind(case.events, "utc") == "datetime64[us, UTC]"
+    assert kind(case.notes, "confidence") == kind(case.notes, "pair_score") == "Float64"
+    assert kind(case.files, "size") == "int64" and kind(case.files, "observation") == "int64"

@@ -348,24 +348,35 @@ class Case:
 
     def entity_summary(self, time_basis: str = "best") -> pd.DataFrame:
         """Per role and value: how many files name it, the first and last of
-        their times (UTC; naive times as written), and the fields it was
-        found in (extractor.field). Most files first."""
+        their times as instants (`first_seen`, `last_seen`: UTC; a file whose
+        time has no known zone has none), the first and last as written
+        (`first_written`, `last_written`: naive wall-clock, UTC's for an
+        instant, as the file gives it otherwise), and the fields it was found
+        in (extractor.field). Most files first."""
         import pandas as pd
 
+        columns = ["role", "value", "files", "first_seen", "last_seen"]
+        columns += ["first_written", "last_written", "fields"]
         found = self.entities
-        times = self.file_times("UTC", time_basis)[["path", "time"]]
+        times = self.file_times("UTC", time_basis)[["path", "time", "instant"]]
         merged = found.merge(times, on="path", how="left")
         if merged.empty:
-            return pd.DataFrame(
-                columns=["role", "value", "files", "first_seen", "last_seen", "fields"]
-            )
+            empty = pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+            empty["files"] = empty["files"].astype("int64")
+            for c in ("first_seen", "last_seen"):
+                empty[c] = pd.Series(dtype="datetime64[us, UTC]")
+            for c in ("first_written", "last_written"):
+                empty[c] = pd.Series(dtype="datetime64[us]")
+            return empty
         merged["source"] = merged["extractor"] + "." + merged["field"]
         out = (
             merged.groupby(["role", "value"])
             .agg(
                 files=("path", "nunique"),
-                first_seen=("time", "min"),
-                last_seen=("time", "max"),
+                first_seen=("instant", "min"),
+                last_seen=("instant", "max"),
+                first_written=("time", "min"),
+                last_written=("time", "max"),
                 fields=("source", lambda f: ", ".join(sorted(set(f)))),
             )
             .reset_index()

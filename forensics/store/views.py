@@ -143,7 +143,8 @@ class Store:
     @property
     def notes(self) -> pd.DataFrame:
         """One row per note: path, text, lang, confidence, lang_confidence,
-        ink, box (JSON), origin, pair, pair_score, source, observation.
+        ink, box (JSON), origin, pair, pair_score, source, observation
+        (the confidences and the score nullable floats, `Float64`).
         `pair` is an id unique in the case (a nullable integer) shared by a
         Chinese note and the Korean note that translates it."""
         import pandas as pd
@@ -154,6 +155,8 @@ class Store:
         ids = {k: n for n, k in enumerate(sorted(set(keys)), 1)}
         df["pair"] = pd.array([None] * len(df), dtype="Int64")
         df.loc[paired, "pair"] = [ids[k] for k in keys]
+        for column in ("confidence", "lang_confidence", "pair_score"):  # None where not read
+            df[column] = df[column].astype("Float64")
         return df
 
     @property
@@ -164,8 +167,18 @@ class Store:
 
     @property
     def observations(self) -> pd.DataFrame:
-        """One row per scan: id, source, params, started, finished, counts."""
-        return self._read("observations")
+        """One row per scan: id, source, params, started and finished (UTC
+        instants; finished NaT for a scan still running or cut short),
+        counts."""
+        return self.cached(("observations",), self._observations_now)
+
+    def _observations_now(self) -> pd.DataFrame:
+        import pandas as pd
+
+        df = self._read("observations")
+        for column in ("started", "finished"):
+            df[column] = pd.to_datetime(df[column], utc=True, format="ISO8601")
+        return df
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -246,6 +259,10 @@ class Store:
         finally:
             con.close()
         df["modified"] = pd.to_datetime(df["modified"], utc=True, format="ISO8601")
+        df["started"] = pd.to_datetime(df["started"], utc=True, format="ISO8601")
+        df["previous_sha256"] = df["previous_sha256"].astype("str").where(
+            df["previous_sha256"].notna()
+        )
         added, removed = [], []
         for fid, pid in zip(df["file_id"], df["previous_id"], strict=True):
             now = Counter(texts.get(int(fid), []))
