@@ -260,8 +260,8 @@ class Store:
             con.close()
         df["modified"] = pd.to_datetime(df["modified"], utc=True, format="ISO8601")
         df["started"] = pd.to_datetime(df["started"], utc=True, format="ISO8601")
-        df["previous_sha256"] = df["previous_sha256"].astype("str").where(
-            df["previous_sha256"].notna()
+        df["previous_sha256"] = (
+            df["previous_sha256"].astype("str").where(df["previous_sha256"].notna())
         )
         added, removed = [], []
         for fid, pid in zip(df["file_id"], df["previous_id"], strict=True):
