@@ -46,8 +46,8 @@ class Case:
         (an id from `observations`; any integral)."""
         return Case(self.folder, observation)
 
-    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
-        return self.store.cached(("analysis", *key), compute)
+    def _cached(self, key: tuple[Any, ...], compute: Any, keep: bool = False) -> Any:
+        return self.store.cached(("analysis", *key), compute, keep)
 
     def __repr__(self) -> str:
         at = f", at={self.store.at}" if self.store.at is not None else ""
@@ -62,15 +62,19 @@ class Case:
         its drawing_key, its work type (`work`: drawing, document, video,
         text, archive, other; see worktypes.py) and the `source` it was
         scanned from."""
-        return self._cached(("files",), self._files_now)
+        return self._cached(("files",), self._files_now, keep=True)
 
     def _files_now(self) -> pd.DataFrame:
+        import pandas as pd
+
         df = self.store.files
         patterns = self._patterns()
         parsed = [production.parse(path, patterns) for path in df["path"]]
-        for field in production.FIELDS:
-            df[field] = [p[field] for p in parsed]
-        df["drawing_key"] = [production.drawing_key(p) for p in parsed]
+        for field in production.FIELDS:  # text, missing where the name says nothing
+            df[field] = pd.Series([p[field] for p in parsed], index=df.index, dtype="str")
+        df["drawing_key"] = pd.Series(
+            [production.drawing_key(p) for p in parsed], index=df.index, dtype="str"
+        )
         df["work"] = work_types(df)
         source = df.pop("source")
         df["source"] = source  # last, as before the production columns
@@ -170,7 +174,7 @@ class Case:
         observation = int(row["observation"].iloc[0])
         scans = self.observations.set_index("id")
         params = json.loads(str(scans.loc[observation, "params"]))
-        records = self.store.records
+        records = self.store.records_of("object")
         listed = records[
             (records["path"] == path.split("!/", 1)[0])
             & (records["kind"] == "object")
@@ -246,20 +250,21 @@ class Case:
             observed = self.observed_times() if time_basis == "observed" else None
             return file_times(self.files, self.events, zone, time_basis, observed)
 
-        return self._cached(("file_times", str(zone), time_basis), compute)
+        return self._cached(("file_times", str(zone), time_basis), compute, keep=True)
 
     def drawings(self, time_basis: str = "best") -> pd.DataFrame:
         """Per drawing file (work type drawing): its drawing (same code
         without version, or the same pixels), version_index (0 = first seen
         in the case) and is_revision (see revisions.py for the rule)."""
-        return self._cached(("drawings", time_basis), lambda: self._drawings_now(time_basis))
+        return self._cached(
+            ("drawings", time_basis), lambda: self._drawings_now(time_basis), keep=True
+        )
 
     def _drawings_now(self, time_basis: str) -> pd.DataFrame:
         files = self.files
         files = once_across_sources(files[(files["work"] == "drawing") & (files["kind"] == "file")])
         times = self.file_times("UTC", time_basis)[["path", "time"]]
-        records = self.records
-        hashes = records[records["kind"] == "perceptual_hash"]
+        hashes = self.store.records_of("perceptual_hash")
         phash = {
             p: json.loads(b)["phash"] for p, b in zip(hashes["path"], hashes["body"], strict=True)
         }
@@ -304,8 +309,7 @@ class Case:
             files["lang"] = files["path"].map(main)
         else:
             files["lang"] = None
-        records = self.records
-        ann = records[records["kind"] == "annotations"]
+        ann = self.store.records_of("annotations")
         coverage = ann.assign(
             ink_coverage=[sum(json.loads(b)["ink_coverage"].values()) for b in ann["body"]]
         )[["path", "ink_coverage"]]
@@ -333,8 +337,12 @@ class Case:
         or in the case's assumed zone."""
         zone = self.zone_of(tz) if tz is not None else self.assumed_zone
         key = ("saves", str(zone) if zone is not None else None)
+        kinds = sorted(kind for kind, cls in entities.record_classes().items() if cls.SAVE)
         return self._cached(
-            key, lambda: saves.table(self.records, as_zone(zone) if zone is not None else None)
+            key,
+            lambda: saves.table(
+                self.store.records_of(*kinds), as_zone(zone) if zone is not None else None
+            ),
         )
 
     @property
@@ -344,7 +352,7 @@ class Case:
         organization, copyright, device, approver, licence), value,
         extractor, field and the record kind it came from; only fields their
         extractor declares."""
-        return self._cached(("entities",), lambda: entities.table(self.records))
+        return self._cached(("entities",), lambda: entities.table(self.records), keep=True)
 
     def entity_summary(self, time_basis: str = "best") -> pd.DataFrame:
         """Per role and value: how many files name it, the first and last of

@@ -58,7 +58,7 @@ def parse(path: str, patterns: Patterns | None = None) -> dict[str, str | None]:
     member = path.rsplit("!/", 1)[-1]
     name = member.rsplit("/", 1)[-1]
     out: dict[str, str | None] = dict.fromkeys(FIELDS)
-    for text in (name, member, path):
+    for text in dict.fromkeys((name, member, path)):  # a loose file's member is its path
         for _label, regex in pats.patterns:
             m = regex.search(text)
             if not m:

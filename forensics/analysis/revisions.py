@@ -94,14 +94,14 @@ def assign(files: pd.DataFrame) -> pd.DataFrame:
             ident = f"pixels:{phash}"
             clusters.add(int(phash, 16), ident)
             drawing[idx] = ident
-    out["drawing"] = drawing.where(drawing.notna(), "file:" + out["path"])
+    out["drawing"] = drawing.where(drawing.notna(), "file:" + out["path"]).astype("str")
     out = out.sort_values(["drawing", "time", "path"], kind="stable", na_position="last")
     out["version_index"] = out.groupby("drawing").cumcount()
     out["is_revision"] = out["version_index"] > 0
     return (
         out.sort_values("path").reset_index(drop=True)
         if len(out)
-        else out.assign(drawing=pd.Series(dtype=object))
+        else out.assign(drawing=pd.Series(dtype="str"))
     )
 
 

@@ -102,7 +102,10 @@ def _minutes(offset: str) -> int | None:
 def reconciled_counts(
     events: pd.DataFrame, dates: dict[int, list[dt.datetime]] | None = None
 ) -> Counter[int]:
-    """One vote per file: the offset its naive and UTC times agree on."""
+    """One vote per file: the offset its naive and UTC times agree on (each
+    naive time against each instant of the same file, to the quarter hour
+    within three seconds, at most 14 hours apart; the offset most pairs
+    give, the first found on a tie), computed on whole columns."""
     import pandas as pd
 
     naive = events[
@@ -112,32 +115,42 @@ def reconciled_counts(
     ]
     utc = events[events["field"].isin(evidence_fields("utc")) & events["utc"].notna()]
     out: Counter[int] = Counter()
-    utc_by_path: dict[str, list[pd.Timestamp]] = {}
-    for path, value in zip(utc["path"], utc["utc"], strict=True):
-        utc_by_path.setdefault(path, []).append(pd.Timestamp(value).tz_convert(None))
-    locals_by_path: dict[str, list[str]] = {}
-    for path, local in zip(naive["path"], naive["local"], strict=True):
-        if path in utc_by_path:  # a file without a UTC time casts no vote
-            locals_by_path.setdefault(str(path), []).append(str(local))
-    for path in sorted(locals_by_path):
-        votes: Counter[int] = Counter()
-        for local in locals_by_path[path]:
-            try:
-                wall = pd.Timestamp(dt.datetime.fromisoformat(local[:19]))
-            except ValueError:
-                continue
-            for instant in utc_by_path.get(path, []):
-                seconds = (wall - instant).total_seconds()
-                quarter = round(seconds / 900)
-                if abs(seconds) <= 14 * 3600 and abs(seconds - quarter * 900) <= 3:
-                    votes[quarter * 15] += 1
-        if votes:
-            best = votes.most_common(1)[0][0]
-            out[best] += 1
-            if dates is not None and utc_by_path.get(path):
-                dates.setdefault(best, []).append(
-                    utc_by_path[path][0].to_pydatetime().replace(tzinfo=dt.UTC)
-                )
+    if naive.empty or utc.empty:
+        return out
+    left = pd.DataFrame(
+        {
+            "path": naive["path"].astype(str).to_numpy(),
+            "wall": pd.to_datetime(
+                naive["local"].astype(str).str.slice(0, 19), format="ISO8601", errors="coerce"
+            ).to_numpy(),
+        }
+    )
+    right = pd.DataFrame(
+        {
+            "path": utc["path"].astype(str).to_numpy(),
+            "instant": pd.to_datetime(utc["utc"], utc=True).dt.tz_convert(None).to_numpy(),
+        }
+    )
+    pairs = left.dropna(subset=["wall"]).merge(right, on="path", how="inner", sort=False)
+    seconds = (pairs["wall"] - pairs["instant"]).dt.total_seconds()
+    quarter = (seconds / 900).round()
+    ok = (seconds.abs() <= 14 * 3600) & ((seconds - quarter * 900).abs() <= 3)
+    votes = pairs.loc[ok, ["path"]].assign(offset=(quarter[ok] * 15).astype(int))
+    votes["order"] = range(len(votes))
+    tally = (
+        votes.groupby(["path", "offset"], sort=False)
+        .agg(n=("order", "size"), first=("order", "min"))
+        .reset_index()
+        .sort_values(["path", "n", "first"], ascending=[True, False, True])
+    )
+    best = tally.drop_duplicates("path")
+    first_instant = right.drop_duplicates("path").set_index("path")["instant"]
+    for path, offset in zip(best["path"], best["offset"], strict=True):
+        out[int(offset)] += 1
+        if dates is not None:
+            dates.setdefault(int(offset), []).append(
+                pd.Timestamp(first_instant[path]).to_pydatetime().replace(tzinfo=dt.UTC)
+            )
     return out
 
 
@@ -161,18 +174,32 @@ _TEMPLATE = [_template(d, h) for d in range(7) for h in range(24)]
 def pattern_score(instants: list[dt.datetime], minutes: int) -> float:
     """Correlation (-1..1) between the week of activity shifted to this
     offset and an office week: a one-hour shift already costs."""
+    return pattern_scores(instants, [minutes])[minutes]
+
+
+def pattern_scores(instants: list[dt.datetime], offsets: list[int]) -> dict[int, float]:
+    """`pattern_score` for each offset (minutes), the instants counted once:
+    each instant's minute of the week, then the week shifted by each offset
+    and summed by hour (100,000 instants and 112 offsets in milliseconds,
+    where shifting every instant for every offset took seconds)."""
+    import numpy as np
+
     if len(instants) < 2:
-        return 0.0
-    counts = [0] * 168
-    for t in instants:
-        local = t + dt.timedelta(minutes=minutes)
-        counts[local.weekday() * 24 + local.hour] += 1
-    n = 168
-    mean_c, mean_t = sum(counts) / n, sum(_TEMPLATE) / n
-    cov = sum((c - mean_c) * (t - mean_t) for c, t in zip(counts, _TEMPLATE, strict=True))
-    var_c = sum((c - mean_c) ** 2 for c in counts)
-    var_t = sum((t - mean_t) ** 2 for t in _TEMPLATE)
-    return cov / (var_c * var_t) ** 0.5 if var_c and var_t else 0.0
+        return dict.fromkeys(offsets, 0.0)
+    week = np.bincount(
+        [t.weekday() * 1440 + t.hour * 60 + t.minute for t in instants], minlength=10080
+    )
+    template = np.array(_TEMPLATE) - np.mean(_TEMPLATE)
+    var_t = float(np.sum(template**2))
+    out: dict[int, float] = {}
+    for minutes in offsets:
+        # the instant at minute w of the week is at w + minutes where the offset is
+        counts = np.roll(week, minutes).reshape(168, 60).sum(axis=1).astype(float)
+        centred = counts - counts.mean()
+        var_c = float(np.sum(centred**2))
+        cov = float(np.sum(centred * template))
+        out[minutes] = cov / (var_c * var_t) ** 0.5 if var_c and var_t else 0.0
+    return out
 
 
 def _median(values: list[dt.datetime] | None) -> dt.datetime | None:
@@ -204,7 +231,8 @@ def infer(events: pd.DataFrame, instants: list[dt.datetime]) -> pd.DataFrame:
     explicit = explicit_counts(events, dates)
     reconciled = reconciled_counts(events, dates)
     offsets = candidate_offsets()
-    patterns = {m: pattern_score(instants, m) for m in offsets}
+    every = pattern_scores(instants, sorted(set(offsets) | set(explicit) | set(reconciled)))
+    patterns = {m: every[m] for m in offsets}
     low, high = min(patterns.values()), max(patterns.values())
     span = (high - low) or 1.0
     total_e, total_r = sum(explicit.values()), sum(reconciled.values())
@@ -213,7 +241,7 @@ def infer(events: pd.DataFrame, instants: list[dt.datetime]) -> pd.DataFrame:
     for m in sorted(set(offsets) | set(explicit) | set(reconciled)):
         share_e = explicit[m] / total_e if total_e else 0.0
         share_r = reconciled[m] / total_r if total_r else 0.0
-        share_p = (patterns.get(m, pattern_score(instants, m)) - low) / span
+        share_p = (every[m] - low) / span
         score = (
             WEIGHTS["explicit"] * share_e
             + WEIGHTS["reconciled"] * share_r

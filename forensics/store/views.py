@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import derived
 from .custody import load_manifest, sources_of, verify
 from .schema import CASE_FILE, VIEW_ORDER, VIEW_SELECT, last_seen, read_only, rows_at
 
@@ -56,39 +57,61 @@ class Store:
         for name in (CASE_FILE, CASE_FILE + "-wal", "production.toml"):
             try:
                 st = (self.folder / name).stat()
-                out.append((name, st.st_mtime_ns, st.st_size))
             except FileNotFoundError:
+                st = None
+            if st is None or (name.endswith("-wal") and not st.st_size):
+                # an empty WAL is no WAL: the first reader makes one, and changes nothing
                 out.append((name, None, None))
+            else:
+                out.append((name, st.st_mtime_ns, st.st_size))
         return tuple(out)
 
-    def cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], Any], keep: bool = False) -> Any:
         """`compute()`, once per state of the case (a copy of it when it
-        can be copied)."""
+        can be copied). `keep`: a DataFrame is also kept beside the case for
+        the next process to read (derived.py)."""
         state = self._state()
         if state != self._memo_state:
             self._memo, self._memo_state = {}, state
         if key not in self._memo:
-            self._memo[key] = compute()
+            where = (*state, ("at", self.at))
+            value = derived.load(self.folder, where, key) if keep else None
+            if value is None:
+                value = compute()
+                if keep and hasattr(value, "to_parquet"):
+                    derived.keep(self.folder, where, key, value)
+            self._memo[key] = value
         value = self._memo[key]
         return value.copy() if hasattr(value, "copy") else value
 
     def _read(self, view: str) -> pd.DataFrame:
         return self.cached(("view", view), lambda: self._read_now(view))
 
-    def _read_now(self, view: str) -> pd.DataFrame:
+    def _read_now(self, view: str, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
         import pandas as pd
 
         con = read_only(self.folder)
         try:
             if self.at is not None and view in VIEW_SELECT:
-                select = VIEW_SELECT[view].format(rows=rows_at(self.at), last=last_seen(self.at))
-                query = f"SELECT * FROM ({select}) ORDER BY {VIEW_ORDER[view]}"
+                source = (
+                    "("
+                    + VIEW_SELECT[view].format(rows=rows_at(self.at), last=last_seen(self.at))
+                    + ")"
+                )
             else:
-                query = f"SELECT * FROM {view} ORDER BY {VIEW_ORDER[view]}"
-            df = pd.read_sql_query(query, con)
+                source = view
+            where = f" WHERE kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+            query = f"SELECT * FROM {source}{where} ORDER BY {VIEW_ORDER[view]}"
+            df = pd.read_sql_query(query, con, params=kinds or None)
         finally:
             con.close()
         return df
+
+    def records_of(self, *kinds: str) -> pd.DataFrame:
+        """The records view's rows of these kinds only, read as such (a
+        derived table that needs the perceptual hashes does not parse every
+        record of the case)."""
+        return self.cached(("records_of", *kinds), lambda: self._read_now("records", kinds))
 
     @property
     def files(self) -> pd.DataFrame:
@@ -98,6 +121,7 @@ class Store:
     def _files_now(self) -> pd.DataFrame:
         df = self._read("files")
         df["ext_mismatch"] = df["ext_mismatch"].astype(bool)
+        df["link_target"] = df["link_target"].astype("str")  # missing for all but links
         # records and notes name their own `source` (where in the file, which
         # reader); a file's is the scan's, found through its observation
         scans = self.observations

@@ -1,0 +1,98 @@
+"""Derived tables kept beside the case, so that each command (a new
+process) does not compute them again: the files with their production
+fields, each file's time, the drawings and their revisions, the entities.
+They are Parquet files in `cache/derived/` of the case folder, each named
+by what it depends on: the case file's state (its and its WAL's size and
+modification time, the case's production patterns), the observation it is
+read at, the code that computes it (the analysis and store modules' text,
+pandas' version) and its own key. Any write to the case changes the state,
+so a table made before is never read again, and the next one written
+clears the folder of tables of other states.
+
+Only a table whose every column has a dtype Parquet keeps exactly (text,
+numbers, nullable integers and floats, booleans, times) is kept, and only
+after it read back equal: a cached table is the table computed. A case
+folder on read-only media, or without pyarrow, computes as before. Parquet,
+not pickle: a case folder comes from elsewhere, and unpickling runs code.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FOLDER = Path("cache") / "derived"
+
+
+@functools.cache
+def code_signature() -> str:
+    """What the derived tables' code is: the analysis and store modules'
+    text, the production patterns, and pandas' version."""
+    import pandas as pd
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(pd.__version__.encode())
+    for folder in ("analysis", "store"):
+        for path in sorted((root / folder).iterdir()):
+            if path.suffix in (".py", ".toml"):
+                digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _name(state: tuple[Any, ...], key: tuple[Any, ...]) -> tuple[str, str]:
+    prefix = hashlib.sha256(repr((state, code_signature())).encode()).hexdigest()[:16]
+    return prefix, f"{prefix}-{hashlib.sha256(repr(key).encode()).hexdigest()[:24]}.parquet"
+
+
+def _keepable(df: pd.DataFrame) -> bool:
+    return all(str(t) != "object" for t in df.dtypes) and df.columns.is_unique
+
+
+def load(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> pd.DataFrame | None:
+    """The table kept for this state and key, if there is one."""
+    _, name = _name(state, key)
+    path = case / FOLDER / name
+    if not path.exists():
+        return None
+    try:
+        import pandas as pd
+
+        return pd.read_parquet(path)
+    except Exception:  # a table cut short, pyarrow gone: computed again
+        return None
+
+
+def keep(case: Path, state: tuple[Any, ...], key: tuple[Any, ...], df: pd.DataFrame) -> None:
+    """Write the table for this state and key, if Parquet keeps it exactly
+    (checked by reading it back); tables of other states are removed."""
+    if not _keepable(df):
+        return
+    prefix, name = _name(state, key)
+    folder = case / FOLDER
+    try:
+        import pandas as pd
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.parquet"):
+            if not old.name.startswith(prefix):
+                old.unlink(missing_ok=True)
+        tmp = folder / f".{name}.{os.getpid()}"
+        df.to_parquet(tmp)
+        if not df.equals(pd.read_parquet(tmp)) or not _same_dtypes(df, pd.read_parquet(tmp)):
+            tmp.unlink(missing_ok=True)
+            return
+        os.replace(tmp, folder / name)
+    except Exception:  # read-only media, no pyarrow, a full disk: the table is not kept
+        return
+
+
+def _same_dtypes(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    return list(a.columns) == list(b.columns) and all(
+        str(x) == str(y) for x, y in zip(a.dtypes, b.dtypes, strict=True)
+    )

@@ -1,0 +1,72 @@
+"""Derived tables kept beside the case (store/derived.py): the next process
+reads them instead of computing them, reads exactly what it would have
+computed, and never a table of an earlier state of the case."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+import forensics
+from forensics.store import derived
+
+
+def _tables(case: forensics.Case) -> dict[str, pd.DataFrame]:
+    return {
+        "files": case.files,
+        "file_times": case.file_times("UTC"),
+        "drawings": case.drawings(),
+        "entities": case.entities,
+    }
+
+
+def test_kept_tables_are_the_tables_and_a_write_retires_them(
+    dump_copy: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "case"
+    forensics.scan(dump_copy, folder, executor="serial", ocr=False)
+    computed = _tables(forensics.open_case(folder))
+    kept = sorted((folder / derived.FOLDER).glob("*.parquet"))
+    assert len(kept) == len(computed)  # each kept, once
+    again = forensics.open_case(folder)
+    calls: list[tuple[object, ...]] = []
+    real = derived.load
+
+    def spy(case: Path, state: tuple[object, ...], key: tuple[object, ...]) -> object:
+        found = real(case, state, key)
+        calls.append((key, found is not None))
+        return found
+
+    derived.load = spy  # type: ignore[assignment]
+    try:
+        read = _tables(again)
+    finally:
+        derived.load = real  # type: ignore[assignment]
+    assert calls and all(hit for _, hit in calls)  # read, not computed
+    for name, table in computed.items():
+        pd.testing.assert_frame_equal(read[name], table, check_exact=True)
+    # any write changes the case's state: the old tables are not read again
+    (dump_copy / "late.txt").write_text("a sheet uploaded later\n")
+    forensics.scan(dump_copy, folder, executor="serial", ocr=False)
+    fresh = forensics.open_case(folder)
+    assert "late.txt" in set(fresh.files["path"])
+    assert not set(kept) & set((folder / derived.FOLDER).glob("*.parquet"))  # cleared
+
+
+def test_a_case_on_read_only_media_computes_as_before(dump_copy: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    forensics.scan(dump_copy, folder, executor="serial", ocr=False)
+    want = forensics.open_case(folder).drawings()
+    for name in (folder / derived.FOLDER).glob("*.parquet"):
+        name.unlink()
+    os.chmod(folder / "cache", 0o555)
+    try:
+        if os.access(folder / "cache", os.W_OK):  # root writes anyway: nothing to show
+            return
+        got = forensics.open_case(folder).drawings()
+        pd.testing.assert_frame_equal(got, want)
+        assert not list((folder / derived.FOLDER).glob("*.parquet"))
+    finally:
+        os.chmod(folder / "cache", 0o755)
