@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Analysis at scale: how long `open_case` views, `timeline()`,
-`drawings()` and the report take on a case of N files, against reading
-the case file's rows with sqlite3 alone in the same run (the reference:
-what no analysis can go below).
+"""Analysis at scale (issue 27): how long each step of an analyst's day
+takes on a case of N files, as its own process (start and imports
+included): the CLI commands (`timeline --tz auto`, `entities`, `zones`,
+`report`) and a notebook's calls (`open_case` and its views,
+`timeline(tz="auto")`, `drawings()`, `zones()`, `entity_summary()`), each
+first with no derived table kept beside the case (store/derived.py: they
+are removed before it) and again with them; the reference is reading the
+case file's rows with sqlite3 alone in the same run.
 
 The case is written straight through `CaseWriter` from generated results
 (no scan: scanning speed is `bench/metadata.py`'s and `bench/scale.py`'s
@@ -11,7 +15,7 @@ unnamed drawings with pixel hashes near their drawing's (the revision
 clustering's worst input), work logs, daily upload zips holding them, EXIF
 times with and without offsets, software and by-line names.
 
-    .venv/bin/python bench/analysis.py [--files 2000 20000] [--seed 1]
+    .venv/bin/python bench/analysis.py [--files 20000 100000] [--seed 1] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -20,16 +24,18 @@ import argparse
 import datetime as dt
 import hashlib
 import random
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-import forensics  # noqa: E402
 from forensics.extractors.exif import ExifRecord  # noqa: E402
 from forensics.extractors.filesystem import FilesystemRecord  # noqa: E402
 from forensics.extractors.iptc import IptcRecord  # noqa: E402
@@ -91,20 +97,66 @@ def timed(fn: object) -> float:
     return time.perf_counter() - start
 
 
+COMMANDS = {
+    "timeline --tz auto": ["timeline", "{case}", "--tz", "auto"],
+    "entities": ["entities", "{case}"],
+    "zones": ["zones", "{case}"],
+    "report": ["report", "{case}", "-o", "{tmp}/r.html"],
+}
+CALLS = {
+    "open_case + views": lambda c: [
+        getattr(c, v) for v in ("files", "records", "events", "notes", "problems")
+    ],
+    "timeline(tz='auto')": lambda c: c.timeline(tz="auto"),
+    "drawings()": lambda c: c.drawings(),
+    "zones()": lambda c: c.zones(),
+    "entity_summary()": lambda c: c.entity_summary(),
+}
+
+
+def _forget(folder: Path) -> None:
+    """The derived tables kept beside the case (store/derived.py) removed:
+    the next command computes them."""
+    shutil.rmtree(folder / "cache" / "derived", ignore_errors=True)
+
+
+def _cli(argv: list[str], folder: Path, tmp: str) -> float:
+    cmd = [str(BIN / "forensics"), *(a.format(case=folder, tmp=tmp) for a in argv)]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _in_process(name: str, folder: Path) -> float:
+    """One call in a fresh process, as a notebook's first cell pays it
+    (imports, open_case, the call)."""
+    code = (
+        "import sys, time; sys.path.insert(0, {root!r}); sys.path.insert(0, {bench!r});"
+        "start = time.perf_counter(); import forensics;"
+        "from analysis import CALLS; CALLS[{name!r}](forensics.open_case({folder!r}));"
+        "print(time.perf_counter() - start)"
+    ).format(root=str(ROOT), bench=str(ROOT / "bench"), name=name, folder=str(folder))
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--files", type=int, nargs="+", default=[2000, 20000])
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", type=Path, default=None, help="build the cases here, or reuse them")
     args = ap.parse_args()
-    print("files | reference: rows read by sqlite3 (s) | views | timeline() | drawings() | report")
     for n in args.files:
         with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "case"
-            writer = CaseWriter(folder, "/bench/source", {"bench": True})
-            for res in results(n, args.seed):
-                writer.add(res)
-            writer.finish([("bench", "1")], "2024-04-01T00:00:00+00:00")
-            writer.write_manifest([("bench", "1")], "2024-04-01T00:00:00+00:00", None, True)
+            folder = (args.keep or Path(tmp)) / f"case-{n}"
+            if not (folder / "case.sqlite").exists():
+                writer = CaseWriter(folder, "/bench/source", {"bench": True})
+                for res in results(n, args.seed):
+                    writer.add(res)
+                writer.finish([("bench", "1")], "2024-04-01T00:00:00+00:00")
+                writer.write_manifest([("bench", "1")], "2024-04-01T00:00:00+00:00", None, True)
 
             def reference(folder: Path = folder) -> None:
                 con = sqlite3.connect(folder / "case.sqlite")
@@ -113,25 +165,19 @@ def main() -> None:
                 con.close()
 
             ref = timed(reference)
-            case = forensics.open_case(folder)
-            views = timed(
-                lambda case=case: [
-                    getattr(case, v) for v in ("files", "records", "events", "notes", "problems")
-                ]
-            )
-            fresh = forensics.open_case(folder)  # each figure from a cold case
-            timeline = timed(lambda fresh=fresh: fresh.timeline(tz="auto"))
-            fresh = forensics.open_case(folder)
-            drawings = timed(lambda fresh=fresh: fresh.drawings())
-            fresh = forensics.open_case(folder)
-            report = timed(
-                lambda fresh=fresh, tmp=tmp: forensics.write_report(fresh, Path(tmp) / "r.html")
-            )
-            print(
-                f"{n} | {ref:.2f} | {views:.2f} ({views / ref:.1f}x) | {timeline:.2f} "
-                f"({timeline / ref:.1f}x) | {drawings:.2f} ({drawings / ref:.1f}x) | "
-                f"{report:.2f} ({report / ref:.1f}x)"
-            )
+            print(f"\n## {n} files (reference: the rows read by sqlite3 alone, {ref:.2f} s)")
+            print("| step, its own process | first (tables computed) | again (tables kept) |")
+            print("|---|---|---|")
+            for label, argv in COMMANDS.items():
+                _forget(folder)
+                first = _cli(argv, folder, tmp)
+                again = _cli(argv, folder, tmp)
+                print(f"| `forensics {label}` | {first:.2f} s | {again:.2f} s |")
+            for name in CALLS:
+                _forget(folder)
+                first = _in_process(name, folder)
+                again = _in_process(name, folder)
+                print(f"| `{name}` | {first:.2f} s | {again:.2f} s |")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,11 @@ class Case:
 
     # ------------------------------------------------------------ stored views
 
+    def records_of(self, *kinds: str) -> pd.DataFrame:
+        """The records view's rows of these kinds only ("annotations",
+        "exif"...), read as such: quicker than `records` on a big case."""
+        return self.store.records_of(*kinds)
+
     @property
     def files(self) -> pd.DataFrame:
         """One row per file, with the production fields its path gives
@@ -326,6 +331,7 @@ class Case:
             coverage=coverage,
             observed=observed,
             saves=self.saves(zone),
+            times=self.file_times(zone, time_basis),
         )
 
     def saves(self, tz: str | dt.tzinfo | None = None) -> pd.DataFrame:
@@ -426,7 +432,16 @@ class Case:
         zone = self.zone_of(tz) or "UTC"
         files = self._counted_files(tuple(where), time_basis)
         observed = self.observed_times() if time_basis == "observed" else None
-        rows = per_file(files, self.events, freq, zone, tuple(where), time_basis, observed)
+        rows = per_file(
+            files,
+            self.events,
+            freq,
+            zone,
+            tuple(where),
+            time_basis,
+            observed,
+            self.file_times(zone, time_basis),
+        )
         zinfo = as_zone(zone)
         rows["period"] = period_starts(rows["period"], zinfo)
         if period is not None:
@@ -454,7 +469,9 @@ class Case:
     def zones(self) -> pd.DataFrame:
         """Candidate UTC offsets of the people behind the files, best first,
         with their score, evidence and matching zone names (zones.py)."""
-        return self._cached(("zones",), lambda: zones.infer(self.events, self._instants()))
+        return self._cached(
+            ("zones",), lambda: zones.infer(self.events, self._instants()), keep=True
+        )
 
 
 def open_case(folder: str | os.PathLike[str]) -> Case:

@@ -40,16 +40,21 @@ def per_file(
     by: tuple[str, ...] = (),
     time_basis: str = "best",
     observed: pd.DataFrame | None = None,
+    times: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The rows `volume` counts: one per dated regular file (gone files
     left out), with its time, basis, period, work type, whether it was read
-    (`read`: its bytes were hashed), `is_revision` and the `by` columns."""
+    (`read`: its bytes were hashed), `is_revision` and the `by` columns.
+    `times`: the files' times in `tz` by `time_basis`, when the caller has
+    them already (`Case.file_times`, kept beside the case)."""
 
     zone = as_zone(tz)
     if freq.upper() not in FREQS:
         raise ValueError(f"frequency must be one of {', '.join(FREQS)}, not {freq!r}")
     pfreq = FREQS[freq.upper()]
-    times = file_times(files, events, zone, time_basis, observed).dropna(subset=["time"])
+    if times is None:
+        times = file_times(files, events, zone, time_basis, observed)
+    times = times.dropna(subset=["time"])
     wanted = dict.fromkeys(("is_revision", "work", "sha256", "source", "observation", *by))
     extra = [c for c in wanted if c in files.columns and c not in times.columns]
     times = times.merge(files[["path", *extra]], on="path", how="left")
@@ -95,6 +100,7 @@ def volume(
     coverage: pd.DataFrame | None = None,
     observed: pd.DataFrame | None = None,
     saves: pd.DataFrame | None = None,
+    times: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Change volume per period (and per `by` group). Every period between
     the first and the last present appears, zeros included, so that charts
@@ -122,7 +128,7 @@ def volume(
     import pandas as pd
 
     zone = as_zone(tz)
-    times = per_file(files, events, freq, zone, by, time_basis, observed)
+    times = per_file(files, events, freq, zone, by, time_basis, observed, times)
     pfreq = FREQS[freq.upper()]
     note_langs: list[str] = []
     if notes is not None and len(notes):

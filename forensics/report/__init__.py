@@ -78,7 +78,13 @@ def build(case: Case, gallery: int = 12) -> str:
     activity = case.activity(best)
     who = case.entity_summary()
     revisions = case.revisions()
-    changes = case.changes(pixels=True)  # a changed image's share of changed pixels
+    # what each later observation found (a changed image's share of changed pixels); the
+    # first observation's files are all new, and are the rest of the report
+    changes = (
+        case.changes(since=int(observations["id"].min()), pixels=True)
+        if len(observations)
+        else case.changes(pixels=True)
+    )
     sources = sorted(set(observations["source"])) if len(observations) else []
     title = ", ".join(sources) or str(manifest.get("source", case.folder))
     parts = [
@@ -424,8 +430,7 @@ def sheet_cards(case: Case, paths: list[str] | None = None, count: int = 12) -> 
     """Cards of sheets (the most corrected by ink coverage unless `paths`):
     thumbnail with note boxes, path, coverage, notes with language and pair."""
     notes = case.notes
-    records = case.records
-    ann = records[records["kind"] == "annotations"]
+    ann = case.records_of("annotations")
     scored = sorted(
         (
             (sum(json.loads(b)["ink_coverage"].values()), p)

@@ -10,8 +10,9 @@ so a table made before is never read again, and the next one written
 clears the folder of tables of other states.
 
 Only a table whose every column has a dtype Parquet keeps exactly (text,
-numbers, nullable integers and floats, booleans, times) is kept, and only
-after it read back equal: a cached table is the table computed. A case
+numbers, nullable integers and floats, booleans, times; lists of text, as
+JSON) is kept, and only after it read back equal: a cached table is the
+table computed. A case
 folder on read-only media, or without pyarrow, computes as before. Parquet,
 not pickle: a case folder comes from elsewhere, and unpickling runs code.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,8 +52,41 @@ def _name(state: tuple[Any, ...], key: tuple[Any, ...]) -> tuple[str, str]:
     return prefix, f"{prefix}-{hashlib.sha256(repr(key).encode()).hexdigest()[:24]}.parquet"
 
 
-def _keepable(df: pd.DataFrame) -> bool:
-    return all(str(t) != "object" for t in df.dtypes) and df.columns.is_unique
+def _lists(df: pd.DataFrame) -> list[str] | None:
+    """The object columns that hold lists of text only (a zone candidate's
+    IANA names), kept as JSON text; None when another object column makes
+    the table one Parquet would not give back as it was."""
+    out = []
+    for name, dtype in df.dtypes.items():
+        if str(dtype) != "object":
+            continue
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in df[name]):
+            return None
+        out.append(str(name))
+    return out
+
+
+def _encoded(df: pd.DataFrame, lists: list[str]) -> pd.DataFrame:
+    if not lists:
+        return df
+    out = df.copy()
+    for name in lists:
+        out[name] = [json.dumps(v, ensure_ascii=False) for v in out[name]]
+    out.attrs["json_columns"] = lists
+    return out
+
+
+def _decoded(df: pd.DataFrame) -> pd.DataFrame:
+    lists = df.attrs.pop("json_columns", None) or []
+    for name in lists:
+        df[name] = _objects([json.loads(v) for v in df[name]])
+    return df
+
+
+def _objects(values: list[Any]) -> Any:
+    import pandas as pd
+
+    return pd.Series(values, dtype=object).to_numpy()
 
 
 def load(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> pd.DataFrame | None:
@@ -63,7 +98,7 @@ def load(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> pd.DataFra
     try:
         import pandas as pd
 
-        return pd.read_parquet(path)
+        return _decoded(pd.read_parquet(path))
     except Exception:  # a table cut short, pyarrow gone: computed again
         return None
 
@@ -71,7 +106,8 @@ def load(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> pd.DataFra
 def keep(case: Path, state: tuple[Any, ...], key: tuple[Any, ...], df: pd.DataFrame) -> None:
     """Write the table for this state and key, if Parquet keeps it exactly
     (checked by reading it back); tables of other states are removed."""
-    if not _keepable(df):
+    lists = _lists(df)
+    if lists is None or not df.columns.is_unique:
         return
     prefix, name = _name(state, key)
     folder = case / FOLDER
@@ -83,8 +119,9 @@ def keep(case: Path, state: tuple[Any, ...], key: tuple[Any, ...], df: pd.DataFr
             if not old.name.startswith(prefix):
                 old.unlink(missing_ok=True)
         tmp = folder / f".{name}.{os.getpid()}"
-        df.to_parquet(tmp)
-        if not df.equals(pd.read_parquet(tmp)) or not _same_dtypes(df, pd.read_parquet(tmp)):
+        _encoded(df, lists).to_parquet(tmp)
+        back = _decoded(pd.read_parquet(tmp))
+        if not df.equals(back) or not _same_dtypes(df, back):
             tmp.unlink(missing_ok=True)
             return
         os.replace(tmp, folder / name)
