@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .conftest import ROOT
@@ -9,7 +11,9 @@ from .conftest import ROOT
 NOTEBOOK = ROOT / "notebooks" / "explore_case.ipynb"
 
 
-def test_notebook_runs_top_to_bottom() -> None:
+def test_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
+    """From a working directory that is not the notebook's (any folder an
+    analyst opens it from), with only what `make setup` installs."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -18,7 +22,7 @@ def test_notebook_runs_top_to_bottom() -> None:
         nb,
         timeout=600,
         kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]

@@ -74,7 +74,7 @@ class Case:
 
         df = self.store.files
         patterns = self._patterns()
-        parsed = [production.parse(path, patterns) for path in df["path"]]
+        parsed = [production.parse(path, patterns) for path in df["path"].tolist()]
         for field in production.FIELDS:  # text, missing where the name says nothing
             df[field] = pd.Series([p[field] for p in parsed], index=df.index, dtype="str")
         df["drawing_key"] = pd.Series(
@@ -271,7 +271,8 @@ class Case:
         times = self.file_times("UTC", time_basis)[["path", "time"]]
         hashes = self.store.records_of("perceptual_hash")
         phash = {
-            p: json.loads(b)["phash"] for p, b in zip(hashes["path"], hashes["body"], strict=True)
+            p: json.loads(b)["phash"]
+            for p, b in zip(hashes["path"].tolist(), hashes["body"].tolist(), strict=True)
         }
         table = files[files["kind"] == "file"][["path", "drawing_key", "version"]].merge(
             times, on="path", how="left"
@@ -358,7 +359,11 @@ class Case:
         organization, copyright, device, approver, licence), value,
         extractor, field and the record kind it came from; only fields their
         extractor declares."""
-        return self._cached(("entities",), lambda: entities.table(self.records), keep=True)
+        return self._cached(
+            ("entities",),
+            lambda: entities.table(self.store.records_of(*entities.entity_kinds())),
+            keep=True,
+        )
 
     def entity_summary(self, time_basis: str = "best") -> pd.DataFrame:
         """Per role and value: how many files name it, the first and last of

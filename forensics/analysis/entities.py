@@ -96,15 +96,23 @@ def table(records: pd.DataFrame) -> pd.DataFrame:
 
     classes = record_classes()
     rows: list[tuple[str, str, str, str, str, str]] = []
-    wanted = {kind for kind, cls in classes.items() if _declares(cls)}
-    part = records[records["kind"].isin(wanted)]
+    part = records[records["kind"].isin(entity_kinds())]
     for path, extractor, kind, text in zip(
-        part["path"], part["extractor"], part["kind"], part["body"], strict=True
+        part["path"].tolist(),
+        part["extractor"].tolist(),
+        part["kind"].tolist(),
+        part["body"].tolist(),
+        strict=True,
     ):
         for role, value, field in entities_of(classes[kind], json.loads(text)):
             rows.append((path, role, value, extractor, field, kind))
     df = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates()
     return df.sort_values(["path", "role", "value"]).reset_index(drop=True)
+
+
+def entity_kinds() -> list[str]:
+    """The record kinds that can name an entity (the others need not be read)."""
+    return sorted(kind for kind, cls in record_classes().items() if _declares(cls))
 
 
 def _declares(cls: type[Record]) -> bool:

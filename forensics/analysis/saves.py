@@ -58,7 +58,9 @@ def table(records: pd.DataFrame, zone: dt.tzinfo | None = None) -> pd.DataFrame:
     specs = {kind: cls.SAVE for kind, cls in record_classes().items() if cls.SAVE}
     part = records[records["kind"].isin(specs)]
     rows = []
-    for path, kind, text in zip(part["path"], part["kind"], part["body"], strict=True):
+    for path, kind, text in zip(
+        part["path"].tolist(), part["kind"].tolist(), part["body"].tolist(), strict=True
+    ):
         spec, body = specs[kind], json.loads(text)
         local = body.get(spec["time"])
         if not isinstance(local, str) or not local:

@@ -88,15 +88,15 @@ def file_times(
         ).assign(field="observation", local="", flag=None)
     else:
         chosen = _candidates(events, basis)
-    wall: list[object] = []
-    for utc, local in zip(chosen["utc"], chosen["local"], strict=True):
-        if pd.notna(utc):
-            wall.append(pd.Timestamp(utc).tz_convert(tz).tz_localize(None))
-        else:
-            wall.append(pd.Timestamp(local))
-    chosen = chosen.assign(
-        time=pd.Series(wall, index=chosen.index, dtype="datetime64[us]"),
-        instant=pd.to_datetime(chosen["utc"], utc=True),
+    instant = pd.to_datetime(chosen["utc"], utc=True)
+    known = instant.notna()
+    # an instant as wall-clock in tz on the whole column; a naive time as written, one by one
+    wall = pd.Series(pd.NaT, index=chosen.index, dtype="datetime64[us]")
+    wall[known] = instant[known].dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]")
+    naive = chosen.loc[~known, "local"].tolist()
+    wall[~known] = pd.Series(
+        [pd.Timestamp(local) for local in naive], index=wall.index[~known], dtype="datetime64[us]"
     )
+    chosen = chosen.assign(time=wall, instant=instant)
     out = regular.merge(chosen[["path", "time", "field", "instant"]], on="path", how="left")
     return out.rename(columns={"field": "basis"})

@@ -102,11 +102,11 @@ def work_types(files: pd.DataFrame) -> list[str]:
     containers = set(files["container"].dropna())
     works = {
         path
-        for path, mime in zip(files["path"], files["mime"], strict=True)
+        for path, mime in zip(files["path"].tolist(), files["mime"].tolist(), strict=True)
         if isinstance(mime, str) and mime.lower() in WORK_CONTAINERS
     }
     out = []
-    for path, mime in zip(files["path"], files["mime"], strict=True):
+    for path, mime in zip(files["path"].tolist(), files["mime"].tolist(), strict=True):
         parts = str(path).split("!/")
         if works and any("!/".join(parts[:i]) in works for i in range(1, len(parts))):
             out.append("part")
