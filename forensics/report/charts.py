@@ -26,6 +26,44 @@ def _ticks(top: int) -> list[int]:
     return list(range(0, top + step, step))
 
 
+def _axes(unit: str, ticks: list[int], plot_h: float, base: float, width: int) -> list[str]:
+    """The y axis in `unit` with its ticks and grid lines, and the x axis."""
+    top = ticks[-1]
+    parts = [
+        f"<text x='4' y='12' font-size='11'>{html.escape(unit)}</text>",
+        f"<line x1='{LEFT}' y1='{base - plot_h}' x2='{LEFT}' y2='{base}' stroke='#333'/>",
+        f"<line x1='{LEFT}' y1='{base}' x2='{width}' y2='{base}' stroke='#333'/>",
+    ]
+    for t in ticks:
+        y = base - plot_h * t / top
+        parts.append(
+            f"<line x1='{LEFT - 4}' y1='{y:.1f}' x2='{width}' y2='{y:.1f}' stroke='#ddd'/>"
+            f"<text x='{LEFT - 6}' y='{y + 4:.1f}' font-size='10' text-anchor='end'>{t}</text>"
+        )
+    return parts
+
+
+def _bar(x: float, w: float, h: float, base: float, fill: str, tip: str, value: int) -> str:
+    """One bar with its hover text, and its value above it when there is room."""
+    out = (
+        f"<rect x='{x:.1f}' y='{base - h:.1f}' width='{w:.1f}'"
+        f" height='{h:.1f}' fill='{fill}'><title>{html.escape(tip)}: {value}</title></rect>"
+    )
+    if value and w >= 11:
+        out += (
+            f"<text x='{x + w / 2:.1f}' y='{base - h - 3:.1f}' font-size='9' "
+            f"text-anchor='middle'>{value}</text>"
+        )
+    return out
+
+
+def _svg(title: str, width: int, height: int, parts: list[str]) -> str:
+    return (
+        f"<svg role='img' aria-label='{html.escape(title)}' viewBox='0 0 {width} {height}' "
+        f"width='100%'><title>{html.escape(title)}</title>{''.join(parts)}</svg>"
+    )
+
+
 def bar_chart(
     labels: list[str],
     values: list[int],
@@ -45,39 +83,18 @@ def bar_chart(
     plot_h = height - 60
     base = height - 30
     bar = (width - LEFT) / len(values)
-    parts = [
-        f"<text x='4' y='12' font-size='11'>{html.escape(unit)}</text>",
-        f"<line x1='{LEFT}' y1='{base - plot_h}' x2='{LEFT}' y2='{base}' stroke='#333'/>",
-        f"<line x1='{LEFT}' y1='{base}' x2='{width}' y2='{base}' stroke='#333'/>",
-    ]
-    for t in ticks:
-        y = base - plot_h * t / top
-        parts.append(
-            f"<line x1='{LEFT - 4}' y1='{y:.1f}' x2='{width}' y2='{y:.1f}' stroke='#ddd'/>"
-            f"<text x='{LEFT - 6}' y='{y + 4:.1f}' font-size='10' text-anchor='end'>{t}</text>"
-        )
+    parts = _axes(unit, ticks, plot_h, base, width)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        h = plot_h * value / top
         x = LEFT + i * bar
         parts.append(
-            f"<rect x='{x + 1:.1f}' y='{base - h:.1f}' width='{max(bar - 2, 1):.1f}'"
-            f" height='{h:.1f}' fill='#4a78b5'><title>{html.escape(label)}: {value}"
-            "</title></rect>"
+            _bar(x + 1, max(bar - 2, 1), plot_h * value / top, base, "#4a78b5", label, value)
         )
-        if value and bar >= 14:
-            parts.append(
-                f"<text x='{x + bar / 2:.1f}' y='{base - h - 3:.1f}' font-size='9' "
-                f"text-anchor='middle'>{value}</text>"
-            )
         if i % label_every == 0:
             parts.append(
                 f"<text x='{x + bar / 2:.1f}' y='{base + 16}' font-size='10' "
                 f"text-anchor='middle'>{html.escape(label[-label_chars:])}</text>"
             )
-    return (
-        f"<svg role='img' aria-label='{html.escape(title)}' viewBox='0 0 {width} {height}' "
-        f"width='100%'><title>{html.escape(title)}</title>{''.join(parts)}</svg>"
-    )
+    return _svg(title, width, height, parts)
 
 
 def heatmap(matrix: pd.DataFrame, cell: int = 24, unit: str = "files") -> str:
@@ -146,11 +163,7 @@ def grouped_chart(
     base = height - 30
     group = (width - LEFT) / len(labels)
     bar = group / (len(series) + 0.5)
-    parts = [
-        f"<text x='4' y='12' font-size='11'>{html.escape(unit)}</text>",
-        f"<line x1='{LEFT}' y1='{base - plot_h}' x2='{LEFT}' y2='{base}' stroke='#333'/>",
-        f"<line x1='{LEFT}' y1='{base}' x2='{width}' y2='{base}' stroke='#333'/>",
-    ]
+    parts = _axes(unit, ticks, plot_h, base, width)
     for k, (name, _values) in enumerate(series):  # the legend, on one line above the plot
         lx = LEFT + 10 + k * 130
         colour = PALETTE[k % len(PALETTE)]
@@ -158,34 +171,17 @@ def grouped_chart(
             f"<rect x='{lx}' y='4' width='10' height='10' fill='{colour}'/>"
             f"<text x='{lx + 14}' y='13' font-size='11'>{html.escape(name)}</text>"
         )
-    for t in ticks:
-        y = base - plot_h * t / top
-        parts.append(
-            f"<line x1='{LEFT - 4}' y1='{y:.1f}' x2='{width}' y2='{y:.1f}' stroke='#ddd'/>"
-            f"<text x='{LEFT - 6}' y='{y + 4:.1f}' font-size='10' text-anchor='end'>{t}</text>"
-        )
     for i, label in enumerate(labels):
         x0 = LEFT + i * group + bar / 4
         for k, (name, values) in enumerate(series):
-            value = values[i]
-            h = plot_h * value / top
-            x = x0 + k * bar
+            colour = PALETTE[k % len(PALETTE)]
+            h = plot_h * values[i] / top
             parts.append(
-                f"<rect x='{x:.1f}' y='{base - h:.1f}' width='{max(bar - 1, 1):.1f}'"
-                f" height='{h:.1f}' fill='{PALETTE[k % len(PALETTE)]}'><title>"
-                f"{html.escape(label)} {html.escape(name)}: {value}</title></rect>"
+                _bar(x0 + k * bar, max(bar - 1, 1), h, base, colour, f"{label} {name}", values[i])
             )
-            if value and bar >= 12:
-                parts.append(
-                    f"<text x='{x + bar / 2:.1f}' y='{base - h - 3:.1f}' font-size='9' "
-                    f"text-anchor='middle'>{value}</text>"
-                )
         if i % label_every == 0:
             parts.append(
                 f"<text x='{LEFT + (i + 0.5) * group:.1f}' y='{base + 16}' font-size='10' "
                 f"text-anchor='middle'>{html.escape(label[-5:])}</text>"
             )
-    return (
-        f"<svg role='img' aria-label='{html.escape(title)}' viewBox='0 0 {width} {height}' "
-        f"width='100%'><title>{html.escape(title)}</title>{''.join(parts)}</svg>"
-    )
+    return _svg(title, width, height, parts)
