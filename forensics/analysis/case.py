@@ -361,7 +361,7 @@ class Case:
         extractor declares."""
         return self._cached(
             ("entities",),
-            lambda: entities.table(self.store.records_of(*entities.entity_kinds())),
+            lambda: entities.table_of(self.store),
             keep=True,
         )
 

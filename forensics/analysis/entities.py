@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..records import Record
+    from ..store.views import Store
 
 ROLES = (
     "author",
@@ -92,11 +93,12 @@ def table(records: pd.DataFrame) -> pd.DataFrame:
     """The entities view from the records view: path, role, value,
     extractor, field, kind (the record kind): one row per value and the
     field it was found in (a value two records of a file repeat is one)."""
-    import pandas as pd
 
     classes = record_classes()
     rows: list[tuple[str, str, str, str, str, str]] = []
     part = records[records["kind"].isin(entity_kinds())]
+    if part.empty:
+        return _frame(rows)
     for path, extractor, kind, text in zip(
         part["path"].tolist(),
         part["extractor"].tolist(),
@@ -106,8 +108,44 @@ def table(records: pd.DataFrame) -> pd.DataFrame:
     ):
         for role, value, field in entities_of(classes[kind], json.loads(text)):
             rows.append((path, role, value, extractor, field, kind))
+    return _frame(rows)
+
+
+def table_of(store: Store) -> pd.DataFrame:
+    """`table` of a case's stored records, reading only what names an
+    entity: a kind whose fields are fixed gives just those fields, taken
+    out of the bodies by SQLite (`Store.record_fields`); a kind whose
+    fields are named by the data (a PNG's text keys) is read whole."""
+    classes = record_classes()
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    present = store.record_kinds()
+    for kind in (k for k in entity_kinds() if k in present):
+        cls = classes[kind]
+        if _overridden(cls):
+            rows.extend(table(store.records_of(kind)).itertuples(index=False, name=None))
+            continue
+        fields = tuple(cls.ENTITY_FIELDS)
+        part = store.record_fields(kind, fields)
+        values = [part[f].tolist() for f in fields]
+        for i, (path, extractor) in enumerate(
+            zip(part["path"].tolist(), part["extractor"].tolist(), strict=True)
+        ):
+            body = {  # a field the record lacks is SQL's NULL, missing in pandas
+                f: json.loads(v[i])
+                for f, v in zip(fields, values, strict=True)
+                if isinstance(v[i], str)
+            }
+            for role, value, field in entities_of(cls, body):
+                rows.append((path, role, value, extractor, field, kind))
+    return _frame(rows)
+
+
+def _frame(rows: list[tuple[str, str, str, str, str, str]]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates()
-    return df.sort_values(["path", "role", "value"]).reset_index(drop=True)
+    order = ["path", "role", "value", "extractor", "field", "kind"]  # whatever the rows' order
+    return df.sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def entity_kinds() -> list[str]:
@@ -115,12 +153,16 @@ def entity_kinds() -> list[str]:
     return sorted(kind for kind, cls in record_classes().items() if _declares(cls))
 
 
-def _declares(cls: type[Record]) -> bool:
-    """Whether records of this class can name an entity at all."""
+def _overridden(cls: type[Record]) -> bool:
+    """Whether the class names its entity fields by the data (PNG text keys)."""
     from ..records import Record
 
-    overridden = cls.entity_fields.__func__ is not Record.entity_fields.__func__  # type: ignore[attr-defined]
-    return bool(cls.ENTITY_FIELDS) or overridden
+    return cls.entity_fields.__func__ is not Record.entity_fields.__func__  # type: ignore[attr-defined]
+
+
+def _declares(cls: type[Record]) -> bool:
+    """Whether records of this class can name an entity at all."""
+    return bool(cls.ENTITY_FIELDS) or _overridden(cls)
 
 
 def by_file(entities: pd.DataFrame, roles: Iterable[str]) -> pd.DataFrame:

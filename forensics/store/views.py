@@ -87,7 +87,7 @@ class Store:
     def _read(self, view: str) -> pd.DataFrame:
         return self.cached(("view", view), lambda: self._read_now(view))
 
-    def _read_now(self, view: str, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+    def _read_now(self, view: str, kinds: tuple[str, ...] = (), columns: str = "*") -> pd.DataFrame:
         import pandas as pd
 
         con = read_only(self.folder)
@@ -101,11 +101,35 @@ class Store:
             else:
                 source = view
             where = f" WHERE kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
-            query = f"SELECT * FROM {source}{where} ORDER BY {VIEW_ORDER[view]}"
+            query = f"SELECT {columns} FROM {source}{where} ORDER BY {VIEW_ORDER[view]}"
             df = pd.read_sql_query(query, con, params=kinds or None)
         finally:
             con.close()
         return df
+
+    def record_kinds(self) -> set[str]:
+        """The record kinds the case holds (one pass over the records: a
+        table that reads a kind at a time asks only for those)."""
+
+        def kinds() -> set[str]:
+            con = read_only(self.folder)
+            try:
+                return {str(k) for (k,) in con.execute("SELECT DISTINCT kind FROM record_rows")}
+            finally:
+                con.close()
+
+        return set(self.cached(("record_kinds",), kinds))
+
+    def record_fields(self, kind: str, fields: tuple[str, ...]) -> pd.DataFrame:
+        """path, extractor and the named fields of every record of `kind`,
+        each as its JSON text (`"name"`, `["a", "b"]`, `null`), taken out of
+        the bodies by SQLite: a table that needs three fields of each EXIF
+        record does not parse every body in Python."""
+        picks = ", ".join(f"body -> '$.{f}' AS \"{f}\"" for f in fields)
+        return self.cached(
+            ("record_fields", kind, fields),
+            lambda: self._read_now("records", (kind,), f"path, extractor, kind, {picks}"),
+        )
 
     def records_of(self, *kinds: str) -> pd.DataFrame:
         """The records view's rows of these kinds only, read as such (a
