@@ -19,6 +19,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -61,6 +62,9 @@ def in_child(work: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], float 
         except BaseException:  # the parent reports a child that said nothing
             code = 1
         finally:
+            for stream in (sys.stdout, sys.stderr):  # os._exit flushes nothing
+                with contextlib.suppress(Exception):
+                    stream.flush()
             os._exit(code)
     os.close(write)
     _CHILD["pid"] = pid
