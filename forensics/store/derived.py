@@ -34,16 +34,17 @@ FOLDER = Path("cache") / "derived"
 
 @functools.cache
 def code_signature() -> str:
-    """What the derived tables' code is: the analysis and store modules'
-    text, the production patterns, and pandas' version."""
+    """What the derived tables' code is: the text of every module of the
+    package (the analysis computes them, but the extractors' record kinds
+    say which fields name an entity or a save), its data files of
+    patterns, and pandas' version: 0.8 MB hashed in a few milliseconds."""
     import pandas as pd
 
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(pd.__version__.encode())
-    for folder in ("analysis", "store"):
-        for path in sorted((root / folder).iterdir()):
-            if path.suffix in (".py", ".toml"):
-                digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".toml"):
+            digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
