@@ -4,8 +4,8 @@ fields, each file's time, the drawings and their revisions, the entities.
 They are Parquet files in `cache/derived/` of the case folder, each named
 by what it depends on: the case file's state (its and its WAL's size and
 modification time, the case's production patterns), the observation it is
-read at, the code that computes it (the analysis and store modules' text,
-pandas' version) and its own key. Any write to the case changes the state,
+read at, the code that computes it (the package's modules' text, pandas'
+version) and its own key. Any write to the case changes the state,
 so a table made before is never read again, and the next one written
 clears the folder of tables of other states.
 
