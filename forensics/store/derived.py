@@ -1,6 +1,7 @@
 """Derived tables kept beside the case, so that each command (a new
 process) does not compute them again: the files with their production
-fields, each file's time, the drawings and their revisions, the entities.
+fields, each file's time, the drawings and their revisions, the entities,
+the zone candidates.
 They are Parquet files in `cache/derived/` of the case folder, each named
 by what it depends on: the case file's state (its and its WAL's size and
 modification time, the case's production patterns), the observation it is
