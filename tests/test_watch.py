@@ -154,3 +154,31 @@ def test_an_observation_whose_process_is_killed_costs_that_observation(
     assert [d.get("observation") for d in done] == [1, None, 2]
     assert all(d["peak_mb"] > 0 for d in (done[0], done[2]))
     assert forensics.open_case(case).complete
+
+
+class Unmakeable(Exception):
+    """Pickles (its class is found by name), but cannot be made again from
+    its pickle: its constructor wants two arguments, the pickle holds one."""
+
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(f"{a} and {b}")
+
+
+def test_an_exception_of_the_observation_reaches_the_watch_as_it_was() -> None:
+    """What an observation's process raises is raised in the watching
+    process: as itself when it pickles both ways, else as its text."""
+    from forensics.errors import UsageError
+    from forensics.run.forked import in_child
+
+    def refused() -> dict[str, object]:
+        raise CaseBusy("the case is being written by process 1")
+
+    def odd() -> dict[str, object]:
+        raise Unmakeable(1, 2)
+
+    with pytest.raises(CaseBusy, match="process 1"):
+        in_child(refused)
+    with pytest.raises(UsageError, match="Unmakeable: 1 and 2"):
+        in_child(odd)
+    value, peak = in_child(lambda: {"observation": 3})
+    assert value == {"observation": 3} and peak is not None and peak > 0

@@ -53,8 +53,9 @@ def in_child(work: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], float 
             try:
                 payload = pickle.dumps(("ok", work()))
             except BaseException as exc:  # sent to the parent, which raises it
-                try:
+                try:  # as it is, if the parent can make it again from its pickle
                     payload = pickle.dumps(("raise", exc))
+                    pickle.loads(payload)  # what this process just wrote
                 except Exception:
                     payload = pickle.dumps(("raise", UsageError(f"{type(exc).__name__}: {exc}")))
             with os.fdopen(write, "wb") as fh:
