@@ -198,3 +198,10 @@ def test_a_rescan_with_verify_reads_the_copies_of_what_is_gone(tmp_path: Path) -
     assert "COPY NOT ITS HASH: b.txt" in run.output and "NO COPY" not in run.output
     counts = forensics.open_case(case).manifest["counts"]["gone_copies"]
     assert counts == {"gone": 2, "kept": 1, "missing": [], "bad": ["b.txt"]}
+    # a folder whose copies were never kept: nothing to check, nothing reported missing
+    plain = tmp_path / "plain"
+    forensics.scan(src, plain, executor="serial", ocr=False)
+    (src / "c.txt").unlink()
+    again = forensics.scan(src, plain, executor="serial", ocr=False, verify=True)
+    assert "gone_copies" not in again.manifest["counts"]
+    assert again.manifest["counts"]["by_status"]["gone"] == 1

@@ -344,11 +344,11 @@ class Case:
         or in the case's assumed zone."""
         zone = self.zone_of(tz) if tz is not None else self.assumed_zone
         key = ("saves", str(zone) if zone is not None else None)
-        kinds = sorted(kind for kind, cls in entities.record_classes().items() if cls.SAVE)
         return self._cached(
             key,
             lambda: saves.table(
-                self.store.records_of(*kinds), as_zone(zone) if zone is not None else None
+                self.store.records_of(*sorted(saves.specs())),
+                as_zone(zone) if zone is not None else None,
             ),
         )
 

@@ -89,26 +89,28 @@ def record_classes() -> dict[str, type[Record]]:
     return {cls.KIND: cls for ex in registry() for cls in ex.record_kinds}
 
 
+Row = tuple[str, str, str, str, str, str]  # path, role, value, extractor, field, kind
+
+
 def table(records: pd.DataFrame) -> pd.DataFrame:
     """The entities view from the records view: path, role, value,
     extractor, field, kind (the record kind): one row per value and the
     field it was found in (a value two records of a file repeat is one)."""
+    return _frame(list(_rows(records[records["kind"].isin(entity_kinds())])))
 
+
+def _rows(records: pd.DataFrame) -> Iterator[Row]:
+    """The entity rows of records read whole (their bodies parsed)."""
     classes = record_classes()
-    rows: list[tuple[str, str, str, str, str, str]] = []
-    part = records[records["kind"].isin(entity_kinds())]
-    if part.empty:
-        return _frame(rows)
     for path, extractor, kind, text in zip(
-        part["path"].tolist(),
-        part["extractor"].tolist(),
-        part["kind"].tolist(),
-        part["body"].tolist(),
+        records["path"].tolist(),
+        records["extractor"].tolist(),
+        records["kind"].tolist(),
+        records["body"].tolist(),
         strict=True,
     ):
         for role, value, field in entities_of(classes[kind], json.loads(text)):
-            rows.append((path, role, value, extractor, field, kind))
-    return _frame(rows)
+            yield (path, role, value, extractor, field, kind)
 
 
 def table_of(store: Store) -> pd.DataFrame:
@@ -117,12 +119,12 @@ def table_of(store: Store) -> pd.DataFrame:
     out of the bodies by SQLite (`Store.record_fields`); a kind whose
     fields are named by the data (a PNG's text keys) is read whole."""
     classes = record_classes()
-    rows: list[tuple[str, str, str, str, str, str]] = []
+    rows: list[Row] = []
     present = store.record_kinds()
     for kind in (k for k in entity_kinds() if k in present):
         cls = classes[kind]
         if _overridden(cls):
-            rows.extend(table(store.records_of(kind)).itertuples(index=False, name=None))
+            rows.extend(_rows(store.records_of(kind)))
             continue
         fields = tuple(cls.ENTITY_FIELDS)
         part = store.record_fields(kind, fields)
@@ -140,7 +142,7 @@ def table_of(store: Store) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _frame(rows: list[tuple[str, str, str, str, str, str]]) -> pd.DataFrame:
+def _frame(rows: list[Row]) -> pd.DataFrame:
     import pandas as pd
 
     df = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates()

@@ -48,20 +48,25 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def specs() -> dict[str, dict[str, str]]:
+    """Each record kind that stands for saves, with its `SAVE` fields."""
+    from .entities import record_classes
+
+    return {kind: cls.SAVE for kind, cls in record_classes().items() if cls.SAVE}
+
+
 def table(records: pd.DataFrame, zone: dt.tzinfo | None = None) -> pd.DataFrame:
     """The saves view from the records view; naive times are read in `zone`
     (zone_basis "assumed"), or stay without an instant (NaT, "unknown")."""
     import pandas as pd
 
-    from .entities import record_classes
-
-    specs = {kind: cls.SAVE for kind, cls in record_classes().items() if cls.SAVE}
-    part = records[records["kind"].isin(specs)]
+    kinds = specs()
+    part = records[records["kind"].isin(kinds)]
     rows = []
     for path, kind, text in zip(
         part["path"].tolist(), part["kind"].tolist(), part["body"].tolist(), strict=True
     ):
-        spec, body = specs[kind], json.loads(text)
+        spec, body = kinds[kind], json.loads(text)
         local = body.get(spec["time"])
         if not isinstance(local, str) or not local:
             continue

@@ -33,7 +33,6 @@ XMP (CS4, UTF-16 in `Contents`) is the xmp extractor's.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
@@ -51,7 +50,7 @@ from ..sniff import (
 )
 from . import fla_ole
 from .base import Context, Extractor, ExtractorDoc
-from .documents import parse, read_whole, zip_member
+from .documents import is_absolute_path, parse, read_whole, zip_member
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ITEMS = 20_000
@@ -64,8 +63,6 @@ _ITEM_TAGS = (
     "Include",
 )
 _TIMES = ("sourceLastImported", "sourceLastModified", "lastModified")
-# a drive (C:\, D:/), a share (\\HOST\), or a Unix root folder
-_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\|//|/(?:Users|home|Volumes|mnt|media)/)")
 
 
 @dataclass(frozen=True)
@@ -260,7 +257,7 @@ class AnimateExtractor(Extractor):
             folders=tuple(f for f in folders if f),
             publishes=len(published),
             persistent=persistent,
-            paths=tuple(dict.fromkeys(v for _, v in persistent if _ABSOLUTE.match(v))),
+            paths=tuple(dict.fromkeys(v for _, v in persistent if is_absolute_path(v))),
         )
         for el in published[:MAX_ITEMS]:
             when = _unix(el.get("publishTime"))

@@ -21,6 +21,18 @@ from ..sources.formats.zipdirectory import open_zip
 
 Warn = Callable[[str, str], None]  # an extractor's ctx.warn: (problem kind, message)
 
+# a path from the artist's disk: a drive (C:\, D:/), a share (\\HOST\), or a Unix
+# home or volume; one line, of a sane length
+_ABSOLUTE = re.compile(
+    r"^(?:[A-Za-z]:[\\/]|\\\\[\w.-]+\\|//[\w.-]+/|/(?:Users|home|Volumes|mnt|media)/)[^\n]{0,1000}$"
+)
+
+
+def is_absolute_path(text: str) -> bool:
+    """Whether a value the software wrote is an absolute path (whose user
+    and host names the entities read: entities.from_path)."""
+    return bool(_ABSOLUTE.match(text))
+
 
 def read_whole(stream: BinaryIO, limit: int, what: str) -> bytes:
     """The stream's bytes from the start, refused past `limit`."""

@@ -44,7 +44,7 @@ from ..errors import CorruptInput, NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
 from ..sniff import HARMONY_DRAWING_MIME, HARMONY_MIME, HARMONY_SCENE_MIME, sniff_harmony
 from .base import Context, Extractor, ExtractorDoc
-from .documents import parse, read_whole
+from .documents import is_absolute_path, parse, read_whole
 
 MAX_BYTES = 64 * 1024 * 1024  # a scene of many columns is megabytes
 MAX_ITEMS = 10_000
@@ -54,9 +54,6 @@ _SOURCE = re.compile(
     r"(?:\s+build\s+(?P<build>\S+))?(?:\s+(?P<date>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}))?"
 )
 _COLOUR = re.compile(r'^\w+\s+(?:"([^"]*)"|(\S+))')  # a palette line: kind, then name
-_ABSOLUTE = re.compile(
-    r"^(?:[A-Za-z]:[\\/]|\\\\[\w.-]+\\|//[\w.-]+/|/(?:Users|home|Volumes|mnt)/)[^\n]{0,1000}$"
-)
 # a palette's link: its path quoted (Windows) or not (macOS writes it bare)
 _LINK = re.compile(r'^(\S+)\s+LINK\s+(?:"([^"]*)"|(\S.*?))\s*$', re.M)
 # the drawing machine's "HOST - HOST TYPE:" (or a bare name), then the product
@@ -187,7 +184,7 @@ def _absolute_paths(root: Element) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for element in root.iter():
         for value in element.attrib.values():
-            if _ABSOLUTE.match(value) and len(found) < MAX_ITEMS:
+            if is_absolute_path(value) and len(found) < MAX_ITEMS:
                 found[value] = None
     return tuple(found)
 
@@ -308,7 +305,7 @@ class HarmonyExtractor(Extractor):
                 source="palette list",
                 document="palette list",
                 palette_names=tuple(name for name, _ in links),
-                palette_paths=tuple(path for _, path in links if _ABSOLUTE.match(path)),
+                palette_paths=tuple(path for _, path in links if is_absolute_path(path)),
                 paths=(),
             )
         lines = [line for line in text.splitlines()[1:] if line.strip()]

@@ -80,11 +80,8 @@ def build(case: Case, gallery: int = 12) -> str:
     revisions = case.revisions()
     # what each later observation found (a changed image's share of changed pixels); the
     # first observation's files are all new, and are the rest of the report
-    changes = (
-        case.changes(since=int(observations["id"].min()), pixels=True)
-        if len(observations)
-        else case.changes(pixels=True)
-    )
+    first = int(observations["id"].min()) if len(observations) else None
+    later = case.changes(since=first, pixels=True)
     sources = sorted(set(observations["source"])) if len(observations) else []
     title = ", ".join(sources) or str(manifest.get("source", case.folder))
     parts = [
@@ -248,7 +245,6 @@ def build(case: Case, gallery: int = 12) -> str:
             else "<p>No drawing has more than one version.</p>"
         )
     )
-    later = changes[changes["observation"] > observations["id"].min()] if len(changes) else changes
     shown = later.head(200)
     parts.append(
         "<h2>Changes between observations</h2>"

@@ -17,6 +17,7 @@ from ..config import ScanConfig
 from ..errors import UsageError
 from ..events import parse_zone
 from ..extractors import registry
+from ..objects import OBJECTS
 from ..pipeline import Worker
 from ..records import FileRef, FileResult
 from ..sources import iter_refs
@@ -180,7 +181,10 @@ def _scan_locked(
     # archive's members too) are what the reconciliation must see
     walked.update(writer.reused_rows)
     walked.subtract(reused)
-    writer.finish(versions, started, dict(walked), check_copies=config.verify)
+    # the copies of what is gone are checked where the case keeps copies (else every one
+    # would be reported missing)
+    copies = keep or (case_dir / OBJECTS).is_dir()
+    writer.finish(versions, started, dict(walked), check_copies=config.verify and copies)
     case_view = Case(case_dir)
     if assume_tz is not None:
         case_view.assume_tz(assume_tz)
