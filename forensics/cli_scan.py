@@ -235,11 +235,11 @@ def scan(
 
     def tick(_result: FileResult) -> None:
         if progress is not None:
+            if not progress.live.is_started:  # its refresh thread starts after the workers fork
+                progress.start()
             progress.advance(task)
 
     try:
-        if progress is not None:
-            progress.start()
         opened = forensics.scan(source, case, config, on_result=tick)
     except (UsageError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from exc
@@ -257,7 +257,7 @@ def scan(
         )
         sys.exit(3)
     finally:
-        if progress is not None:
+        if progress is not None and progress.live.is_started:
             progress.stop()
     counts = opened.manifest["counts"]
     _print_summary(opened, counts)

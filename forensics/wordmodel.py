@@ -125,6 +125,18 @@ def japanese_log_odds(text: str) -> float:
 
 @functools.cache
 def _latin_words(lang: str) -> dict[str, float]:
+    """Log frequency of each word of the small list; kept in the user's
+    cache folder like the Chinese characters' (seven lists: 0.17 s to
+    build in every worker, a third of that to load)."""
+    if _keep is not None:
+        return _build_latin_words(lang)
+    from importlib.metadata import version
+
+    name = f"wordfreq-{version('wordfreq')}-small-{lang}-{MIN_FREQUENCY:g}.json"
+    return json_table(name, lambda: _build_latin_words(lang))
+
+
+def _build_latin_words(lang: str) -> dict[str, float]:
     return {
         w: math.log(f)
         for w, f in _frequencies(lang, "small").items()

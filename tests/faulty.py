@@ -45,3 +45,21 @@ class Faulty(Extractor):
                     fh.write(f"{os.getpid()}\n")
             time.sleep(2)
         yield Note(text=f"read {word.decode('ascii', 'replace')}", origin="cell")
+
+
+class Parent(Extractor):
+    """Says how its worker was started: forked from the test's process (which
+    has pytest imported) or as a fresh interpreter, and by which parent."""
+
+    name = "parent"
+    version = "0"
+    doc = ExtractorDoc(summary="says how its worker started", reads="nothing")
+
+    def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
+        return True
+
+    def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
+        import sys
+
+        how = "forked" if "pytest" in sys.modules else "spawned"
+        yield Note(text=f"{how} by {os.getppid()}", origin="cell")

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,13 +17,14 @@ import pytest
 import forensics
 from forensics.extractors.filesystem import FilesystemExtractor
 from forensics.pipeline import Worker
+from forensics.run import forkworker
 from forensics.run.executors import ProcessExecutor
 from forensics.run.workerpool import tree_rss
 from forensics.sources import iter_refs
 
 from .case_views import assert_same_case
 from .conftest import ROOT, SAMPLES
-from .faulty import Faulty
+from .faulty import Faulty, Parent
 
 
 @pytest.fixture()
@@ -39,8 +41,16 @@ def _dump(folder: Path, words: dict[str, str]) -> Path:
     return folder
 
 
+@pytest.fixture(params=["forked", "spawned"])
+def start(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Workers forked from the scan (where no other thread runs) and workers
+    started as fresh interpreters (where one does) behave alike."""
+    monkeypatch.setattr(forkworker, "can_fork", lambda: request.param == "forked")
+    return str(request.param)
+
+
 def test_hang_balloon_and_crashes_are_rows_and_the_scan_goes_on(
-    tmp_path: Path, importable_tests: None
+    tmp_path: Path, importable_tests: None, start: str
 ) -> None:
     words = {
         "a_ok.txt": "OK",
@@ -79,17 +89,56 @@ def test_hang_balloon_and_crashes_are_rows_and_the_scan_goes_on(
     assert executor.replaced >= 6  # two crashes each for the segfault and the kill
 
 
+def test_workers_are_forks_of_the_scan_unless_a_thread_runs(
+    tmp_path: Path, importable_tests: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dump = _dump(tmp_path / "dump", {"a.txt": "OK"})
+    here = os.getpid()
+    worker = Worker((FilesystemExtractor(), Parent()))
+    with monkeypatch.context() as alone:  # other tests' servers may still run threads here
+        alone.setattr(threading, "active_count", lambda: 1)
+        [forked] = ProcessExecutor(jobs=1).map(worker, iter_refs(dump))
+    assert [n.text for n in forked.notes] == [f"forked by {here}"]
+    assert forked.records and forked.hashes is not None
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        [spawned] = ProcessExecutor(jobs=1).map(worker, iter_refs(dump))
+    finally:
+        stop.set()
+        other.join()
+    assert [n.text for n in spawned.notes] == [f"spawned by {here}"]
+    assert spawned.records == forked.records and spawned.hashes == forked.hashes
+
+
+SPAWNING_CLI = (
+    "import sys\n"
+    "from forensics.run import forkworker\n"
+    "forkworker.can_fork = lambda: False\n"
+    "from forensics.cli import main\n"
+    "sys.argv[0] = 'forensics'\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize("start", ["forked", "spawned"])
 def test_workers_do_not_import_a_forensics_folder_where_the_analyst_stands(
-    tmp_path: Path,
+    tmp_path: Path, start: str
 ) -> None:
     samples_small = SAMPLES / "dump" / "misc"
     decoy = tmp_path / "here" / "forensics"
     decoy.mkdir(parents=True)
     (decoy / "__init__.py").write_text("raise SystemExit('the decoy was imported')\n")
     case = tmp_path / "case"
+    cli = (
+        [str(Path(sys.executable).parent / "forensics")]
+        if start == "forked"
+        else [sys.executable, "-P", "-c", SPAWNING_CLI]  # -P: the decoy is not ours to import
+    )
     proc = subprocess.run(
         [
-            str(Path(sys.executable).parent / "forensics"),
+            *cli,
             "scan",
             str(samples_small),
             "-o",
@@ -189,8 +238,6 @@ def test_a_worker_killed_from_outside_costs_its_file_nothing(
         pid = int(mark.read_text().split()[0])  # the first worker, while it reads the file
         os.kill(pid, signal.SIGKILL)
         killed.append(pid)
-
-    import threading
 
     killer = threading.Thread(target=kill_the_busy_worker)
     killer.start()

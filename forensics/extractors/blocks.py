@@ -14,6 +14,7 @@ could be trusted.
 from __future__ import annotations
 
 import struct
+import weakref
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -26,8 +27,26 @@ EXIF_JPEG_ID = b"Exif\x00\x00"
 PHOTOSHOP_JPEG_ID = b"Photoshop 3.0\x00"
 
 
+_SEGMENTS: weakref.WeakKeyDictionary[BinaryIO, list[tuple[int, bytes]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def jpeg_segments(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """(marker, payload) of each segment before the image data (SOS)."""
+    """(marker, payload) of each segment before the image data (SOS). The
+    EXIF, XMP, IPTC and FlashPix readers each ask for them: a file's stream
+    is walked once (the list lives as long as the stream)."""
+    try:
+        segments = _SEGMENTS.get(stream)
+    except TypeError:  # a stream that takes no weak reference
+        yield from _jpeg_segments(stream)
+        return
+    if segments is None:
+        segments = _SEGMENTS[stream] = list(_jpeg_segments(stream))
+    yield from segments
+
+
+def _jpeg_segments(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     stream.seek(0)
     if stream.read(2) != b"\xff\xd8":
         return

@@ -28,12 +28,15 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from ..records import FileRef, FileResult, Problem, flag
+from .forkworker import fork_worker
 from .workerproc import HEADER, frame
 
 POLL_SECONDS = 0.05
+PIPE_SAFE_BYTES = 30 * 1024  # under half of Linux's pipe buffer (64 KiB): two such frames fit
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -82,6 +85,7 @@ class _Job:
     second: bool
     started: float
     done: int = 0
+    last_frame: int = 0  # index of the first ref of the last frame sent
 
     @property
     def current(self) -> FileRef:
@@ -94,7 +98,7 @@ class _Job:
 
 @dataclass
 class _Proc:
-    popen: subprocess.Popen[bytes]
+    popen: Any  # a subprocess.Popen, or a forkworker.ForkedChild with what is used of it
     stderr: IO[bytes]
     buffer: bytearray = field(default_factory=bytearray)
     ready: bool = False
@@ -107,13 +111,32 @@ class _Proc:
         return self.popen.stdout.fileno()
 
     def stderr_tail(self, limit: int = 2000) -> str:
+        """The end of what the worker wrote on stderr; from faulthandler's
+        last dump, its header and stacks (not the list of extension modules
+        that ends it)."""
         try:
             self.stderr.seek(0, os.SEEK_END)
             size = self.stderr.tell()
-            self.stderr.seek(max(0, size - limit))
-            return self.stderr.read().decode("utf-8", "replace").strip()
+            self.stderr.seek(max(0, size - 16 * limit))
+            text = self.stderr.read().decode("utf-8", "replace")
         except (OSError, ValueError):
             return ""
+        start = text.rfind("Fatal Python error")
+        if start >= 0:
+            text = text[start:].split("\n\nExtension modules:")[0]
+            return text[:limit].strip()
+        return text[-limit:].strip()
+
+
+def _widen(fd: int) -> None:
+    """A worker's results pipe as wide as Linux allows an unprivileged
+    process (1 MiB; 64 KiB by default): a worker whose answers fill the pipe
+    waits while this process writes the case, a core idle."""
+    with contextlib.suppress(OSError, AttributeError):
+        import fcntl
+
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, min(limit, 1 << 20))  # type: ignore[attr-defined]
 
 
 def _worker_command() -> list[str]:
@@ -132,10 +155,15 @@ class WorkerPool:
     `timeout` is wall seconds per file, `memory` resident bytes of a
     worker's process tree while it works on one file; None turns a limit
     off. `salvage(ref, problem)` builds the result of a file whose worker
-    was stopped or died."""
+    was stopped or died. `fork`: start workers as forks of this process
+    where that is safe (`forkworker.py`), else as fresh interpreters."""
 
     batch_size = 16
     batch_bytes = 32 * 2**20
+    # Refs queued behind a busy worker's current file: small files take
+    # under a millisecond each, and the case's writer holds this process
+    # for tens of milliseconds at a time; the queue outlasts it.
+    queue_size = 64
 
     def __init__(
         self,
@@ -144,7 +172,10 @@ class WorkerPool:
         jobs: int,
         timeout: float | None,
         memory: int | None,
+        fork: bool = True,
     ) -> None:
+        self.fn = fn
+        self.fork = fork
         self.payload = pickle.dumps(fn, protocol=pickle.HIGHEST_PROTOCOL)
         self.salvage = salvage
         self.jobs = max(1, jobs)
@@ -170,6 +201,15 @@ class WorkerPool:
 
     def _start(self) -> _Proc:
         err = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
+        child = fork_worker(self.fn, err) if self.fork else None
+        proc = _Proc(child, err) if child is not None else self._spawn(err)
+        _widen(proc.fd)
+        os.set_blocking(proc.fd, False)
+        self.sel.register(proc.fd, selectors.EVENT_READ, proc)
+        self.procs.append(proc)
+        return proc
+
+    def _spawn(self, err: IO[bytes]) -> _Proc:
         popen = subprocess.Popen(
             _worker_command(),
             stdin=subprocess.PIPE,
@@ -184,10 +224,7 @@ class WorkerPool:
             popen.stdin.write(frame((self._package, self.payload)))
             popen.stdin.flush()
         except OSError:
-            pass  # it died at once: noticed below as a start failure
-        os.set_blocking(proc.fd, False)
-        self.sel.register(proc.fd, selectors.EVENT_READ, proc)
-        self.procs.append(proc)
+            pass  # it died at once: noticed as a start failure
         return proc
 
     def _kill(self, proc: _Proc) -> None:
@@ -244,24 +281,54 @@ class WorkerPool:
     def _send(self, proc: _Proc, refs: list[FileRef], second: bool) -> bool:
         self._next_id += 1
         proc.job = _Job(self._next_id, refs, second, time.monotonic())
+        return self._write(proc, frame((self._next_id, 0, refs)))
+
+    def _write(self, proc: _Proc, data: bytes) -> bool:
         assert proc.popen.stdin is not None
         try:
-            proc.popen.stdin.write(frame((self._next_id, refs)))
+            proc.popen.stdin.write(data)
             proc.popen.stdin.flush()
         except OSError:
             return False
         return True
 
-    def _batch(self, it: Iterator[FileRef]) -> list[FileRef]:
-        """Up to `batch_size` refs or `batch_bytes` of payload: one round
-        trip per few files, not per file (most take well under a
+    def _top_up(self, proc: _Proc, it: Iterator[FileRef]) -> bool:
+        """Queue the next batch behind a busy worker's current one, so that
+        it never waits for this process (writing the case) between batches.
+        Only a batch whose frame fits the pipe's buffer at once: a write
+        here must never block on a worker that may be hung. False when the
+        refs are exhausted."""
+        job = proc.job
+        assert job is not None
+        batch = self._batch(it, self.queue_size)
+        if not batch:
+            return False
+        data = frame((job.id, len(job.refs), batch))
+        if len(data) > PIPE_SAFE_BYTES:
+            self._waiting.append((batch, False))  # for the next idle worker
+        elif self._write(proc, data):
+            job.last_frame = len(job.refs)
+            job.refs.extend(batch)
+        else:  # it died: noticed by the poll; the batch was never its
+            self._waiting.append((batch, False))
+        return True
+
+    @staticmethod
+    def _queued_bytes(job: _Job) -> int:
+        return sum(
+            len(r.payload) if r.payload is not None else (r.size or 0) for r in job.refs[job.done :]
+        )
+
+    def _batch(self, it: Iterator[FileRef], size: int | None = None) -> list[FileRef]:
+        """Up to `size` (`batch_size`) refs or `batch_bytes` of payload: one
+        round trip per few files, not per file (most take well under a
         millisecond), and a big file closes its batch."""
         batch: list[FileRef] = []
         held = 0
         for ref in it:
             batch.append(ref)
             held += len(ref.payload) if ref.payload is not None else (ref.size or 0)
-            if len(batch) >= self.batch_size or held >= self.batch_bytes:
+            if len(batch) >= (size or self.batch_size) or held >= self.batch_bytes:
                 break
         return batch
 
@@ -289,6 +356,16 @@ class WorkerPool:
                         self._kill(proc)
                 if exhausted and not waiting and all(p.job is None for p in self.procs):
                     return
+                for proc in self.procs:
+                    job = proc.job
+                    if exhausted or waiting or job is None or job.second:
+                        continue
+                    if (
+                        job.done >= job.last_frame  # at most one frame of ours in its pipe
+                        and len(job.refs) - job.done <= self.queue_size
+                        and self._queued_bytes(job) < self.batch_bytes
+                    ):
+                        exhausted = not self._top_up(proc, it)
                 yield from self._poll()
                 while len(self.procs) < self.jobs:
                     self._start()

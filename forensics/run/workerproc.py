@@ -45,7 +45,7 @@ def frame(obj: Any) -> bytes:
     return HEADER.pack(len(body)) + body
 
 
-def _watch_parent(parent: int) -> None:
+def watch_parent(parent: int) -> None:
     while True:
         time.sleep(0.5)
         if os.getppid() != parent:
@@ -64,7 +64,7 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     faulthandler.enable()  # a segfaulting decoder leaves its Python stack on stderr
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
 
     hello = read_frame(proto_in)  # plain bytes: read before the imports, so starts overlap
     if hello is None:
@@ -78,12 +78,16 @@ def main() -> None:
         proto_out.write(frame(("refused", f"imported forensics from {here}, not {expected}")))
         proto_out.flush()
         return
-    worker = pickle.loads(payload)
+    serve(pickle.loads(payload), proto_in, proto_out)
+
+
+def serve(worker: Any, proto_in: BinaryIO, proto_out: BinaryIO) -> None:
+    """Say ready, then answer each batch of refs one result at a time."""
     proto_out.write(frame(("ready", os.getpid())))
     proto_out.flush()
     while (job := read_frame(proto_in)) is not None:
-        job_id, refs = job
-        for index, ref in enumerate(refs):  # one answer per file, in order, as each is done
+        job_id, start, refs = job
+        for index, ref in enumerate(refs, start):  # one answer per file, in order, as each is done
             result = worker(ref)
             proto_out.write(frame(("done", job_id, index, result)))
             proto_out.flush()

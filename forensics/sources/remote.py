@@ -28,7 +28,6 @@ response also says which version was read, which `cat_file` drops.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import email.utils
@@ -268,6 +267,8 @@ def _http_objects(
 
 
 async def _gather(coros: list[Any]) -> list[Any]:
+    import asyncio  # here: a local scan does not pay its import
+
     gate = asyncio.Semaphore(_CONCURRENCY)
 
     async def one(coro: Any) -> Any:
