@@ -136,7 +136,7 @@ def _widen(fd: int) -> None:
         import fcntl
 
         limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
-        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, min(limit, 1 << 20))  # type: ignore[attr-defined]
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, min(limit, 1 << 20))
 
 
 def _worker_command() -> list[str]:
