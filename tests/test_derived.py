@@ -5,11 +5,14 @@ computed, and never a table of an earlier state of the case."""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import forensics
+from forensics.analysis import entities
 from forensics.store import derived
 
 
@@ -70,3 +73,20 @@ def test_a_case_where_nothing_can_be_kept_computes_as_before(
     got = forensics.open_case(folder).drawings()
     pd.testing.assert_frame_equal(got, want)
     assert kept.read_bytes() == b"not a folder"
+
+
+def test_entities_prefetched_in_a_process_of_their_own_are_the_entities(
+    dump_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "case"
+    forensics.scan(dump_copy, folder, executor="serial", ocr=False)
+    computed = forensics.open_case(folder).entities
+    shutil.rmtree(folder / derived.FOLDER)
+    case = forensics.open_case(folder)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # other tests' servers run threads
+    case.prefetch()
+    monkeypatch.undo()
+    # this process never computes them: the forked one did, and kept them
+    monkeypatch.setattr(entities, "table_of", lambda store: pytest.fail("computed here"))
+    pd.testing.assert_frame_equal(case.entities, computed, check_exact=True)
+    assert list((folder / derived.FOLDER).glob("*.parquet"))

@@ -359,11 +359,13 @@ class Case:
         organization, copyright, device, approver, licence), value,
         extractor, field and the record kind it came from; only fields their
         extractor declares."""
-        return self._cached(
-            ("entities",),
-            lambda: entities.table_of(self.store),
-            keep=True,
-        )
+        return self._cached(("entities",), lambda: entities.table_of(self.store), keep=True)
+
+    def prefetch(self) -> None:
+        """Start computing the entities in a process of their own (where the
+        case folder keeps tables and the platform forks), while this one
+        computes what needs the files: a first report on two cores."""
+        self.store.prefetch(("analysis", "entities"), lambda: entities.table_of(self.store))
 
     def entity_summary(self, time_basis: str = "best") -> pd.DataFrame:
         """Per role and value: how many files name it, the first and last of

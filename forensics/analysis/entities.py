@@ -128,17 +128,19 @@ def table_of(store: Store) -> pd.DataFrame:
             continue
         fields = tuple(cls.ENTITY_FIELDS)
         part = store.record_fields(kind, fields)
-        values = [part[f].tolist() for f in fields]
-        for i, (path, extractor) in enumerate(
-            zip(part["path"].tolist(), part["extractor"].tolist(), strict=True)
+        # a field the record lacks is SQL's NULL, missing in pandas
+        texts = zip(
+            *([t if isinstance(t, str) else None for t in part[f].tolist()] for f in fields)
+        )
+        found: dict[tuple[str | None, ...], list[tuple[str, str, str]]] = {}
+        for path, extractor, key in zip(
+            part["path"].tolist(), part["extractor"].tolist(), texts, strict=True
         ):
-            body = {  # a field the record lacks is SQL's NULL, missing in pandas
-                f: json.loads(v[i])
-                for f, v in zip(fields, values, strict=True)
-                if isinstance(v[i], str)
-            }
-            for role, value, field in entities_of(cls, body):
-                rows.append((path, role, value, extractor, field, kind))
+            named = found.get(key)
+            if named is None:  # the same camera, software or artist: read once
+                body = {f: json.loads(t) for f, t in zip(fields, key, strict=True) if t is not None}
+                named = found[key] = list(entities_of(cls, body))
+            rows.extend((path, role, value, extractor, field, kind) for role, value, field in named)
     return _frame(rows)
 
 

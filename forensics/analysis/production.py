@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 FIELDS = ("show", "season", "episode", "scene", "cut", "stage", "version", "take", "correction")
+_FIELD_SET = frozenset(FIELDS)
 CORRECTIONS = {
     "e": "episode director",
     "k": "director",
@@ -26,6 +27,17 @@ CORRECTIONS = {
 class Patterns:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     stages: dict[str, str]  # word (casefolded) -> stage
+
+    @functools.cached_property
+    def searches(self) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+        """Each pattern with the fields it can fill."""
+        return tuple((rx, frozenset(rx.groupindex) & _FIELD_SET) for _, rx in self.patterns)
+
+    @functools.cached_property
+    def written_in(self) -> tuple[tuple[str, str], ...]:
+        """The stage words found inside other words (修正 in 修正稿): those
+        of more than one letter not written in ASCII."""
+        return tuple((w, s) for w, s in self.stages.items() if len(w) > 1 and not w.isascii())
 
 
 def load_patterns(path: str | Path | None = None) -> Patterns:
@@ -48,6 +60,9 @@ def default_patterns() -> Patterns:
     return load_patterns()
 
 
+_WORDS = re.compile(r"[/_. !-]+")
+
+
 def _stage(word: str | None, patterns: Patterns) -> str | None:
     return patterns.stages.get(word.casefold()) if word else None
 
@@ -58,24 +73,31 @@ def parse(path: str, patterns: Patterns | None = None) -> dict[str, str | None]:
     member = path.rsplit("!/", 1)[-1]
     name = member.rsplit("/", 1)[-1]
     out: dict[str, str | None] = dict.fromkeys(FIELDS)
+    missing = set(FIELDS)
     for text in dict.fromkeys((name, member, path)):  # a loose file's member is its path
-        for _label, regex in pats.patterns:
+        for regex, keys in pats.searches:
+            if missing.isdisjoint(keys):  # what it could say is said already
+                continue
             m = regex.search(text)
             if not m:
                 continue
             for key, value in m.groupdict().items():
-                if value is None or key not in out or out[key] is not None:
+                if value is None or key not in missing:
                     continue
                 out[key] = value
+                missing.discard(key)
     if out["stage"] is not None:
         out["stage"] = _stage(out["stage"], pats) or out["stage"]
     else:  # a stage word anywhere in the folders or the name
-        for part in re.split(r"[/_. !-]+", member):
-            if stage := _stage(part, pats):
+        stages = pats.stages
+        for part in _WORDS.split(member):
+            if part and (stage := stages.get(part.casefold())):
                 out["stage"] = stage
-        for word, stage in pats.stages.items():
-            if out["stage"] is None and len(word) > 1 and not word.isascii() and word in member:
-                out["stage"] = stage
+        if out["stage"] is None and not member.isascii():
+            for word, stage in pats.written_in:
+                if word in member:
+                    out["stage"] = stage
+                    break
     if out["correction"]:
         out["correction"] = CORRECTIONS.get(out["correction"], out["correction"])
     for key in ("season", "episode", "scene", "cut", "version", "take"):

@@ -225,5 +225,8 @@ def period_starts(periods: Iterable[pd.Period], zone: dt.tzinfo) -> pd.DatetimeI
     first of an ambiguous hour; a missing hour moves forward)."""
     import pandas as pd
 
-    starts = pd.DatetimeIndex([p.start_time for p in periods])
+    try:  # one call for a column of periods of one frequency
+        starts = pd.PeriodIndex(periods).to_timestamp(how="start")
+    except (TypeError, ValueError):  # periods of mixed frequencies, or none
+        starts = pd.DatetimeIndex([p.start_time for p in periods])
     return starts.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")

@@ -65,6 +65,7 @@ def _thumbnail(data: bytes, notes: list[dict[str, Any]], width: int = 480) -> st
 
 def build(case: Case, gallery: int = 12) -> str:
     """The report as one HTML string."""
+    case.prefetch()
     manifest = case.manifest
     files = case.files
     present = files[files["status"] != "gone"]

@@ -24,6 +24,9 @@ import functools
 import hashlib
 import json
 import os
+import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +94,10 @@ def _objects(values: list[Any]) -> Any:
     return pd.Series(values, dtype=object).to_numpy()
 
 
+def exists(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> bool:
+    return (case / FOLDER / _name(state, key)[1]).exists()
+
+
 def load(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> pd.DataFrame | None:
     """The table kept for this state and key, if there is one."""
     _, name = _name(state, key)
@@ -129,6 +136,35 @@ def keep(case: Path, state: tuple[Any, ...], key: tuple[Any, ...], df: pd.DataFr
         os.replace(tmp, folder / name)
     except Exception:  # read-only media, no pyarrow, a full disk: the table is not kept
         return
+
+
+def keep_in_background(
+    case: Path, state: tuple[Any, ...], key: tuple[Any, ...], compute: Callable[[], Any]
+) -> int | None:
+    """Compute and keep a table in a forked process, so that this one goes
+    on with other work on the other core: the child's pid, or None where it
+    cannot be done (not Linux, another thread running, as
+    `run/forkworker.py` says why; a folder that cannot keep tables). The
+    caller waits for the pid before it reads the table (`load`), and
+    computes it itself when the child kept nothing."""
+    if sys.platform != "linux" or threading.active_count() != 1 or not os.access(case, os.W_OK):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid:
+        return pid
+    code = 1
+    try:
+        value = compute()
+        if hasattr(value, "to_parquet"):
+            keep(case, state, key, value)
+            code = 0
+    except BaseException:  # the parent computes it: nothing to say here
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def _same_dtypes(a: pd.DataFrame, b: pd.DataFrame) -> bool:

@@ -5,6 +5,7 @@ Each view is read once per state of the case file and kept."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -45,6 +46,7 @@ class Store:
             raise FileNotFoundError(f"no case at {self.folder} (missing {CASE_FILE})")
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._memo_state: tuple[Any, ...] = ()
+        self._background: dict[tuple[Any, ...], int] = {}  # key -> pid computing it (prefetch)
         # None: the latest state of each source; k: the case as observation k left it
         self.at = observation_id(at) if at is not None else None
         if self.at is not None and self.at not in set(self.observations["id"]):
@@ -74,6 +76,9 @@ class Store:
         if state != self._memo_state:
             self._memo, self._memo_state = {}, state
         if key not in self._memo:
+            if pid := self._background.pop(key, None):
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
             where = (*state, ("at", self.at))
             value = derived.load(self.folder, where, key) if keep else None
             if value is None:
@@ -83,6 +88,16 @@ class Store:
             self._memo[key] = value
         value = self._memo[key]
         return value.copy() if hasattr(value, "copy") else value
+
+    def prefetch(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> None:
+        """Start computing the kept table of `cached(key, compute, keep=True)`
+        in a forked process (derived.keep_in_background), unless it is
+        known or kept already; the call to `cached` waits for it."""
+        where = (*self._state(), ("at", self.at))
+        if key in self._memo or key in self._background or derived.exists(self.folder, where, key):
+            return
+        if pid := derived.keep_in_background(self.folder, where, key, compute):
+            self._background[key] = pid
 
     def _read(self, view: str) -> pd.DataFrame:
         return self.cached(("view", view), lambda: self._read_now(view))
