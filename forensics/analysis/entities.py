@@ -130,7 +130,8 @@ def table_of(store: Store) -> pd.DataFrame:
         part = store.record_fields(kind, fields)
         # a field the record lacks is SQL's NULL, missing in pandas
         texts = zip(
-            *([t if isinstance(t, str) else None for t in part[f].tolist()] for f in fields)
+            *([t if isinstance(t, str) else None for t in part[f].tolist()] for f in fields),
+            strict=True,
         )
         found: dict[tuple[str | None, ...], list[tuple[str, str, str]]] = {}
         for path, extractor, key in zip(

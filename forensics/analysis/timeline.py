@@ -4,7 +4,6 @@ documents, videos, notes by language, ink coverage."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..events import as_zone
@@ -220,7 +219,7 @@ def _saves_per_period(
     return rows[["period", *by, *SAVE_COUNTS]]
 
 
-def period_starts(periods: Iterable[pd.Period], zone: dt.tzinfo) -> pd.DatetimeIndex:
+def period_starts(periods: pd.Series, zone: dt.tzinfo) -> pd.DatetimeIndex:
     """Each period's start as a Timestamp in `zone` (at a DST change, the
     first of an ambiguous hour; a missing hour moves forward)."""
     import pandas as pd
