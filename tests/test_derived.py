@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import forensics
-from forensics.analysis import entities
+from forensics.analysis import production
 from forensics.store import derived
 
 
@@ -75,18 +75,18 @@ def test_a_case_where_nothing_can_be_kept_computes_as_before(
     assert kept.read_bytes() == b"not a folder"
 
 
-def test_entities_prefetched_in_a_process_of_their_own_are_the_entities(
+def test_files_prefetched_in_a_process_of_their_own_are_the_files(
     dump_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "case"
     forensics.scan(dump_copy, folder, executor="serial", ocr=False)
-    computed = forensics.open_case(folder).entities
+    computed = forensics.open_case(folder).files
     shutil.rmtree(folder / derived.FOLDER)
     case = forensics.open_case(folder)
     monkeypatch.setattr(threading, "active_count", lambda: 1)  # other tests' servers run threads
     case.prefetch()
     monkeypatch.undo()
     # this process never computes them: the forked one did, and kept them
-    monkeypatch.setattr(entities, "table_of", lambda store: pytest.fail("computed here"))
-    pd.testing.assert_frame_equal(case.entities, computed, check_exact=True)
+    monkeypatch.setattr(production, "parse", lambda *a: pytest.fail("computed here"))
+    pd.testing.assert_frame_equal(case.files, computed, check_exact=True)
     assert list((folder / derived.FOLDER).glob("*.parquet"))

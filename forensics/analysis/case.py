@@ -362,10 +362,12 @@ class Case:
         return self._cached(("entities",), lambda: entities.table_of(self.store), keep=True)
 
     def prefetch(self) -> None:
-        """Start computing the entities in a process of their own (where the
-        case folder keeps tables and the platform forks), while this one
-        computes what needs the files: a first report on two cores."""
-        self.store.prefetch(("analysis", "entities"), lambda: entities.table_of(self.store))
+        """Start computing the files view (its production fields: a regular
+        expression search per pattern and path) in a process of its own,
+        where the case folder keeps tables and the platform forks, while
+        this one computes what needs no files (`entities`, `events`): a
+        first report on two cores."""
+        self.store.prefetch(("analysis", "files"), self._files_now)
 
     def entity_summary(self, time_basis: str = "best") -> pd.DataFrame:
         """Per role and value: how many files name it, the first and last of

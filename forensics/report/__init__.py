@@ -65,7 +65,8 @@ def _thumbnail(data: bytes, notes: list[dict[str, Any]], width: int = 480) -> st
 
 def build(case: Case, gallery: int = 12) -> str:
     """The report as one HTML string."""
-    case.prefetch()
+    case.prefetch()  # the files view, in another process while this one reads what follows
+    case.entities, case.events  # noqa: B018 - read now, kept for the sections below
     manifest = case.manifest
     files = case.files
     present = files[files["status"] != "gone"]
