@@ -65,14 +65,14 @@ def _thumbnail(data: bytes, notes: list[dict[str, Any]], width: int = 480) -> st
 
 def build(case: Case, gallery: int = 12) -> str:
     """The report as one HTML string."""
-    case.prefetch()  # the files view, in another process while this one reads what follows
+    case.prefetch()  # the files view, in another process while this one reads what needs none
     case.entities, case.events  # noqa: B018 - read now, kept for the sections below
-    manifest = case.manifest
-    files = case.files
-    present = files[files["status"] != "gone"]
     observations = case.observations
     problems = case.problems
     notes = case.notes
+    manifest = case.manifest
+    files = case.files
+    present = files[files["status"] != "gone"]
     written = notes[notes["origin"].isin(ANNOTATION_ORIGINS)]  # the CLI's rule, --all-notes aside
     zones = case.zones().head(5)
     best = str(zones.iloc[0]["offset"]) if len(zones) else "UTC"
