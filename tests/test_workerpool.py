@@ -89,6 +89,24 @@ def test_hang_balloon_and_crashes_are_rows_and_the_scan_goes_on(
     assert executor.replaced >= 6  # two crashes each for the segfault and the kill
 
 
+def test_a_forked_worker_is_capped_on_what_it_holds_beyond_what_it_shares(
+    tmp_path: Path, importable_tests: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker forked from a process that holds much (a notebook, this
+    test) starts resident with those shared pages: only the balloon is
+    stopped, not every file at once."""
+    monkeypatch.setattr(forkworker, "can_fork", lambda: True)
+    hoard = bytearray(300 * 2**20)
+    for i in range(0, len(hoard), 4096):
+        hoard[i] = 1  # resident
+    dump = _dump(tmp_path / "dump", {"a.txt": "OK", "b.txt": "BALLOON", "c.txt": "OK"})
+    executor = ProcessExecutor(jobs=1, file_timeout=60, file_memory=250 * 2**20)
+    worker = Worker((FilesystemExtractor(), Faulty()))
+    kinds = {r.ref.url: [p.kind for p in r.problems] for r in executor.map(worker, iter_refs(dump))}
+    del hoard
+    assert kinds == {"a.txt": [], "b.txt": ["memory_limit"], "c.txt": []}
+
+
 def test_workers_are_forks_of_the_scan_unless_a_thread_runs(
     tmp_path: Path, importable_tests: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

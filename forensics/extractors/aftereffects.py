@@ -28,6 +28,7 @@ from typing import BinaryIO, ClassVar
 from ..errors import NotMyFormat
 from ..records import FileRef, Note, Record
 from ..sniff import is_aep, is_aepx
+from . import aepnames
 from .base import Context, Extractor, ExtractorDoc
 from .documents import parse, read_whole
 
@@ -39,19 +40,21 @@ MAX_DEPTH = 64
 @dataclass(frozen=True)
 class AfterEffectsRecord(Record):
     KIND: ClassVar[str] = "aftereffects"
-    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"footage_paths": "path"}
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"footage_paths": "path", "output_paths": "path"}
 
     format: str = ""  # aep or aepx
     chunks: int = 0
     footage_paths: tuple[str, ...] = ()
+    output_paths: tuple[str, ...] = ()  # the render queue's output files
 
 
-def walk_rifx(data: bytes, ctx: Context) -> Iterator[tuple[bytes, bytes]]:
-    """(chunk id, body) of every chunk, depth first, within the limits."""
-    stack = [(12, min(len(data), 8 + struct.unpack(">I", data[4:8])[0]), 0)]
+def walk_rifx(data: bytes, ctx: Context) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """(chunk id, body, type of the LIST it is in) of every chunk, depth
+    first, within the limits."""
+    stack = [(12, min(len(data), 8 + struct.unpack(">I", data[4:8])[0]), 0, b"Egg!")]
     count = 0
     while stack:
-        pos, end, depth = stack.pop()
+        pos, end, depth, kind = stack.pop()
         while pos + 8 <= end:
             cid = data[pos : pos + 4]
             (size,) = struct.unpack(">I", data[pos + 4 : pos + 8])
@@ -65,12 +68,12 @@ def walk_rifx(data: bytes, ctx: Context) -> Iterator[tuple[bytes, bytes]]:
                 return
             if cid == b"LIST" and size >= 4 and data[pos + 8 : pos + 12] != b"btdk":
                 if depth < MAX_DEPTH:
-                    stack.append((body_end + (size & 1), end, depth))
-                    pos, end, depth = pos + 12, body_end, depth + 1
+                    stack.append((body_end + (size & 1), end, depth, kind))
+                    pos, end, depth, kind = pos + 12, body_end, depth + 1, data[pos + 8 : pos + 12]
                     continue
                 ctx.warn("limit_exceeded", f"LIST chunks nested deeper than {MAX_DEPTH}")
             else:
-                yield cid, data[pos + 8 : body_end]
+                yield cid, data[pos + 8 : body_end], kind
             pos = body_end + (size & 1)
 
 
@@ -79,12 +82,19 @@ class AfterEffectsExtractor(Extractor):
     version = "1.0"
     doc = ExtractorDoc(
         summary="After Effects projects (.aep RIFX, .aepx XML): the footage items' file paths "
-        "(users and shares from the artist's disk); the XMP after the RIFX data goes to `xmp`.",
-        reads="The RIFX chunks of an .aep (Alas: footage JSON), fileReference elements of an "
-        ".aepx.",
-        references=("RIFF (Microsoft Multimedia Programming Interface, 1991)",),
-        limits="Compositions, layers and their times are not decoded (After Effects' chunk "
-        f"layouts are undocumented). At most {MAX_CHUNKS} chunks.",
+        "(users and shares from the artist's disk), the render queue's output paths, the "
+        "names of items (compositions, folders) and layers as notes; the XMP after the RIFX "
+        "data goes to `xmp`.",
+        reads="The RIFX chunks of an .aep (Alas: footage JSON; alas: the older footage alias, "
+        "its path and Mac alias record; ldat of the render queue; Utf8, idta and ldta names), "
+        "fileReference elements of an .aepx.",
+        references=(
+            "RIFF (Microsoft Multimedia Programming Interface, 1991)",
+            "Apple Alias Manager: AliasRecord and its tagged fields",
+        ),
+        limits="Compositions' and layers' times are not decoded (After Effects' chunk "
+        "layouts are undocumented); names older projects store in the system's code page are "
+        f"read as UTF-8, else Shift_JIS. At most {MAX_CHUNKS} chunks.",
     )
     record_kinds = (AfterEffectsRecord,)
 
@@ -94,8 +104,8 @@ class AfterEffectsExtractor(Extractor):
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         data = read_whole(stream, MAX_BYTES, "an After Effects project")
         if is_aep(data[:12]):
-            paths, chunks = [], 0
-            for cid, body in walk_rifx(data, ctx):
+            paths, outputs, names, chunks = [], [], {}, 0
+            for cid, body, kind in walk_rifx(data, ctx):
                 chunks += 1
                 if cid == b"Alas":
                     try:
@@ -105,13 +115,22 @@ class AfterEffectsExtractor(Extractor):
                         continue
                     if isinstance(value, dict) and isinstance(value.get("fullpath"), str):
                         paths.append(value["fullpath"])
+                elif cid == b"alas":
+                    paths.extend(aepnames.alias_paths(body))
+                elif cid == b"ldat" and kind in (b"LItm", b"list"):  # the render queue
+                    outputs.extend(aepnames.output_paths(body))
+                elif name := aepnames.item_name(cid, body, kind):
+                    names.setdefault(name, "Layer" if kind == b"Layr" else "Item")
             yield AfterEffectsRecord(
                 extractor=self.name,
                 source="RIFX",
                 format="aep",
                 chunks=chunks,
                 footage_paths=tuple(dict.fromkeys(paths)),
+                output_paths=tuple(dict.fromkeys(outputs)),
             )
+            for name, where in names.items():
+                yield Note(text=name, origin="layer_name", source=where)
             return
         if not is_aepx(data[:4096]):
             raise NotMyFormat("not an After Effects project")

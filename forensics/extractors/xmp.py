@@ -97,6 +97,7 @@ _CARRIERS = (
     "text/",
     "application/xml",
     "application/vnd.adobe.fla",  # Flash CS4: UTF-16 XMP in its Contents stream
+    "application/vnd.adobe.aftereffects",  # appended after the RIFX data
     "application/octet-stream",
     "application/x-clip-studio",
 )

@@ -104,6 +104,10 @@ class _Proc:
     ready: bool = False
     job: _Job | None = None
     last_rss_check: float = 0.0
+    # A forked worker starts resident with the pages it shares with this
+    # process: the cap counts what it holds beyond what it had when ready.
+    forked: bool = False
+    base_rss: int = 0
 
     @property
     def fd(self) -> int:
@@ -202,7 +206,7 @@ class WorkerPool:
     def _start(self) -> _Proc:
         err = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
         child = fork_worker(self.fn, err) if self.fork else None
-        proc = _Proc(child, err) if child is not None else self._spawn(err)
+        proc = _Proc(child, err, forked=True) if child is not None else self._spawn(err)
         _widen(proc.fd)
         os.set_blocking(proc.fd, False)
         self.sel.register(proc.fd, selectors.EVENT_READ, proc)
@@ -400,12 +404,17 @@ class WorkerPool:
                 continue
             if self.memory is not None and now - proc.last_rss_check >= POLL_SECONDS:
                 proc.last_rss_check = now
-                rss = tree_rss(proc.popen.pid)
+                rss = tree_rss(proc.popen.pid) - proc.base_rss
                 if rss > self.memory:
+                    shared = (
+                        f", beyond the {proc.base_rss // 2**20} MiB it shared when it started"
+                        if proc.base_rss
+                        else ""
+                    )
                     yield from self._lost(
                         proc,
                         "memory_limit",
-                        f"extraction stopped at {rss // 2**20} MiB resident "
+                        f"extraction stopped at {rss // 2**20} MiB resident{shared} "
                         f"(--file-memory {self.memory // 2**20} MiB); "
                         "hashes and filesystem facts kept",
                     )
@@ -413,6 +422,8 @@ class WorkerPool:
     def _handle(self, proc: _Proc, msg: Any) -> Iterator[FileResult]:
         if msg[0] == "ready":
             proc.ready = True
+            if proc.forked and self.memory is not None:
+                proc.base_rss = tree_rss(proc.popen.pid)
         elif msg[0] == "refused":
             self._kill(proc)
             raise WorkerStartError(f"worker refused to start: {msg[1]}")

@@ -11,7 +11,7 @@ from forensics.errors import CorruptInput
 from forensics.extractors.aftereffects import AfterEffectsExtractor, AfterEffectsRecord
 from forensics.extractors.base import Context
 from forensics.extractors.xmp import XmpExtractor, XmpRecord
-from forensics.records import FileRef
+from forensics.records import FileRef, Note, Record
 from forensics.sniff import sniff
 
 from .util import TRUTH, extract, sample_bytes
@@ -23,8 +23,8 @@ URL = next(u for u in TRUTH if u.endswith(".aep"))
 def test_the_sample_project_its_footage_and_its_xmp() -> None:
     data = sample_bytes(URL)
     assert sniff(data[:65536]) == "application/vnd.adobe.aftereffects.project"
-    [rec] = extract(EX, data)
-    assert isinstance(rec, AfterEffectsRecord) and rec.format == "aep"
+    [rec] = [r for r in extract(EX, data) if isinstance(r, AfterEffectsRecord)]
+    assert rec.format == "aep"
     assert rec.footage_paths == ("C:\\Users\\minjun\\Desktop\\KMR_C099_key.psd",)
     [xmp] = [r for r in extract(XmpExtractor(), data) if isinstance(r, XmpRecord)]
     assert xmp.creator_tool == "Adobe After Effects 2024 (Windows)"
@@ -50,7 +50,7 @@ def test_a_chunk_lying_about_its_size_keeps_what_came_before() -> None:
     data[alas + 4 : alas + 8] = struct.pack(">I", 10_000_000)  # past its parent
     ctx = Context()
     ref = FileRef(url="x.aep", path=None, payload=bytes(data))
-    [rec] = list(EX.extract(ref, io.BytesIO(bytes(data)), ctx))
+    [rec] = [r for r in EX.extract(ref, io.BytesIO(bytes(data)), ctx) if isinstance(r, Record)]
     assert isinstance(rec, AfterEffectsRecord) and rec.footage_paths == ()
     assert [p.kind for p in ctx.problems] == ["corrupt"]
 
@@ -58,3 +58,81 @@ def test_a_chunk_lying_about_its_size_keeps_what_came_before() -> None:
 def test_a_damaged_aepx() -> None:
     with pytest.raises(CorruptInput, match="not well-formed"):
         extract(EX, b"<AfterEffectsProject><Fold>")
+
+
+def _chunk(cid: bytes, body: bytes) -> bytes:
+    return cid + struct.pack(">I", len(body)) + body + b"\x00" * (len(body) & 1)
+
+
+def _list(kind: bytes, *chunks: bytes) -> bytes:
+    return _chunk(b"LIST", kind + b"".join(chunks))
+
+
+def _alias_record(posix: str, mount: str) -> bytes:
+    """A version 2 Mac AliasRecord: the fixed part, then tags 18 and 19."""
+    fixed = b"CoSA" + struct.pack(">HH", 0, 2) + b"\x00" * 142
+    tags = b""
+    for tag, value in ((18, posix.encode()), (19, mount.encode())):
+        tags += struct.pack(">hH", tag, len(value)) + value + b"\x00" * (len(value) & 1)
+    return fixed + tags + struct.pack(">hH", -1, 0)
+
+
+def _alas(path: str, record: bytes = b"") -> bytes:
+    raw = path.encode("cp932")
+    return _chunk(
+        b"alas",
+        b"\x01\x00\x00\x09TEXT\x00\x00\x00\x00"
+        + bytes([len(raw)])
+        + b"\x00"
+        + raw
+        + b"\x00"
+        + record,
+    )
+
+
+def test_an_older_project_names_its_files_its_output_and_its_items() -> None:
+    """As After Effects CS3 to CS5 wrote them (the layouts of public projects
+    of those versions): `alas` paths in the colon-for-backslash Windows form
+    and the Mac form with its alias record, the render queue's output, and
+    the names of items and layers in fixed fields (Shift_JIS) and Utf8."""
+    name = b"\x83J\x83b\x83g\x94\xd4\x8d\x86"  # カット番号 in Shift_JIS
+    body = b"Egg!" + _list(
+        b"Fold",
+        _list(
+            b"Item",
+            _chunk(b"idta", b"\x00" * 24 + b"_footages".ljust(32, b"\x00")),
+            _alas(":C::Program Files (x86):Adobe:resources:A4-72dpi.psd"),
+        ),
+        _list(
+            b"Item",
+            _chunk(b"Utf8", "仮背景1".encode()),
+            _alas(
+                ":Macintosh HD:Users:sora:cut:bg.psd", _alias_record("Users/sora/cut/bg.psd", "/")
+            ),
+        ),
+        _list(b"Layr", _chunk(b"ldta", b"\x00" * 64 + name.ljust(32, b"\x00"))),
+        _list(
+            b"LRdr",
+            _list(
+                b"LItm",
+                _list(
+                    b"list",
+                    _chunk(
+                        b"ldat", b"\x00" * 40 + b"C::Documents and Settings:kiyo:out:001.gif\x00"
+                    ),
+                ),
+            ),
+        ),
+    )
+    data = b"RIFX" + struct.pack(">I", len(body)) + body
+    out = extract(EX, data)
+    [rec] = [r for r in out if isinstance(r, AfterEffectsRecord)]
+    assert rec.footage_paths == (
+        "C:\\Program Files (x86)\\Adobe\\resources\\A4-72dpi.psd",
+        "Macintosh HD:Users:sora:cut:bg.psd",
+        "/Users/sora/cut/bg.psd",
+    )
+    assert rec.output_paths == ("C:\\Documents and Settings\\kiyo\\out\\001.gif",)
+    notes = {(n.text, n.source) for n in out if isinstance(n, Note)}
+    assert notes == {("_footages", "Item"), ("仮背景1", "Item"), ("カット番号", "Layer")}
+    assert all(n.origin == "layer_name" for n in out if isinstance(n, Note))
