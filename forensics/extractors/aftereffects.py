@@ -104,7 +104,10 @@ class AfterEffectsExtractor(Extractor):
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         data = read_whole(stream, MAX_BYTES, "an After Effects project")
         if is_aep(data[:12]):
-            paths, outputs, names, chunks = [], [], {}, 0
+            paths: list[str] = []
+            outputs: list[str] = []
+            names: dict[str, str] = {}  # name -> Item or Layer, first seen
+            chunks = 0
             for cid, body, kind in walk_rifx(data, ctx):
                 chunks += 1
                 if cid == b"Alas":
