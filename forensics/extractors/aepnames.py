@@ -2,8 +2,9 @@
 before the JSON `Alas` chunk (CS5.5 and earlier) wrote them; the reader is
 `aftereffects.py`.
 
-- `alas`: a footage item's file. Its body starts with a version, `TEXT`,
-  four bytes, the length of the path and the path as the saving system
+- `alas`: a footage item's file. Its body starts with a version, the
+  file's Mac type (`TEXT`, `8BPS`...), four bytes, the length of the path
+  and the path as the saving system
   wrote it: `:C::Program Files:...` (a Windows path, colons for
   backslashes), `:Macintosh HD:Applications:...` (a Mac volume and its
   folders) or `//Applications/...`. A Mac project follows it with an
@@ -59,10 +60,10 @@ def alias_paths(body: bytes) -> list[str]:
     """The file of an `alas` chunk: its path, and the POSIX path of its Mac
     alias record when it has one."""
     out = []
-    if body[4:8] == b"TEXT" and len(body) > 14:
+    if len(body) > 14 and body[13] == 0:  # after the file's Mac type (TEXT, 8BPS...) and the length
         end = body.find(b"\x00", 14)
         raw = body[14 : end if end >= 0 else len(body)]
-        if raw:
+        if raw[:1] in (b":", b"/") or raw[1:3] == b"::":
             out.append(native(text(raw)))
     posix = _alias_posix(body)
     if posix:

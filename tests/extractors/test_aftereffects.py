@@ -77,11 +77,13 @@ def _alias_record(posix: str, mount: str) -> bytes:
     return fixed + tags + struct.pack(">hH", -1, 0)
 
 
-def _alas(path: str, record: bytes = b"") -> bytes:
+def _alas(path: str, record: bytes = b"", mac_type: bytes = b"TEXT") -> bytes:
     raw = path.encode("cp932")
     return _chunk(
         b"alas",
-        b"\x01\x00\x00\x09TEXT\x00\x00\x00\x00"
+        b"\x01\x00\x00\x09"
+        + mac_type
+        + b"\x00\x00\x00\x00"
         + bytes([len(raw)])
         + b"\x00"
         + raw
@@ -101,7 +103,7 @@ def test_an_older_project_names_its_files_its_output_and_its_items() -> None:
         _list(
             b"Item",
             _chunk(b"idta", b"\x00" * 24 + b"_footages".ljust(32, b"\x00")),
-            _alas(":C::Program Files (x86):Adobe:resources:A4-72dpi.psd"),
+            _alas(":C::Program Files (x86):Adobe:resources:A4-72dpi.psd", mac_type=b"8BPS"),
         ),
         _list(
             b"Item",
