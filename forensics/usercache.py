@@ -2,18 +2,28 @@
 folder (`$XDG_CACHE_HOME/forensics`, else `~/.cache/forensics`) so that a
 worker process loads them in a fraction of the time it takes to build
 them. Never evidence, never beside the project: each file is named by what
-it was built from, so a new package version builds a new one; written
-atomically; JSON (data, never code); a damaged or unreadable one is built
-again, and a cache folder that cannot be written costs only the time."""
+it was built from (and the Python version, whose format it is), so a new
+package version builds a new one; written atomically; a damaged or
+unreadable one is built again, and a cache folder that cannot be written
+costs only the time.
+
+The format is `marshal`, not JSON: a scan's worker loads about 12 MB of
+these tables (wordfreq's word lists, hanja's readings), 0.24 s as JSON and
+0.08 s as marshal, in every worker. marshal holds data only (dicts, text,
+numbers: it makes no instance and runs nothing when loaded); a table
+that does not load as a dict is built again. Not pickle, which runs code."""
 
 from __future__ import annotations
 
 import contextlib
-import json
+import marshal
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+FORMAT = f"py{sys.version_info[0]}{sys.version_info[1]}.marshal"
 
 
 def folder() -> Path:
@@ -21,17 +31,18 @@ def folder() -> Path:
 
 
 def json_table(name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The table cached as `name` (a file name that says what it was built
-    from), or `build()`'s, which is then cached."""
-    cache = folder() / name
-    with contextlib.suppress(OSError, ValueError):
-        table = json.loads(cache.read_bytes())
+    """The table cached under `name` (a file name that says what it was
+    built from), or `build()`'s (values JSON can hold), which is then
+    cached."""
+    cache = folder() / f"{Path(name).stem}.{FORMAT}"
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        table = marshal.loads(cache.read_bytes())
         if isinstance(table, dict):
             return table
     table = build()
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ValueError):
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        tmp.write_bytes(marshal.dumps(table))
         os.replace(tmp, cache)
     return table

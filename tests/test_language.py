@@ -131,9 +131,9 @@ def test_an_alphabet_is_evidence_even_when_the_words_are_not() -> None:
 def test_the_hanja_reading_table_is_cached_as_data_and_rebuilt_when_damaged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each worker reads hanja's table from a JSON cache instead of parsing
-    its YAML (0.9 s); the cache gives the package's table, and a damaged
-    cache is rebuilt, not trusted."""
+    """Each worker reads hanja's table from a cache of data instead of
+    parsing its YAML (0.9 s); the cache gives the package's table, and a
+    damaged cache is rebuilt, not trusted."""
     from hanja.table import hanja_table
 
     from forensics.annotations import pairing
@@ -141,8 +141,8 @@ def test_the_hanja_reading_table_is_cached_as_data_and_rebuilt_when_damaged(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     pairing._hanja_table.cache_clear()
     assert pairing._hanja_table() == hanja_table
-    [cached] = (tmp_path / "forensics").glob("hanja-table-*.json")
-    cached.write_text('{"理": "XX"')  # cut short
+    [cached] = (tmp_path / "forensics").glob("hanja-table-*")
+    cached.write_bytes(cached.read_bytes()[:100])  # cut short
     pairing._hanja_table.cache_clear()
     assert pairing._hanja_table() == hanja_table
     pairing._hanja_table.cache_clear()
@@ -154,7 +154,7 @@ def test_the_word_tables_are_cached_as_data_and_rebuilt_when_damaged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """wordfreq's kanji words (0.5 s to build in every worker) come from a
-    JSON cache named by wordfreq's version: the same table as built, a
+    cache of data named by wordfreq's version: the same table as built, a
     damaged cache rebuilt, and the same language answers from either."""
     from forensics import wordmodel
 
@@ -162,10 +162,10 @@ def test_the_word_tables_are_cached_as_data_and_rebuilt_when_damaged(
     wordmodel._han_words.cache_clear()
     built = wordmodel._build_han_words("ja")
     assert wordmodel._han_words("ja") == built
-    [cached] = (tmp_path / "forensics").glob("wordfreq-*-han-ja-*.json")
+    [cached] = (tmp_path / "forensics").glob("wordfreq-*-han-ja-*")
     wordmodel._han_words.cache_clear()
     odds = wordmodel.japanese_log_odds("写真家")
-    cached.write_text('{"写真": -8.1')  # cut short
+    cached.write_bytes(cached.read_bytes()[:100])  # cut short
     wordmodel._han_words.cache_clear()
     assert wordmodel._han_words("ja") == built
     assert wordmodel.japanese_log_odds("写真家") == odds
