@@ -159,8 +159,8 @@ class WorkerPool:
     `timeout` is wall seconds per file, `memory` resident bytes of a
     worker's process tree while it works on one file; None turns a limit
     off. `salvage(ref, problem)` builds the result of a file whose worker
-    was stopped or died. `fork`: start workers as forks of this process
-    where that is safe (`forkworker.py`), else as fresh interpreters."""
+    was stopped or died. Workers are forks of this process where that is
+    safe (`forkworker.py`), else fresh interpreters."""
 
     batch_size = 16
     batch_bytes = 32 * 2**20
@@ -176,10 +176,8 @@ class WorkerPool:
         jobs: int,
         timeout: float | None,
         memory: int | None,
-        fork: bool = True,
     ) -> None:
         self.fn = fn
-        self.fork = fork
         self.payload = pickle.dumps(fn, protocol=pickle.HIGHEST_PROTOCOL)
         self.salvage = salvage
         self.jobs = max(1, jobs)
@@ -205,7 +203,7 @@ class WorkerPool:
 
     def _start(self) -> _Proc:
         err = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
-        child = fork_worker(self.fn, err) if self.fork else None
+        child = fork_worker(self.fn, err)
         proc = _Proc(child, err, forked=True) if child is not None else self._spawn(err)
         _widen(proc.fd)
         os.set_blocking(proc.fd, False)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -144,10 +145,13 @@ def keep_in_background(
     """Compute and keep a table in a forked process, so that this one goes
     on with other work on the other core: the child's pid, or None where it
     cannot be done (not Linux, another thread running, as
-    `run/forkworker.py` says why; a folder that cannot keep tables). The
-    caller waits for the pid before it reads the table (`load`), and
-    computes it itself when the child kept nothing."""
+    `run/forkworker.py` says why; a folder that cannot keep tables, or no
+    pyarrow to keep them with). The caller waits for the pid before it
+    reads the table (`load`), and computes it itself when the child kept
+    nothing."""
     if sys.platform != "linux" or threading.active_count() != 1 or not os.access(case, os.W_OK):
+        return None
+    if importlib.util.find_spec("pyarrow") is None:
         return None
     try:
         pid = os.fork()
