@@ -89,7 +89,9 @@ class AnimateRecord(Record):
     timelines: tuple[str, ...] = ()
     folders: tuple[str, ...] = ()
     file_guid: str | None = None  # fileGUID: the document's id, kept across saves
-    symbols: tuple[str, ...] = ()  # of a binary .fla: its library's symbol names
+    symbols: tuple[str, ...] = ()  # the library's symbols (an XFL's Include files)
+    symbol_count: int = 0
+    bitmaps: int = 0  # the library's bitmap items
     created: dt.datetime | None = None  # of a binary .fla: its compound file's times
     modified: dt.datetime | None = None
     publishes: int = 0  # the publish history's entries (each an animate_publish record)
@@ -128,6 +130,7 @@ class AnimateItemRecord(Record):
     name: str | None = None
     font: str | None = None  # a font item's typeface, as embedded
     source_path: str | None = None
+    linkage_class: str | None = None  # the ActionScript class it is exported as
     imported: dt.datetime | None = None
     source_modified: dt.datetime | None = None
     modified: dt.datetime | None = None
@@ -214,6 +217,7 @@ class AnimateExtractor(Extractor):
             items=len(found.symbols) + len(found.media),
             timelines=tuple(found.scenes),
             symbols=tuple(found.symbols[:MAX_ITEMS]),
+            symbol_count=len(found.symbols),
             created=created,
             modified=modified,
         )
@@ -236,6 +240,7 @@ class AnimateExtractor(Extractor):
         timelines = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMTimeline"]
         folders = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMFolderItem"]
         published = [el for el in root.iter() if _local(el.tag) == "PublishItem"]
+        symbols = [el.get("href", "") for el in items if _local(el.tag) == "Include"]
         persistent = tuple(
             (el.get("n", ""), el.get("v", ""))
             for el in root.iter()
@@ -255,6 +260,9 @@ class AnimateExtractor(Extractor):
             items=len(items),
             timelines=tuple(t for t in timelines if t),
             folders=tuple(f for f in folders if f),
+            symbols=tuple(h for h in symbols if h)[:MAX_ITEMS],
+            symbol_count=len(symbols),
+            bitmaps=sum(1 for el in items if _local(el.tag) == "DOMBitmapItem"),
             publishes=len(published),
             persistent=persistent,
             paths=tuple(dict.fromkeys(v for _, v in persistent if is_absolute_path(v))),
@@ -289,6 +297,7 @@ class AnimateExtractor(Extractor):
                 name=el.get("name") or el.get("href"),
                 font=el.get("font"),
                 source_path=path,
+                linkage_class=el.get("linkageClassName"),
                 imported=times[0],
                 source_modified=times[1],
                 modified=times[2],

@@ -203,6 +203,29 @@ def test_a_font_item_names_its_typeface_and_import() -> None:
     assert font.imported == dt.datetime(2013, 12, 31, 11, 23, 54, tzinfo=dt.UTC)
 
 
+def test_the_library_its_symbols_bitmaps_and_exported_classes() -> None:
+    dom = (
+        b'<DOMDocument xmlns="http://ns.adobe.com/xfl/2008/" versionInfo="Saved by Adobe Flash '
+        b'Windows 11.0 build 485"><media>'
+        b'<DOMBitmapItem name="1 cut.jpg" linkageExportForAS="true" linkageClassName="cut1" '
+        b'sourceExternalFilepath=".\\bg\\1 cut.jpg" sourceLastImported="1350451062"/>'
+        b'<DOMBitmapItem name="Bitmap 3" sourceLastImported="1348660744"/>'
+        b"</media><symbols>"
+        b'<Include href="Button.xml"/><Include href="Skins/Button_downSkin.xml"/>'
+        b"</symbols></DOMDocument>"
+    )
+    items = extract(EX, dom)
+    [doc] = [i for i in items if isinstance(i, AnimateRecord)]
+    assert doc.symbols == ("Button.xml", "Skins/Button_downSkin.xml")
+    assert (doc.symbol_count, doc.bitmaps, doc.items) == (2, 2, 4)
+    bitmaps = [i for i in items if isinstance(i, AnimateItemRecord)]
+    assert [(b.name, b.linkage_class) for b in bitmaps] == [
+        ("1 cut.jpg", "cut1"),
+        ("Bitmap 3", None),
+    ]
+    assert bitmaps[0].source_path == ".\\bg\\1 cut.jpg"
+
+
 def test_the_publish_history_and_the_paths_animate_kept() -> None:
     dom = (
         b'<DOMDocument xmlns="http://ns.adobe.com/xfl/2008/" versionInfo="Saved by Adobe Flash '
