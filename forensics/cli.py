@@ -123,6 +123,7 @@ def timeline(
       forensics timeline case/ --freq D --by show,stage --tz auto -o timeline.csv
     """
     opened = _open(case, observation)
+    opened.prefetch()  # the files view on the other core while the events are read
     if tz == "auto":
         tz = str(opened.zone_of("auto"))
         click.echo(f"time zone: {tz} (best candidate of `forensics zones`)", err=True)
@@ -179,6 +180,8 @@ def entities(
       forensics entities case/ --role byline
     """
     opened = _open(case, observation)
+    if not per_file:
+        opened.prefetch()  # the files view (for their times) while the entities are read
     table = opened.entities if per_file else opened.entity_summary()
     if role:
         table = table[table["role"] == role]
@@ -199,7 +202,9 @@ def zones(case: Path, as_json: bool, as_csv: bool, top: int, observation: int | 
     Example:
       forensics zones case/ --json
     """
-    table = _open(case, observation).zones().head(top)
+    opened = _open(case, observation)
+    opened.prefetch()  # the files view (for their times) while the events are read
+    table = opened.zones().head(top)
     if as_json or as_csv:
         _emit(table, as_json)
         return
