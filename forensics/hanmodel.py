@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import functools
 import gzip
-import hashlib
-import importlib.resources
 import itertools
 import math
+from pathlib import Path
 
-from .usercache import json_table
+from .usercache import kept_table
 
 LANGS = ("zh-Hans", "zh-Hant")
 # in units of the lightest character's weight in the language's lexicon
@@ -37,10 +36,12 @@ VOCABULARY = 30000  # characters assumed possible, for the unseen share
 def _tables() -> dict[str, tuple[dict[str, float], dict[str, float], float, float]]:
     """The model's tables, kept parsed in the user's cache (`usercache`:
     0.08 s to parse in every worker, a third of that to load), named by
-    the model file's size and digest."""
-    data = importlib.resources.files("forensics").joinpath("models/han.tsv.gz").read_bytes()
-    name = f"han-model-{len(data)}-{hashlib.sha256(data).hexdigest()[:16]}.json"
-    grams = json_table(name, lambda: _parse(data))
+    the model file's size and modification time."""
+    source = Path(__file__).parent / "models" / "han.tsv.gz"
+    st = source.stat()
+    grams = kept_table(
+        f"han-model-{st.st_size}-{st.st_mtime_ns}", lambda: _parse(source.read_bytes())
+    )
     uni, bi = grams["uni"], grams["bi"]
     out = {}
     for lang in LANGS:

@@ -30,11 +30,10 @@ def folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "forensics"
 
 
-def json_table(name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The table cached under `name` (a file name that says what it was
-    built from), or `build()`'s (values JSON can hold), which is then
-    cached."""
-    cache = folder() / f"{Path(name).stem}.{FORMAT}"
+def kept_table(name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The table kept as `name` (what it was built from), or `build()`'s
+    (dicts, lists, text, numbers), which is then kept."""
+    cache = folder() / f"{name}.{FORMAT}"
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
         table = marshal.loads(cache.read_bytes())
         if isinstance(table, dict):

@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Callable
 
-from .usercache import json_table
+from .usercache import kept_table
 
 MAX_WORD = 6  # characters: longer list entries are compounds of shorter ones
 UNKNOWN = math.log(1e-8)  # a character that is no word of the list, alone
@@ -57,12 +57,17 @@ def _han_words(lang: str) -> dict[str, float]:
     characters only, up to `MAX_WORD` long. The whole table is kept in the
     user's cache folder (`usercache`; 0.5 s to build, 0.1 s to load), named
     by wordfreq's version and this module's cut-offs."""
+    return _kept(f"han-{lang}-{MAX_WORD}-{MIN_FREQUENCY:g}", lambda: _build_han_words(lang))
+
+
+def _kept(label: str, build: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """`build()`'s table, kept in the user's cache named by wordfreq's
+    version and `label`; built each time while `restrict` narrows the words."""
     if _keep is not None:
-        return _build_han_words(lang)
+        return build()
     from importlib.metadata import version
 
-    name = f"wordfreq-{version('wordfreq')}-han-{lang}-{MAX_WORD}-{MIN_FREQUENCY:g}.json"
-    return json_table(name, lambda: _build_han_words(lang))
+    return kept_table(f"wordfreq-{version('wordfreq')}-{label}", build)
 
 
 def _build_han_words(lang: str) -> dict[str, float]:
@@ -128,12 +133,7 @@ def _latin_words(lang: str) -> dict[str, float]:
     """Log frequency of each word of the small list; kept in the user's
     cache folder like the Chinese characters' (seven lists: 0.17 s to
     build in every worker, a third of that to load)."""
-    if _keep is not None:
-        return _build_latin_words(lang)
-    from importlib.metadata import version
-
-    name = f"wordfreq-{version('wordfreq')}-small-{lang}-{MIN_FREQUENCY:g}.json"
-    return json_table(name, lambda: _build_latin_words(lang))
+    return _kept(f"small-{lang}-{MIN_FREQUENCY:g}", lambda: _build_latin_words(lang))
 
 
 def _build_latin_words(lang: str) -> dict[str, float]:

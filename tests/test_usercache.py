@@ -21,14 +21,14 @@ def test_a_table_is_built_once_and_read_back_equal(
         builds.append(1)
         return dict(table)
 
-    assert usercache.json_table("words-1.json", build) == table
-    assert usercache.json_table("words-1.json", build) == table
+    assert usercache.kept_table("words-1", build) == table
+    assert usercache.kept_table("words-1", build) == table
     assert len(builds) == 1
     [kept] = list((tmp_path / "forensics").iterdir())
     kept.write_bytes(b"\x00not a table")  # damaged: built again, and kept again
-    assert usercache.json_table("words-1.json", build) == table
+    assert usercache.kept_table("words-1", build) == table
     assert len(builds) == 2
-    assert usercache.json_table("words-1.json", build) == table
+    assert usercache.kept_table("words-1", build) == table
     assert len(builds) == 2
 
 
@@ -38,4 +38,4 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_time(
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    assert usercache.json_table("t.json", lambda: {"a": 1.5}) == {"a": 1.5}
+    assert usercache.kept_table("t", lambda: {"a": 1.5}) == {"a": 1.5}

@@ -89,9 +89,8 @@ def parse(path: str, patterns: Patterns | None = None) -> dict[str, str | None]:
     if out["stage"] is not None:
         out["stage"] = _stage(out["stage"], pats) or out["stage"]
     else:  # a stage word anywhere in the folders or the name
-        stages = pats.stages
         for part in _WORDS.split(member):
-            if part and (stage := stages.get(part.casefold())):
+            if stage := _stage(part, pats):
                 out["stage"] = stage
         if out["stage"] is None and not member.isascii():
             for word, stage in pats.written_in:

@@ -33,7 +33,7 @@ from pathlib import Path
 from ..hanconvert import convert
 from ..language import AMBIGUOUS_HAN, han_only_in
 from ..records import Note
-from ..usercache import json_table
+from ..usercache import kept_table
 from .lexicon import chinese_concepts, korean_concepts, lexicon_score
 from .params import PAIRS
 
@@ -78,7 +78,7 @@ def _hanja_table() -> dict[str, str]:
 
         return dict(hanja_table)
 
-    return json_table(f"hanja-table-{st.st_size}-{st.st_mtime_ns}.json", build)
+    return kept_table(f"hanja-table-{st.st_size}-{st.st_mtime_ns}", build)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a file's notes ask for the same few hundred characters

@@ -132,6 +132,11 @@ class _Proc:
         return text[-limit:].strip()
 
 
+def _held(ref: FileRef) -> int:
+    """The bytes a ref carries to its worker, or makes it read."""
+    return len(ref.payload) if ref.payload is not None else (ref.size or 0)
+
+
 def _widen(fd: int) -> None:
     """A worker's results pipe as wide as Linux allows an unprivileged
     process (1 MiB; 64 KiB by default): a worker whose answers fill the pipe
@@ -317,9 +322,7 @@ class WorkerPool:
 
     @staticmethod
     def _queued_bytes(job: _Job) -> int:
-        return sum(
-            len(r.payload) if r.payload is not None else (r.size or 0) for r in job.refs[job.done :]
-        )
+        return sum(_held(r) for r in job.refs[job.done :])
 
     def _batch(self, it: Iterator[FileRef], size: int | None = None) -> list[FileRef]:
         """Up to `size` (`batch_size`) refs or `batch_bytes` of payload: one
@@ -329,7 +332,7 @@ class WorkerPool:
         held = 0
         for ref in it:
             batch.append(ref)
-            held += len(ref.payload) if ref.payload is not None else (ref.size or 0)
+            held += _held(ref)
             if len(batch) >= (size or self.batch_size) or held >= self.batch_bytes:
                 break
         return batch
@@ -359,11 +362,13 @@ class WorkerPool:
                 if exhausted and not waiting and all(p.job is None for p in self.procs):
                     return
                 for proc in self.procs:
+                    if exhausted or waiting:
+                        break
                     job = proc.job
-                    if exhausted or waiting or job is None or job.second:
-                        continue
                     if (
-                        job.done >= job.last_frame  # at most one frame of ours in its pipe
+                        job is not None
+                        and not job.second
+                        and job.done >= job.last_frame  # at most one frame of ours in its pipe
                         and len(job.refs) - job.done <= self.queue_size
                         and self._queued_bytes(job) < self.batch_bytes
                     ):

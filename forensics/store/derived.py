@@ -96,13 +96,16 @@ def _objects(values: list[Any]) -> Any:
 
 
 def exists(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> bool:
-    return (case / FOLDER / _name(state, key)[1]).exists()
+    return _path(case, state, key).exists()
+
+
+def _path(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> Path:
+    return case / FOLDER / _name(state, key)[1]
 
 
 def load(case: Path, state: tuple[Any, ...], key: tuple[Any, ...]) -> pd.DataFrame | None:
     """The table kept for this state and key, if there is one."""
-    _, name = _name(state, key)
-    path = case / FOLDER / name
+    path = _path(case, state, key)
     if not path.exists():
         return None
     try:
