@@ -116,7 +116,13 @@ def sniff(head: bytes) -> str:
 
 _MIME = re.compile(rb"application/[A-Za-z0-9.+-]{1,80}")
 # the self-declared types taken at their word (a zip may claim anything)
-_ZIP_TYPES = ("application/x-krita", "application/vnd.adobe.xfl", "application/vnd.oasis.")
+_ZIP_TYPES = (
+    "application/x-krita",
+    "application/vnd.adobe.xfl",
+    "application/vnd.oasis.",
+    "application/x-pencil2d-pclx",
+)
+_ZIP_TYPE_NAMES = {"application/x-pencil2d-pclx": "application/x-pencil2d"}  # as we name it
 
 
 def _first_member(head: bytes) -> bytes:
@@ -130,18 +136,24 @@ def _first_member(head: bytes) -> bytes:
 def _zip_mimetype(head: bytes) -> str | None:
     """The type a zip names itself by: a first member called `mimetype`,
     stored, holding a MIME type (the OpenDocument convention, which Krita
-    (`application/x-krita`) and Animate (`application/vnd.adobe.xfl`) follow
-    too; libmagic names only some of them)."""
+    (`application/x-krita`), Animate (`application/vnd.adobe.xfl`) and
+    Pencil2D (0.6.6's `application/x-pencil2d-pclx`, its sizes in a data
+    descriptor) follow too; libmagic names only some of them)."""
     if len(head) < 30 or not head.startswith(b"PK\x03\x04"):
         return None
     method, _, _, _, packed, _, name_len, extra_len = struct.unpack_from("<HHHIIIHH", head, 8)
     start = 30 + name_len + extra_len
     if method != 0 or head[30 : 30 + name_len] != b"mimetype":
         return None
-    value = head[start : start + packed].strip()
+    (flags,) = struct.unpack_from("<H", head, 6)
+    if packed == 0 and flags & 0x08:  # sizes in a data descriptor after it (Pencil2D's miniz)
+        end = head.find(b"PK\x07\x08", start, start + 120)
+        value = head[start:end] if end > 0 else b""
+    else:
+        value = head[start : start + packed].strip()
     if not _MIME.fullmatch(value) or not value.decode("ascii").startswith(_ZIP_TYPES):
         return None
-    return value.decode("ascii")
+    return _ZIP_TYPE_NAMES.get(value.decode("ascii"), value.decode("ascii"))
 
 
 def allowed_extensions(mime: str) -> set[str]:

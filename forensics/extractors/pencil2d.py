@@ -5,7 +5,9 @@
 `main.xml` (doctype `PencilDocument`) holds the project data (frame rate,
 playback range, current frame) and the object: every layer with its name,
 type (bitmap, vector, sound, camera) and keyframes (their frame numbers and
-the files that hold them). Layer names are notes (origin `layer_name`).
+the files that hold them); the camera layer holds the frame's size. Layer
+names are notes (origin `layer_name`); a keyframe whose file the `.pclx`
+lacks is listed (`missing_files`: a drawing taken out, or never saved).
 
 Pencil2D writes no author and no save date, and its zip writer (miniz)
 sets every member's DOS time to zero: the members of a `.pclx` carry no
@@ -30,6 +32,7 @@ from .documents import parse, read_whole, zip_member
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NOTES = 2_000
+MAX_FILES = 10_000
 LAYER_TYPES = {"1": "bitmap", "2": "vector", "3": "movie", "4": "sound", "5": "camera"}
 
 
@@ -43,7 +46,12 @@ class Pencil2dRecord(Record):
     mark_out: int | None = None
     current_frame: int | None = None
     layers: tuple[tuple[str, str], ...] = ()  # (type, name)
+    layer_count: int = 0
+    camera_width: int | None = None  # the camera layer's frame, in pixels
+    camera_height: int | None = None
     keyframes: int = 0
+    keyframe_files: tuple[str, ...] = ()  # the files under data/ that the keyframes name
+    missing_files: tuple[str, ...] = ()  # named by a keyframe, not in the .pclx
     last_frame: int | None = None
     member_times_zero: bool | None = None  # a .pclx whose members carry no time
 
@@ -59,12 +67,13 @@ class Pencil2dExtractor(Extractor):
     name = "pencil2d"
     version = "1.0"
     doc = ExtractorDoc(
-        summary="Pencil2D projects (.pclx, .pcl): frame rate, playback range, layers with their "
-        "types (names as notes), keyframes and the last frame.",
+        summary="Pencil2D projects (.pclx, .pcl): frame rate, playback range, camera size, "
+        "layers with their types (names as notes), keyframes, their files (and those the "
+        ".pclx lacks) and the last frame.",
         reads="main.xml of a .pclx zip, or a loose .pcl.",
         references=("Pencil2D core_lib/src/structure/filemanager.cpp, layer.cpp",),
         limits="Pencil2D records no author or save time; a .pclx's member times are zero. "
-        f"At most {MAX_NOTES} layer names as notes.",
+        f"At most {MAX_NOTES} layer names as notes, {MAX_FILES} keyframe files.",
     )
     record_kinds = (Pencil2dRecord,)
 
@@ -76,9 +85,11 @@ class Pencil2dExtractor(Extractor):
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
         zeros: bool | None = None
+        members: set[str] | None = None
         if stream.read(4) == b"PK\x03\x04":
             xml, infos = zip_member(stream, "main.xml", MAX_BYTES, "a Pencil2D project")
             zeros = all(i.date_time[:3] in ((1980, 0, 0), (1980, 1, 1)) for i in infos)
+            members = {i.filename for i in infos}
         else:
             xml = read_whole(stream, MAX_BYTES, "a Pencil2D document")
             if not is_pencil2d_document(xml[:4096]):
@@ -86,9 +97,11 @@ class Pencil2dExtractor(Extractor):
         root = parse(xml, "main.xml", ctx.warn)
         if root.tag not in ("document", "object"):
             raise NotMyFormat(f"root is <{root.tag}>, not a Pencil2D document")
-        yield from self._read(root, zeros)
+        yield from self._read(root, zeros, members)
 
-    def _read(self, root: Element, zeros: bool | None) -> Iterator[Record | Note]:
+    def _read(
+        self, root: Element, zeros: bool | None, members: set[str] | None
+    ) -> Iterator[Record | Note]:
         data = root.find("projectdata")
         data = data if data is not None else root.find("editor")
 
@@ -101,6 +114,12 @@ class Pencil2dExtractor(Extractor):
             n for layer in layers for key in layer if (n := _int(key.get("frame"))) is not None
         ]
         version = root.get("version") or (root.findtext("version") or "").strip() or None
+        files = tuple(
+            dict.fromkeys(
+                src for layer in layers for key in layer if (src := (key.get("src") or "").strip())
+            )
+        )[:MAX_FILES]
+        camera = next((layer for layer in layers if layer.get("type") == "5"), None)
         yield Pencil2dRecord(
             extractor=self.name,
             source="main.xml",
@@ -116,7 +135,14 @@ class Pencil2dExtractor(Extractor):
                 )
                 for layer in layers
             ),
+            layer_count=len(layers),
+            camera_width=_int(camera.get("width")) if camera is not None else None,
+            camera_height=_int(camera.get("height")) if camera is not None else None,
             keyframes=len(frames),
+            keyframe_files=files,
+            missing_files=tuple(f for f in files if f"data/{f}" not in members)
+            if members is not None
+            else (),
             last_frame=max(frames) if frames else None,
             member_times_zero=zeros,
         )
