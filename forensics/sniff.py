@@ -48,6 +48,7 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "application/vnd.adobe.aftereffects.projectx": {"aepx"},
     "application/x-pencil2d-document": {"pcl", "xml"},
     "application/x-xfl-document": {"xml"},
+    "application/x-animate-publish-settings": {"xml"},
     "application/x-opentoonz-scene": {"tnz"},
     "text/x-opentoonz-history": {"hst"},
     "application/x-opentoonz-palette": {"tpl"},
@@ -91,6 +92,8 @@ def sniff(head: bytes) -> str:
         return SYNFIG_MIME
     if is_xfl_document(head[:4096]):
         return XFL_DOCUMENT_MIME
+    if is_publish_settings(head[:4096]):
+        return PUBLISH_SETTINGS_MIME
     if is_pencil2d_document(head[:4096]):
         return PENCIL2D_DOCUMENT_MIME
     if is_aep(head):
@@ -252,6 +255,14 @@ def is_binary_fla(head: bytes) -> bool:
 def is_xfl_document(head: bytes) -> bool:
     """An Animate XFL document: a <DOMDocument> root."""
     return bool(re.match(rb"<DOMDocument[\s>/]", _root(head)[0]))
+
+
+PUBLISH_SETTINGS_MIME = "application/x-animate-publish-settings"  # an XFL's PublishSettings.xml
+
+
+def is_publish_settings(head: bytes) -> bool:
+    """Animate's publish settings: a <flash_profiles> root."""
+    return bool(re.match(rb"<flash_profiles[\s>]", _root(head)[0]))
 
 
 PENCIL2D_MIME = "application/x-pencil2d"  # a .pclx zip

@@ -1532,11 +1532,27 @@ def build(
         ' <timelines>\n  <DOMTimeline name="C099"/>\n </timelines>\n</DOMDocument>\n'
     ).encode()
     symbol = b'<DOMSymbolItem name="Symbol 1"><timeline><DOMTimeline name="Symbol 1"/></timeline></DOMSymbolItem>\n'
+    # its publish settings: the HTML template inside the artist's own copy
+    # of Animate (user, product, the installation's language)
+    settings = (
+        '<?xml version="1.0" encoding="UTF-8" ?>\n<flash_profiles>\n'
+        '<flash_profile version="1.0" name="기본값" current="true">\n'
+        '  <PublishFormatProperties enabled="true">\n'
+        "    <flashFileName>KMR_S01_EP12_SC099_C099.swf</flashFileName>\n"
+        '  </PublishFormatProperties>\n  <PublishHtmlProperties enabled="true">\n'
+        "    <TemplateFileName>C:\\Users\\jihoon\\AppData\\Local\\Adobe\\Animate 2022\\"
+        "ko_KR\\Configuration\\HTML\\Default.html</TemplateFileName>\n"
+        "  </PublishHtmlProperties>\n</flash_profile>\n</flash_profiles>\n"
+    ).encode()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         stamp = when.timetuple()[:6]
         zf.writestr(zipfile.ZipInfo("mimetype", date_time=stamp), "application/vnd.adobe.xfl")
-        for name, member in (("DOMDocument.xml", dom), ("LIBRARY/Symbol 1.xml", symbol)):
+        for name, member in (
+            ("DOMDocument.xml", dom),
+            ("LIBRARY/Symbol 1.xml", symbol),
+            ("PublishSettings.xml", settings),
+        ):
             zi = zipfile.ZipInfo(name, date_time=stamp)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(zi, member)

@@ -28,6 +28,7 @@ from .pencil2d import Pencil2dExtractor
 from .perceptual import PerceptualHashExtractor
 from .png import PngExtractor
 from .psd import PsdExtractor
+from .publishsettings import PublishSettingsExtractor
 from .riff import RiffExtractor
 from .synfig import SynfigExtractor
 from .timesheet import TimesheetExtractor
@@ -53,6 +54,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     TimesheetExtractor,
     SynfigExtractor,
     AnimateExtractor,
+    PublishSettingsExtractor,
     Pencil2dExtractor,
     AfterEffectsExtractor,
     HarmonyExtractor,

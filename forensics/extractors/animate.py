@@ -10,8 +10,10 @@ XFL document `DOMDocument.xml`; an uncompressed XFL folder has the same
   (`sourceLastImported`) and when its source file was last modified as
   Animate saw it (`sourceLastModified`, `lastModified`), and the path it
   was imported from (`sourceExternalFilepath`: the artist's disk);
-- the timelines' (scenes') names; the library's folder names, as notes
-  (origin `layer_name`, as the other programs' layer names);
+- the timelines' (scenes') names; the library's folder names and the
+  document's layer names, as notes (origin `layer_name`, as the other
+  programs' layer names); the names of symbol instances on its timelines
+  and the identifiers library items are exported to ActionScript as;
 - the publish history: each time the movie was published (Unix seconds),
   its size and whether for debugging, a record each (`animate_publish`);
 - the document's `persistentData` (name and value pairs Animate and its
@@ -92,6 +94,11 @@ class AnimateRecord(Record):
     symbols: tuple[str, ...] = ()  # the library's symbols (an XFL's Include files)
     symbol_count: int = 0
     bitmaps: int = 0  # the library's bitmap items
+    sounds: int = 0
+    videos: int = 0
+    # the names given to symbol instances on the document's timelines (what
+    # its ActionScript calls them: "loadingmc")
+    instance_names: tuple[str, ...] = ()
     created: dt.datetime | None = None  # of a binary .fla: its compound file's times
     modified: dt.datetime | None = None
     publishes: int = 0  # the publish history's entries (each an animate_publish record)
@@ -130,7 +137,8 @@ class AnimateItemRecord(Record):
     name: str | None = None
     font: str | None = None  # a font item's typeface, as embedded
     source_path: str | None = None
-    linkage_class: str | None = None  # the ActionScript class it is exported as
+    # the ActionScript 3 class it is exported as, or its ActionScript 2 identifier
+    linkage_class: str | None = None
     imported: dt.datetime | None = None
     source_modified: dt.datetime | None = None
     modified: dt.datetime | None = None
@@ -163,8 +171,8 @@ class AnimateExtractor(Extractor):
     doc = ExtractorDoc(
         summary="Adobe Animate XFL documents (.fla zips, loose DOMDocument.xml): versionInfo, "
         "stage, frame rate, library items with their import and modification times and "
-        "source paths, the publish history, persistent data and its paths, timeline and "
-        "folder names as notes.",
+        "source paths, the publish history, persistent data and its paths, instance names; "
+        "timeline names; folder and layer names as notes.",
         reads="DOMDocument.xml of a .fla (mimetype application/vnd.adobe.xfl) or an XFL folder; "
         "the Contents stream of a binary (OLE) .fla.",
         references=("Adobe XFL (DOMDocument.xml) as written by Flash CS5 to Animate 2024",),
@@ -241,6 +249,13 @@ class AnimateExtractor(Extractor):
         folders = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMFolderItem"]
         published = [el for el in root.iter() if _local(el.tag) == "PublishItem"]
         symbols = [el.get("href", "") for el in items if _local(el.tag) == "Include"]
+        tags = [_local(el.tag) for el in items]
+        layers = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMLayer"]
+        instances = [
+            el.get("name", "")
+            for el in root.iter()
+            if _local(el.tag) == "DOMSymbolInstance" and el.get("name")
+        ]
         persistent = tuple(
             (el.get("n", ""), el.get("v", ""))
             for el in root.iter()
@@ -262,7 +277,10 @@ class AnimateExtractor(Extractor):
             folders=tuple(f for f in folders if f),
             symbols=tuple(h for h in symbols if h)[:MAX_ITEMS],
             symbol_count=len(symbols),
-            bitmaps=sum(1 for el in items if _local(el.tag) == "DOMBitmapItem"),
+            bitmaps=tags.count("DOMBitmapItem"),
+            sounds=tags.count("DOMSoundItem"),
+            videos=tags.count("DOMVideoItem"),
+            instance_names=tuple(dict.fromkeys(instances))[:MAX_ITEMS],
             publishes=len(published),
             persistent=persistent,
             paths=tuple(dict.fromkeys(v for _, v in persistent if is_absolute_path(v))),
@@ -297,13 +315,14 @@ class AnimateExtractor(Extractor):
                 name=el.get("name") or el.get("href"),
                 font=el.get("font"),
                 source_path=path,
-                linkage_class=el.get("linkageClassName"),
+                linkage_class=el.get("linkageClassName") or el.get("linkageIdentifier"),
                 imported=times[0],
                 source_modified=times[1],
                 modified=times[2],
             )
         if len(items) > MAX_ITEMS:
             ctx.warn("limit_exceeded", f"{len(items)} library items: the first {MAX_ITEMS} read")
-        for name in folders:  # the library's folders, as the studio named them
-            if name.strip():
-                yield Note(text=name.strip(), origin="layer_name", source="DOMDocument.xml")
+        # the library's folders and the document's layers, as the studio named them
+        for name in dict.fromkeys(n.strip() for n in [*folders, *layers][:MAX_ITEMS]):
+            if name:
+                yield Note(text=name, origin="layer_name", source="DOMDocument.xml")

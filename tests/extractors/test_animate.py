@@ -118,6 +118,7 @@ def test_a_document_animate_rewrote_reads_without_a_warning(tmp_path: Path) -> N
     assert set(members["path"]) == {
         "rewritten.fla!/DOMDocument.xml",
         "rewritten.fla!/LIBRARY/Symbol 1.xml",
+        "rewritten.fla!/PublishSettings.xml",
     }
     zips = case.records[(case.records["kind"] == "zip") & (case.records["path"] == "rewritten.fla")]
     assert "Animate" in zips["body"].iloc[0]  # the zip record says how it was read
@@ -271,3 +272,29 @@ def test_a_document_left_with_merge_conflict_markers_reads_both_sides() -> None:
     assert warning.kind == "corrupt" and "3 git merge conflict marker lines" in warning.message
     with pytest.raises(CorruptInput):  # markers or not, a document cut short stays corrupt
         list(EX.extract(FileRef(url="d.xml", path=None), io.BytesIO(dom[:-40]), Context()))
+
+
+def test_layers_instances_sounds_and_an_actionscript_2_linkage() -> None:
+    """A Flash CS5.5 document: its layers' names are notes, its symbol
+    instances' names kept, an ActionScript 2 item's linkage identifier read as
+    the class, its sounds counted."""
+    dom = (
+        '<DOMDocument xmlns="http://ns.adobe.com/xfl/2008/" width="600" frameRate="40" '
+        'versionInfo="Saved by Adobe Flash Windows 11.5 build 325"><media>'
+        '<DOMSoundItem name="boom.wav" linkageExportForAS="true" linkageIdentifier="sExp" '
+        'sourceExternalFilepath="../../Game/LIBRARY/boom.wav" sourceLastImported="1466936852"/>'
+        '<DOMSoundItem name="music.wav" sourceLastImported="1491817622"/></media>'
+        '<timelines><DOMTimeline name="Монтажный кадр 1"><layers>'
+        '<DOMLayer name="Слой 1"><frames><DOMFrame index="0"><elements>'
+        '<DOMSymbolInstance libraryItemName="Symbol 329" name="loadingmc"/>'
+        '<DOMSymbolInstance libraryItemName="Symbol 2"/>'
+        "</elements></DOMFrame></frames></DOMLayer>"
+        '<DOMLayer name="Слой 2"/><DOMLayer name="Слой 1"/></layers></DOMTimeline></timelines>'
+        "</DOMDocument>"
+    ).encode()
+    items = extract(EX, dom)
+    [rec] = [i for i in items if isinstance(i, AnimateRecord)]
+    assert (rec.sounds, rec.bitmaps, rec.instance_names) == (2, 0, ("loadingmc",))
+    assert [n.text for n in items if isinstance(n, Note)] == ["Слой 1", "Слой 2"]
+    boom = next(i for i in items if isinstance(i, AnimateItemRecord) and i.name == "boom.wav")
+    assert (boom.linkage_class, boom.source_path) == ("sExp", "../../Game/LIBRARY/boom.wav")
