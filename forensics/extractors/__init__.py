@@ -33,6 +33,7 @@ from .riff import RiffExtractor
 from .synfig import SynfigExtractor
 from .timesheet import TimesheetExtractor
 from .video import VideoExtractor
+from .xmlinventory import XmlInventoryExtractor
 from .xmp import XmpExtractor
 from .zipfile_meta import ZipExtractor
 
@@ -58,6 +59,7 @@ BUILTIN_EXTRACTORS: tuple[type[Extractor], ...] = (
     Pencil2dExtractor,
     AfterEffectsExtractor,
     HarmonyExtractor,
+    XmlInventoryExtractor,
     VideoExtractor,
     RiffExtractor,
     AsfExtractor,

@@ -3,8 +3,9 @@ sources into its `.sif`): the `<canvas>` root's size, frame rate and time
 range, its name and description, its `<meta>` pairs (as written: the
 program keeps guides, grid and background settings there, and authors
 whatever they add), the files its import layers bring in (absolute paths
-show the artist's disk) and the layers' descriptions (notes, origin
-`layer_name`).
+show the artist's disk), the layers' descriptions and the keyframes'
+labels (the words the artist named a moment with: notes, origin
+`layer_name`; the keyframes' times kept on the record).
 
 Parsed with defusedxml (entities refused). Synfig writes no save date and
 no author of its own. Reference: the Synfig file format
@@ -45,6 +46,8 @@ class SynfigRecord(Record):
     duration_seconds: float | None = None
     layers: int = 0
     imported: tuple[str, ...] = ()  # files the import layers bring in
+    # the keyframes (time as written, and the words the artist named the moment with)
+    keyframes: tuple[tuple[str, str], ...] = ()
     meta: tuple[tuple[str, str], ...] = ()
     author: str | None = None  # a <meta name="author"> where one was written
 
@@ -76,7 +79,8 @@ class SynfigExtractor(Extractor):
     version = "1.0"
     doc = ExtractorDoc(
         summary="Synfig documents (.sif, and .sifz through the walker): name, description, "
-        "size, fps, time range, meta pairs, imported file paths, layer descriptions as notes.",
+        "size, fps, time range, meta pairs, imported file paths, keyframes, layer descriptions "
+        "and keyframe labels as notes.",
         reads="The <canvas> XML.",
         references=("Synfig synfig-core loadcanvas.cpp / savecanvas.cpp",),
         limits=f"No save date or author is written by Synfig itself. At most {MAX_NOTES} notes.",
@@ -106,6 +110,7 @@ class SynfigExtractor(Extractor):
                         value = "".join(param.itertext()).strip()
                         if value:
                             imported.append(value)
+        labelled = [(k.get("time", ""), (k.text or "").strip()) for k in root.findall("keyframe")]
         start, end = root.get("begin-time"), root.get("end-time")
         begin_s, end_s = seconds(start, fps), seconds(end, fps)
         yield SynfigRecord(
@@ -121,6 +126,7 @@ class SynfigExtractor(Extractor):
             end_time=end,
             duration_seconds=end_s - begin_s if begin_s is not None and end_s is not None else None,
             layers=len(layers),
+            keyframes=tuple(labelled[:MAX_NOTES]),
             imported=tuple(imported),
             meta=meta,
             author=next((v for k, v in meta if k.lower() == "author" and v), None),
@@ -128,6 +134,8 @@ class SynfigExtractor(Extractor):
         described = [(layer.get("desc") or "").strip() for layer in layers]
         for text in [d for d in described if d][:MAX_NOTES]:
             yield Note(text=text, origin="layer_name", source=f"layer {text!r}")
+        for time, text in [(t, x) for t, x in labelled if x][:MAX_NOTES]:
+            yield Note(text=text, origin="layer_name", source=f"keyframe {time}")
 
 
 def _int(text: str | None) -> int | None:
