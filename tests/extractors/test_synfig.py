@@ -55,12 +55,12 @@ def test_keyframes_and_their_labels() -> None:
     """A keyframe's label is the artist's own words for the moment (French
     here): a note; the keyframes, labelled or not, stay on the record."""
     sif = (
-        '<?xml version="1.0"?>\n<canvas version="0.7" width="720" height="405" fps="12.000" '
-        'begin-time="0f" end-time="30s">\n <name>ECMusicG</name>\n'
-        ' <keyframe time="0f">titre ECG</keyframe>\n <keyframe time="2s 8f"/>\n'
-        ' <keyframe time="8s">d&#xE9;but boucle 1</keyframe>\n'
-        ' <layer type="outline" desc="basse"/>\n</canvas>\n'
-    ).encode()
+        b'<?xml version="1.0"?>\n<canvas version="0.7" width="720" height="405" fps="12.000" '
+        b'begin-time="0f" end-time="30s">\n <name>ECMusicG</name>\n'
+        b' <keyframe time="0f">titre ECG</keyframe>\n <keyframe time="2s 8f"/>\n'
+        b' <keyframe time="8s">d&#xE9;but boucle 1</keyframe>\n'
+        b' <layer type="outline" desc="basse"/>\n</canvas>\n'
+    )
     items = extract(EX, sif)
     [rec] = [i for i in items if isinstance(i, SynfigRecord)]
     assert rec.keyframes == (("0f", "titre ECG"), ("2s 8f", ""), ("8s", "début boucle 1"))
