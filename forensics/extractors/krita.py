@@ -10,8 +10,10 @@ Both are read with defusedxml. Krita writes its dates with Qt's ISO format
 from the local clock, without an offset: they are naive, as written. The
 editing time is in seconds, and the editing cycles count the saves (an
 autosave does not count). Layer names are notes (origin `layer_name`), as
-a PSD's are. The document is also a container: its members (the merged
-image, the layers' tiles) stay rows of their own, walked by the sources.
+a PSD's are; the texts of its vector (shape) layers, SVG members of the
+zip, are notes too (origin `text_layer`: what was typed on the drawing).
+The document is also a container: its members (the merged image, the
+layers' tiles) stay rows of their own, walked by the sources.
 
 References: Krita's `libs/ui/KoDocumentInfo.cpp` (the tags and how they are
 written) and `plugins/impex/libkra/kis_kra_savexml_visitor.cpp` (maindoc).
@@ -146,8 +148,9 @@ class KritaExtractor(Extractor):
     doc = ExtractorDoc(
         summary="Krita documents: creator, author, company, e-mail, saves (editing cycles), "
         "editing time, creation and last save dates, Krita version, image size, layer names "
-        "(as notes), animation frame rate and range.",
-        reads="documentinfo.xml and maindoc.xml of a .kra/.krz zip (mimetype application/x-krita).",
+        "and the texts of vector layers (as notes), animation frame rate and range.",
+        reads="documentinfo.xml, maindoc.xml and the shape layers' content.svg of a .kra/.krz "
+        "zip (mimetype application/x-krita).",
         references=(
             "Krita libs/ui/KoDocumentInfo.cpp (documentinfo.xml)",
             "Krita plugins/impex/libkra (maindoc.xml)",
@@ -173,6 +176,12 @@ class KritaExtractor(Extractor):
             try:
                 info = _part(zf, "documentinfo.xml")
                 main = _part(zf, "maindoc.xml")
+                shapes = [
+                    (name, zf.read(name))
+                    for name in sorted(names)
+                    if name.endswith(".shapelayer/content.svg")
+                    and zf.getinfo(name).file_size <= MAX_PART
+                ][:MAX_LAYER_NOTES]
             except (
                 zipfile.BadZipFile,
                 OSError,
@@ -243,3 +252,21 @@ class KritaExtractor(Extractor):
             ctx.warn(
                 "limit_exceeded", f"{len(layers)} layers: the first {MAX_LAYER_NOTES} as notes"
             )
+        named = {f"{layer.get('filename')}.shapelayer": layer.get("name", "") for layer in layers}
+        for member, svg in shapes:
+            yield from _shape_text(member, svg, named.get(member.split("/")[-2], ""), ctx)
+
+
+def _shape_text(member: str, svg: bytes, layer: str, ctx: Context) -> Iterator[Note]:
+    """The texts a vector (shape) layer holds: each SVG <text>, its spans
+    joined as they are drawn ("chat" "." "horse" read "chat.horse")."""
+    try:
+        root = parse(svg, member)
+    except CorruptInput as exc:
+        ctx.warn("corrupt", f"{member}: {exc}")
+        return
+    for el in root.iter():
+        if isinstance(el.tag, str) and _local(el.tag) == "text":
+            text = "".join(el.itertext()).strip()
+            if text:
+                yield Note(text=text, origin="text_layer", source=f"shape layer {layer!r}")

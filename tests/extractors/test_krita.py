@@ -13,8 +13,9 @@ import pytest
 import forensics
 from forensics.errors import CorruptInput, NotMyFormat
 from forensics.events import events_for
+from forensics.extractors.base import Context
 from forensics.extractors.krita import KritaExtractor, KritaRecord
-from forensics.records import Note
+from forensics.records import FileRef, Note
 from forensics.sniff import sniff
 
 from .util import SAMPLES, TRUTH, extract, sample_bytes
@@ -99,3 +100,37 @@ def test_not_krita_damaged_and_hostile() -> None:
     )
     with pytest.raises(CorruptInput, match="refused"):
         extract(EX, _rezip(data, {"documentinfo.xml": bomb}))
+
+
+def _with(data: bytes, extra: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        for name, member in extra.items():
+            dst.writestr(name, member)
+    return out.getvalue()
+
+
+def test_the_texts_of_vector_layers_are_notes() -> None:
+    """What was typed on a vector (shape) layer is in its content.svg: each
+    <text> a note, its spans joined as drawn; a broken SVG is a warning and
+    the document is still read."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><text><tspan x="0">笔刷：b)_Basic-6 7px</tspan>'
+        '</text><text><tspan>chat</tspan><tspan fill="#ffea00">.</tspan><tspan>horse</tspan>'
+        "</text><text> </text></svg>"
+    ).encode()
+    data = _with(
+        sample_bytes(URL),
+        {
+            "KEY/layers/layer9.shapelayer/content.svg": svg,
+            "KEY/layers/layer10.shapelayer/content.svg": b"<svg><text>cut off",
+        },
+    )
+    ctx = Context()
+    items = list(EX.extract(FileRef(url="k.kra", path=None), io.BytesIO(data), ctx))
+    texts = [n.text for n in items if isinstance(n, Note) and n.origin == "text_layer"]
+    assert texts == ["笔刷：b)_Basic-6 7px", "chat.horse"]
+    assert [i for i in items if isinstance(i, KritaRecord)]
+    assert [p.kind for p in ctx.problems] == ["corrupt"]
