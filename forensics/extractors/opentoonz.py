@@ -13,11 +13,13 @@ bare, and escaped here before parsing).
 - A level's `.hst` (beside its `.tlv`) is the same history for the level,
   with the frames each save changed.
 - A palette names itself, the reference image it was picked from, its
-  format version, its styles (counted) and its style pages.
-- A project names its folders (name and path) and its default output
-  (path, frame rate).
+  format version, its styles (counted), the brush files its styles paint
+  with (MyPaint `.myb`) and its style pages.
+- A project names its folders (name and path), its default output (path,
+  frame rate) and its camera's resolution.
 - A level's drawings (`.tlv` raster, `.pli` vector) are not read; their
-  header names the program that wrote them ("OpenToonz 1.4").
+  header names the program that wrote them ("OpenToonz 1.4"), and a TLV
+  1.4 header the frames' size and number.
 
 Each save is a record of its own (`opentoonz_save`): its time is the
 saving machine's local clock, written without a zone (naive), and its
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
@@ -77,15 +80,20 @@ class OpenToonzRecord(Record):
     generator: str | None = None  # "OpenToonz 1.7.1"
     format_version: str | None = None
     frame_count: int | None = None
-    camera_resolution: tuple[int, ...] = ()
+    camera_width: int | None = None  # the camera's resolution, in pixels
+    camera_height: int | None = None
     output_path: str | None = None
     level_names: tuple[str, ...] = ()
     level_paths: tuple[str, ...] = ()
+    level_count: int | None = None  # the scene's levels
     saves: int = 0  # lines of the save history
     fps: float | None = None  # of the scene's (or project's) main output
     palette_name: str | None = None
     reference_image: str | None = None
     styles: int | None = None  # a palette's colour styles
+    brushes: tuple[str, ...] = ()  # the brush files its styles paint with (MyPaint .myb)
+    frame_width: int | None = None  # a raster level's frames (TLV 1.4 header)
+    frame_height: int | None = None
     pages: tuple[str, ...] = ()  # a palette's style pages
     folders: tuple[tuple[str, str], ...] = ()  # a project's (name, path) folders
 
@@ -177,6 +185,14 @@ def _history_text(root: Element | None, text: str) -> str:
     return "".join(_QUOTED.findall(m.group(1))) if m else ""
 
 
+def _resolution(root: Element | None) -> tuple[int | None, int | None]:
+    """The camera's resolution (`<cameraRes>1920 1080</cameraRes>`)."""
+    found = root.find(".//cameraRes") if root is not None else None
+    text = "".join(found.itertext()) if found is not None else ""
+    values = [int(v) for v in text.split() if v.isdigit()]
+    return (values[0], values[1]) if len(values) >= 2 else (None, None)
+
+
 def _levels(root: Element | None, text: str) -> tuple[list[str], list[str]]:
     names, paths = [], []
     if root is not None:
@@ -264,11 +280,7 @@ class OpenToonzExtractor(Extractor):
         )
         head = re.search(r"<tnz\b([^>]*)>", text)
         attrs = dict(re.findall(r"""(\w+)=["']([^"']*)["']""", head.group(1))) if head else {}
-        res = (
-            "".join(root.find(".//cameraRes").itertext())
-            if root is not None and root.find(".//cameraRes") is not None
-            else ""
-        )
+        width, height = _resolution(root)
         output = root.find(".//outputs/output/path") if root is not None else None
         if kind == PROJECT_MIME:
             yield self._project(root, text, output)
@@ -280,10 +292,12 @@ class OpenToonzExtractor(Extractor):
             generator=generator,
             format_version=attrs.get("version"),
             frame_count=int(attrs["framecount"]) if attrs.get("framecount", "").isdigit() else None,
-            camera_resolution=tuple(int(v) for v in res.split() if v.isdigit()),
+            camera_width=width,
+            camera_height=height,
             output_path=_unquote("".join(output.itertext())) if output is not None else None,
             level_names=tuple(names),
             level_paths=tuple(paths),
+            level_count=len(names) if root is not None else None,
             saves=len(lines),
             fps=_fps(root),
         )
@@ -310,15 +324,26 @@ class OpenToonzExtractor(Extractor):
 
     def _level(self, head: bytes) -> OpenToonzRecord:
         """A level's header: its format and the program that wrote it
-        ("TLV14B1a" or "PLIMG", then "OpenToonz 1.4 CM(f1)")."""
+        ("TLV14B1a" or "PLIMG", then "OpenToonz 1.4 CM(f1)"); a TLV 1.4
+        raster level's creator field is 40 bytes, followed by the header's
+        size, the frames' width and height and the number of frames
+        (little-endian 32-bit: OpenToonz `tiio_tzl.cpp`)."""
         raster = head.startswith(b"TLV1")
         m = re.match(rb"(?:TLV1\w{4}|PLIMG\x00..)([\x20-\x7e]{3,60})\x00", head, re.S)
+        width = height = frames = None
+        if re.match(rb"TLV1[4-9]", head) and len(head) >= 64:
+            _, lx, ly, count = struct.unpack_from("<4i", head, 48)
+            if 0 < lx <= 1 << 16 and 0 < ly <= 1 << 16 and 0 <= count <= 1 << 20:
+                width, height, frames = lx, ly, count
         return OpenToonzRecord(
             extractor=self.name,
             source="level header",
             document="raster level" if raster else "vector level",
             format_version=head[:8].decode("ascii", "replace") if raster else None,
             generator=m.group(1).decode("ascii") if m else None,
+            frame_width=width,
+            frame_height=height,
+            frame_count=frames,
         )
 
     def _project(self, root: Element | None, text: str, output: Element | None) -> OpenToonzRecord:
@@ -340,6 +365,8 @@ class OpenToonzExtractor(Extractor):
             output_path=_unquote("".join(output.itertext())) if output is not None else None,
             fps=_fps(root),
             folders=folders,
+            camera_width=_resolution(root)[0],
+            camera_height=_resolution(root)[1],
         )
 
     def _palette(self, root: Element | None, text: str) -> OpenToonzRecord:
@@ -365,5 +392,13 @@ class OpenToonzExtractor(Extractor):
             if version is not None
             else None,
             styles=sum(1 for _ in root.iterfind("styles/style")) if root is not None else None,
+            brushes=tuple(
+                dict.fromkeys(
+                    path
+                    for style in (root.iterfind("styles/style") if root is not None else ())
+                    for quoted in _QUOTED.findall("".join(style.itertext()))
+                    if (path := _unquote(f'"{quoted}"'))
+                )
+            )[:MAX_SAVES],
             pages=pages,
         )

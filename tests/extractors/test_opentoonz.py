@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,8 @@ def test_the_scene_names_its_program_levels_and_camera() -> None:
         "71.1",
         48,
     )
-    assert scene.camera_resolution == (1920, 1080) and scene.level_names == ("A", "BG")
+    assert (scene.camera_width, scene.camera_height) == (1920, 1080)
+    assert scene.level_names == ("A", "BG") and scene.level_count == 2
     assert scene.level_paths[0].startswith("C:/Users/jihoon/")
 
 
@@ -220,3 +222,31 @@ def test_a_palette_a_project_and_the_levels() -> None:
         [level] = extract(EX, data)
         assert isinstance(level, OpenToonzRecord)
         assert (level.document, level.generator) == (document, "OpenToonz 1.4 CM(f1)")
+
+
+def test_a_raster_levels_frames_and_a_palettes_brushes() -> None:
+    """A TLV 1.4 header: the creator in 40 bytes, then the header's size,
+    the frames' width and height and their number; a palette style that
+    paints with a MyPaint brush names its file."""
+    creator = b"OpenToonz 1.7.1 CM(f1)".ljust(40, b"\0")
+    header = b"TLV14B1a" + creator + struct.pack("<6i", 16, 1920, 1080, 13, 2453757, 2453926)
+    [level] = extract(EX, header + b"LZO " + bytes(64))
+    assert isinstance(level, OpenToonzRecord)
+    assert (level.generator, level.frame_width, level.frame_height, level.frame_count) == (
+        "OpenToonz 1.7.1 CM(f1)",
+        1920,
+        1080,
+        13,
+    )
+    nonsense = b"TLV14B1a" + creator + struct.pack("<4i", 16, -5, 1 << 30, 13)
+    [odd] = extract(EX, nonsense + bytes(64))
+    assert isinstance(odd, OpenToonzRecord) and odd.frame_width is None
+    palette = (
+        b"<palette id='1'>\n  <version>\n    71 0 \n  </version>\n  <styles>\n"
+        b'    <style>\n      color_1 4001 "experimental\\\\basic.myb"0 0 0 255 0 \n    </style>\n'
+        b'    <style>\n      color_2 4001 "experimental\\\\basic.myb"0 0 0 255 0 \n    </style>\n'
+        b"  </styles>\n</palette>\n"
+    )
+    [pal] = extract(EX, palette)
+    assert isinstance(pal, OpenToonzRecord)
+    assert (pal.styles, pal.brushes) == (2, ("experimental\\basic.myb",))
