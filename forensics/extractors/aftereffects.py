@@ -2,17 +2,22 @@
 `Egg!`) and `.aepx` (the same project as XML).
 
 What an analyst reads off a project without After Effects: the files its
-footage items point at (`fullpath`: the artist's disk, a server share),
-which the binary project keeps as small JSON objects in its `Alas`
-chunks and the XML project as `fileReference` elements, and the count of
-its chunks and items. The project's XMP (save history, document ids,
+footage items point at (`fullpath`: the artist's disk, a server share;
+`server_name`: the machine it was found on), which the binary project
+keeps as small JSON objects in its `Alas` chunks (`alas` inside `Als2` in
+CC 2018) and the XML project as `fileReference` elements; the count of its
+chunks; every text its `Utf8` chunks hold (loose, or wrapped in `tdsn` and
+`fnam`) besides the items' and layers' names (effects and their controls,
+masks, the 3D views as the installed After Effects names them: the
+language of the artist's copy, expressions, text layers), and the e-mail
+addresses among them. The project's XMP (save history, document ids,
 CreatorTool) is appended after the RIFX data; the `xmp` extractor reads it
 (a RIFX file is one of its known carriers).
 
 The RIFX walk is ours (a few lines: chunk id, big-endian size, data, even
-padding; `LIST` chunks nest, except `btdk`, whose body is not chunks):
-no maintained Python reader of AEP exists. A chunk that says it runs past
-its parent is `corrupt`, and what was read before it is kept. XML through
+padding; `LIST` chunks nest, except `btdk`, whose body is not chunks): no
+maintained Python reader of AEP exists. A chunk that says it runs past its
+parent is `corrupt`, and what was read before it is kept. XML through
 defusedxml. References: RIFF (Microsoft, 1991), Lottie's "Parsing AEP
 files" notes.
 """
@@ -20,6 +25,7 @@ files" notes.
 from __future__ import annotations
 
 import json
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,17 +41,31 @@ from .documents import parse, read_whole
 MAX_BYTES = 256 * 1024 * 1024
 MAX_CHUNKS = 1_000_000
 MAX_DEPTH = 64
+MAX_TEXTS = 20_000
+MAX_TEXT = 4_000  # an expression is code, kept whole up to this
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 
 
 @dataclass(frozen=True)
 class AfterEffectsRecord(Record):
     KIND: ClassVar[str] = "aftereffects"
-    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"footage_paths": "path", "output_paths": "path"}
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {
+        "footage_paths": "path",
+        "output_paths": "path",
+        "servers": "host",
+        "emails": "email",
+    }
 
     format: str = ""  # aep or aepx
     chunks: int = 0
     footage_paths: tuple[str, ...] = ()
     output_paths: tuple[str, ...] = ()  # the render queue's output files
+    servers: tuple[str, ...] = ()  # the machines the footage was found on (alias server_name)
+    # every other text the project holds (Utf8 chunks): effects' and their
+    # controls' names, masks, views (in the language of the After Effects
+    # that wrote them), expressions, text layers' words
+    texts: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()  # the e-mail addresses among them
 
 
 def walk_rifx(data: bytes, ctx: Context) -> Iterator[tuple[bytes, bytes, bytes]]:
@@ -77,14 +97,27 @@ def walk_rifx(data: bytes, ctx: Context) -> Iterator[tuple[bytes, bytes, bytes]]
             pos = body_end + (size & 1)
 
 
+def _utf8(cid: bytes, body: bytes) -> str:
+    """The text of a `Utf8` chunk, or of one wrapped whole in another
+    chunk (`tdsn`: a property's or a mask's name as the artist gave it;
+    `fnam`: an effect's name, in the installed After Effects' language)."""
+    if cid != b"Utf8":
+        if body[:4] != b"Utf8" or len(body) < 8:
+            return ""
+        (size,) = struct.unpack_from(">I", body, 4)
+        body = body[8 : 8 + size]
+    return aepnames.text(body).strip()
+
+
 class AfterEffectsExtractor(Extractor):
     name = "aftereffects"
     version = "1.0"
     doc = ExtractorDoc(
         summary="After Effects projects (.aep RIFX, .aepx XML): the footage items' file paths "
         "(users and shares from the artist's disk), the render queue's output paths, the "
-        "names of items (compositions, folders) and layers as notes; the XMP after the RIFX "
-        "data goes to `xmp`.",
+        "names of items (compositions, folders) and layers as notes, every other text (effects, "
+        "masks, views, expressions) and its e-mail addresses, the footage's servers; the XMP "
+        "after the RIFX data goes to `xmp`.",
         reads="The RIFX chunks of an .aep (Alas: footage JSON; alas: the older footage alias, "
         "its path and Mac alias record; ldat of the render queue; Utf8, idta and ldta names), "
         "fileReference elements of an .aepx.",
@@ -106,11 +139,14 @@ class AfterEffectsExtractor(Extractor):
         if is_aep(data[:12]):
             paths: list[str] = []
             outputs: list[str] = []
+            servers: list[str] = []
             names: dict[str, str] = {}  # name -> Item or Layer, first seen
+            texts: dict[str, None] = {}
             chunks = 0
             for cid, body, kind in walk_rifx(data, ctx):
                 chunks += 1
-                if cid == b"Alas":
+                if cid == b"Alas" or (cid == b"alas" and body.lstrip()[:1] == b"{"):
+                    # JSON since CC (lower-case `alas` inside `Als2` in CC 2018)
                     try:
                         value = json.loads(body.rstrip(b"\x00").decode("utf-8"))
                     except (UnicodeDecodeError, ValueError):
@@ -118,12 +154,20 @@ class AfterEffectsExtractor(Extractor):
                         continue
                     if isinstance(value, dict) and isinstance(value.get("fullpath"), str):
                         paths.append(value["fullpath"])
+                    if isinstance(value, dict) and isinstance(value.get("server_name"), str):
+                        servers.append(value["server_name"])
                 elif cid == b"alas":
                     paths.extend(aepnames.alias_paths(body))
                 elif cid == b"ldat" and kind in (b"LItm", b"list"):  # the render queue
                     outputs.extend(aepnames.output_paths(body))
                 elif name := aepnames.item_name(cid, body, kind):
                     names.setdefault(name, "Layer" if kind == b"Layr" else "Item")
+                elif (
+                    (value := _utf8(cid, body))
+                    and len(value) <= MAX_TEXT
+                    and len(texts) < MAX_TEXTS
+                ):
+                    texts[value] = None
             yield AfterEffectsRecord(
                 extractor=self.name,
                 source="RIFX",
@@ -131,6 +175,9 @@ class AfterEffectsExtractor(Extractor):
                 chunks=chunks,
                 footage_paths=tuple(dict.fromkeys(paths)),
                 output_paths=tuple(dict.fromkeys(outputs)),
+                servers=tuple(dict.fromkeys(s for s in servers if s.strip())),
+                texts=tuple(t for t in texts if t not in names),
+                emails=tuple(dict.fromkeys(m.group() for t in texts for m in _EMAIL.finditer(t))),
             )
             for name, where in names.items():
                 yield Note(text=name, origin="layer_name", source=where)

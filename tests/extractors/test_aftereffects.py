@@ -138,3 +138,34 @@ def test_an_older_project_names_its_files_its_output_and_its_items() -> None:
     notes = {(n.text, n.source) for n in out if isinstance(n, Note)}
     assert notes == {("_footages", "Item"), ("仮背景1", "Item"), ("カット番号", "Layer")}
     assert all(n.origin == "layer_name" for n in out if isinstance(n, Note))
+
+
+def test_a_cc_project_its_servers_texts_and_e_mail() -> None:
+    """As CC 2018 writes a footage alias (JSON in a lower-case `alas` inside
+    `Als2`, with the machine it was found on); the names of effects (`fnam`)
+    and masks (`tdsn`) wrapped around a Utf8 chunk, in the language of the
+    After Effects that wrote them; a control's label with an e-mail."""
+    alias = (
+        b'{"ascendcount_base":1,"fullpath":"E:\\\\hecc\\\\ae\\\\levels\\\\image_17.jpg",'
+        b'"platform":1,"server_name":"tutu-stone","target_is_folder":false}'
+    )
+    utf8 = _chunk(b"Utf8", "色阶".encode())
+    body = b"Egg!" + _list(
+        b"Fold",
+        _list(b"Item", _chunk(b"Utf8", b"comp1"), _list(b"Als2", _chunk(b"alas", alias))),
+        _list(
+            b"sspc",
+            _chunk(b"fnam", utf8),
+            _list(b"tdgp", _chunk(b"tdsn", _chunk(b"Utf8", "マスク 3".encode()))),
+            _chunk(b"Utf8", b"Aodaruma (hi@aodaruma.net)"),
+            _chunk(b"Utf8", b"comp1"),
+        ),
+    )
+    data = b"RIFX" + struct.pack(">I", len(body)) + body
+    out = extract(EX, data)
+    [rec] = [r for r in out if isinstance(r, AfterEffectsRecord)]
+    assert rec.footage_paths == ("E:\\hecc\\ae\\levels\\image_17.jpg",)
+    assert rec.servers == ("tutu-stone",)
+    assert rec.texts == ("色阶", "マスク 3", "Aodaruma (hi@aodaruma.net)")  # names once, as notes
+    assert rec.emails == ("hi@aodaruma.net",)
+    assert [n.text for n in out if isinstance(n, Note)] == ["comp1"]
