@@ -1,7 +1,10 @@
 """CLIP STUDIO PAINT `.clip`: the big-endian CSFCHUNK container and the
 SQLite database in its CHNKSQLi chunk: canvas size and resolution, layer
-names (CJK names become notes), the embedded preview PNG, and every
-date-like column the database holds.
+names (CJK names become notes), the embedded preview PNG, the Project
+table's values (the page template the file was made from and its
+installed path, a comic story's name, author and page-number font; the
+author an entity), and every date-like column the database holds (public
+files of CLIP STUDIO PAINT 1.x hold none).
 
 The container is a 24-byte header ("CSFCHUNK", file size, first chunk
 offset) then chunks of an 8-byte name and a 64-bit size; no Python library
@@ -32,6 +35,7 @@ _TIME_COLUMN = re.compile(r"(date|time|stamp)", re.I)
 @dataclass(frozen=True)
 class ClipRecord(Record):
     KIND: ClassVar[str] = "clip"
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"author": "author"}
 
     chunks: tuple[str, ...] = ()
     canvas_width: int | None = None
@@ -41,6 +45,12 @@ class ClipRecord(Record):
     preview_bytes: int = 0
     preview_size: tuple[int, int] | None = None
     tables: tuple[str, ...] = ()
+    # the Project table's values as written (and the Canvas's ComicStory* ones): the
+    # page template it was made from and where it was installed, a story's name, its
+    # author and the font of its page numbers
+    project: dict[str, str] = field(default_factory=dict)
+    author: str | None = None  # ComicStoryAuthorName, where the artist filled it in
+    template: str | None = None  # DefaultPageTemplateName
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,19 @@ def _as_time(value: object) -> TimeValue | None:
     if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
         return parse_iso8601(value)
     return None
+
+
+def _values(con: sqlite3.Connection, table: str, cols: list[str]) -> dict[str, str]:
+    """The first row's text and number values of `table`, by column (blobs
+    and empty values left out)."""
+    if not cols:
+        return {}
+    row = con.execute(f'SELECT * FROM "{table}" LIMIT 1').fetchone()
+    return {
+        col: str(value)
+        for col, value in zip(cols, row or (), strict=False)
+        if isinstance(value, (str, int, float)) and str(value).strip() and col != "_PW_ID"
+    }
 
 
 class ClipExtractor(Extractor):
@@ -150,6 +173,12 @@ class ClipExtractor(Extractor):
         layers: list[str] = []
         if "LayerName" in columns.get("Layer", []):
             layers = [str(r[0]) for r in con.execute("SELECT LayerName FROM Layer") if r[0]]
+        project = _values(con, "Project", columns.get("Project", []))
+        project.update(
+            (k, v)
+            for k, v in _values(con, "Canvas", columns.get("Canvas", [])).items()
+            if k.startswith("ComicStory")
+        )
         preview, size = 0, None
         if "ImageData" in columns.get("CanvasPreview", []):
             row = con.execute("SELECT ImageData FROM CanvasPreview LIMIT 1").fetchone()
@@ -168,6 +197,9 @@ class ClipExtractor(Extractor):
             preview_bytes=preview,
             preview_size=size,
             tables=tuple(sorted(tables)),
+            project=project,
+            author=project.get("ComicStoryAuthorName") or None,
+            template=project.get("DefaultPageTemplateName") or None,
         )
         for layer in layers:
             if CJK.search(layer):

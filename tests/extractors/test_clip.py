@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import struct
 
 import pytest
@@ -37,3 +38,51 @@ def test_broken_containers() -> None:
     garbage = data[: sqli + 16] + bytes(size) + data[sqli + 16 + size :]
     with pytest.raises(CorruptInput, match="SQLite"):
         extract(EX, garbage)
+
+
+def _clip(script: str, *rows: tuple[str, tuple[object, ...]]) -> bytes:
+    con = sqlite3.connect(":memory:")
+    con.executescript(script)
+    for sql, values in rows:
+        con.execute(sql, values)
+    con.commit()
+    db = con.serialize()
+    con.close()
+    body = b"CHNKSQLi" + struct.pack(">Q", len(db)) + db
+    return b"CSFCHUNK" + struct.pack(">QQ", 24 + len(body), 24) + body
+
+
+def test_the_project_its_template_and_the_comic_storys_author() -> None:
+    """As CLIP STUDIO PAINT 1.x writes them: the Project table names the
+    page template the file was made from (and where it was installed); a
+    comic story's author is an entity."""
+    data = _clip(
+        "CREATE TABLE Project (_PW_ID INTEGER PRIMARY KEY, ProjectInternalVersion TEXT,"
+        " ProjectName TEXT, DefaultPageTemplatePath TEXT, DefaultPageTemplateName TEXT,"
+        " DefaultPageIsUserTemplate INTEGER, DefaultPageCelTemplatePath TEXT);"
+        "CREATE TABLE Canvas (_PW_ID INTEGER PRIMARY KEY, CanvasWidth REAL, CanvasHeight REAL,"
+        " ComicStoryStoryName TEXT, ComicStoryAuthorName TEXT, ComicStoryAuthorPosition INTEGER,"
+        " ComicStoryNombreFontPostScriptName TEXT, Thumbnail BLOB);",
+        (
+            "INSERT INTO Project VALUES (1, '1.1.0', '5', ?, ?, 1, '')",
+            (".\\Install\\Paint004\\cc6941c163", "4コマ2本タイトルあり"),
+        ),
+        (
+            "INSERT INTO Canvas VALUES (1, 905, 500, ?, ?, 2, 'MS-PGothic', ?)",
+            ("KMR EP12", "이수진", b"\x00\x01"),
+        ),
+    )
+    [rec] = [r for r in extract(EX, data) if isinstance(r, ClipRecord)]
+    assert (rec.canvas_width, rec.canvas_height) == (905, 500)
+    assert (rec.template, rec.author) == ("4コマ2本タイトルあり", "이수진")
+    assert rec.project == {
+        "ProjectInternalVersion": "1.1.0",
+        "ProjectName": "5",
+        "DefaultPageTemplatePath": ".\\Install\\Paint004\\cc6941c163",
+        "DefaultPageTemplateName": "4コマ2本タイトルあり",
+        "DefaultPageIsUserTemplate": "1",
+        "ComicStoryStoryName": "KMR EP12",
+        "ComicStoryAuthorName": "이수진",
+        "ComicStoryAuthorPosition": "2",
+        "ComicStoryNombreFontPostScriptName": "MS-PGothic",
+    }
