@@ -261,8 +261,14 @@ PUBLISH_SETTINGS_MIME = "application/x-animate-publish-settings"  # an XFL's Pub
 
 
 def is_publish_settings(head: bytes) -> bool:
-    """Animate's publish settings: a <flash_profiles> root."""
-    return bool(re.match(rb"<flash_profiles[\s>]", _root(head)[0]))
+    """Animate's publish settings: a <flash_profiles> root, or (an HTML5
+    canvas document's, Animate 2017 on) a <profiles> root whose profile
+    holds publish formats."""
+    start = _root(head)[0]
+    return bool(
+        re.match(rb"<flash_profiles[\s>]", start)
+        or (re.match(rb"<profiles[\s>]", start) and b"<PublishFormatProperties" in start)
+    )
 
 
 PENCIL2D_MIME = "application/x-pencil2d"  # a .pclx zip

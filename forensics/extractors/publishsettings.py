@@ -1,12 +1,14 @@
 """Animate's publish settings (`PublishSettings.xml`, a `<flash_profiles>`
-document beside an XFL's DOMDocument.xml and inside every `.fla`): how the
-movie is published, as the artist's copy of Animate left it.
+document beside an XFL's DOMDocument.xml and inside every `.fla`; a
+`<profiles>` one for an HTML5 canvas document, its formats' settings as
+`<Property name=...>` pairs): how the movie is published, as the artist's
+copy of Animate left it.
 
 What an analyst reads off it:
 
 - the profiles (their names, the current one) and the files each format
   publishes to (`flashFileName`, `htmlFileName`, ...: the movie's name);
-- the document class and the player it was tested in;
+- the document class, the class paths and the player it was tested in;
 - every absolute path it holds: the HTML template's path lies inside the
   artist's own Animate configuration (`C:\\Users\\NAME\\AppData\\Local\\Adobe\\
   Animate CC 2019\\zh_CN\\Configuration\\HTML\\Default.html`), the class paths
@@ -27,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
+from xml.etree.ElementTree import Element
 
 from ..errors import NotMyFormat
 from ..records import FileRef, Record
@@ -54,10 +57,13 @@ class AnimatePublishSettingsRecord(Record):
     outputs: tuple[str, ...] = ()  # the files the formats publish to
     document_class: str | None = None
     player: str | None = None  # the Flash Player version it is tested in
-    template: str | None = None  # the HTML template's path
+    template: str | None = None  # the HTML template's path (or title, for an HTML5 canvas)
     product: str | None = None  # as installed: "Animate CC 2019"
     locale: str | None = None  # the installation's language: "zh_CN"
     paths: tuple[str, ...] = ()  # every absolute path it holds
+    class_paths: tuple[str, ...] = ()  # the ActionScript class and package paths, as written
+    # an HTML5 canvas document's publish properties (name, value), as written
+    properties: tuple[tuple[str, str], ...] = ()
 
 
 class PublishSettingsExtractor(Extractor):
@@ -81,12 +87,14 @@ class PublishSettingsExtractor(Extractor):
         if not is_publish_settings(xml[:4096]):
             raise NotMyFormat("not Animate publish settings")
         root = parse(xml, "PublishSettings.xml", ctx.warn)
-        if root.tag != "flash_profiles":
+        if root.tag not in ("flash_profiles", "profiles"):
             raise NotMyFormat(f"root is <{root.tag}>, not <flash_profiles>")
-        profiles = [el for el in root.iter("flash_profile")]
+        profiles = [el for el in root if el.tag in ("flash_profile", "profile")]
         current = next((el for el in profiles if el.get("current") == "true"), None)
         outputs: dict[str, None] = {}
         paths: dict[str, None] = {}
+        class_paths: dict[str, None] = {}
+        properties: dict[tuple[str, str], None] = {}
         texts = {el.tag: (el.text or "").strip() for el in root.iter() if (el.text or "").strip()}
         for el in root.iter():
             text = (el.text or "").strip()
@@ -94,10 +102,14 @@ class PublishSettingsExtractor(Extractor):
                 continue
             pieces = text.split(";") if el.tag.endswith(_PATH_LISTS) else [text]
             for piece in (p.strip() for p in pieces):
+                if el.tag.endswith(_PATH_LISTS) and piece not in ("", "."):
+                    class_paths[piece] = None
                 if is_absolute_path(piece):
                     paths[piece] = None
-                elif el.tag.endswith("FileName") and "/" not in piece and "\\" not in piece:
+                elif _names_output(el) and "/" not in piece and "\\" not in piece:
                     outputs[piece] = None
+            if el.tag == "Property" and el.get("name") and len(properties) < MAX_VALUES:
+                properties[(el.get("name", ""), text)] = None
         template = texts.get("TemplateFileName")
         where = next(filter(None, (_CONFIGURATION.search(p) for p in paths)), None)
         if len(outputs) > MAX_VALUES or len(paths) > MAX_VALUES:
@@ -110,8 +122,20 @@ class PublishSettingsExtractor(Extractor):
             outputs=tuple(outputs)[:MAX_VALUES],
             document_class=texts.get("DocumentClass"),
             player=texts.get("ExternalPlayer"),
-            template=template,
+            template=template or _property(properties, "templateTitle"),
             product=where.group("product") if where else None,
             locale=where.group("locale") if where else None,
             paths=tuple(paths)[:MAX_VALUES],
+            class_paths=tuple(class_paths)[:MAX_VALUES],
+            properties=tuple(properties),
         )
+
+
+def _names_output(el: Element) -> bool:
+    """An element naming a published file: `flashFileName`, `htmlFileName`,
+    or an HTML5 canvas format's `<Property name="filename">`."""
+    return el.tag.endswith("FileName") or (el.tag == "Property" and el.get("name") == "filename")
+
+
+def _property(properties: dict[tuple[str, str], None], name: str) -> str | None:
+    return next((v for k, v in properties if k == name and v), None)

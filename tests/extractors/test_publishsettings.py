@@ -85,3 +85,31 @@ def test_not_publish_settings_and_damaged() -> None:
     )
     with pytest.raises(CorruptInput):
         extract(EX, hostile)
+
+
+def test_an_html5_canvas_documents_profiles_and_class_paths() -> None:
+    """Animate 2017 on writes an HTML5 canvas document's settings under
+    <profiles>, each format's as <Property name=...> pairs; class paths
+    are kept as written, relative ones too."""
+    data = (
+        b'<profiles>\n<profile version="1.0" name="Default" current="true">\n'
+        b'  <PublishFormatProperties enabled="true">\n'
+        b"    <oamFileName>EFMod_Soda.oam</oamFileName>\n  </PublishFormatProperties>\n"
+        b'  <PublishProperties name="JavaScript/HTML" enabled="true">\n'
+        b'    <Property name="filename">EFMod_Soda.js</Property>\n'
+        b'    <Property name="templateTitle">ISP_Template (Custom)</Property>\n'
+        b'    <Property name="SiteUrl"> </Property>\n  </PublishProperties>\n'
+        b"  <PublishFlashProperties>"
+        b"<AS3PackagePaths>.;ASPiratePig/src;D:\\lib\\as3</AS3PackagePaths>"
+        b"</PublishFlashProperties>\n</profile>\n</profiles>\n"
+    )
+    assert sniff(data) == "application/x-animate-publish-settings"
+    assert sniff(b"<profiles><profile name='x'/></profiles>") != sniff(data)
+    [rec] = extract(EX, data)
+    assert isinstance(rec, AnimatePublishSettingsRecord)
+    assert (rec.profiles, rec.current_profile) == (("Default",), "Default")
+    assert rec.outputs == ("EFMod_Soda.oam", "EFMod_Soda.js")
+    assert rec.template == "ISP_Template (Custom)"
+    assert rec.class_paths == ("ASPiratePig/src", "D:\\lib\\as3")
+    assert rec.paths == ("D:\\lib\\as3",)
+    assert ("templateTitle", "ISP_Template (Custom)") in rec.properties
