@@ -8,11 +8,11 @@ entities, notes and type for the file and its members; ExifTool's
 `-r -ext * -j -a -G1 -ee` JSON (every file, whatever its name). Dates are
 compared as dates (to the precision the fact is written in, whatever the
 tool's format: ISO, EXIF colons, slashes), names, paths, ids and words as
-text (case and slash direction aside), counts against a field whose name
+text (case, slash direction and white space aside), counts against a field whose name
 holds the fact's label.
 
 `split` says which files the readers were written against (`tune`) and
-which were set aside (`heldout-1` to `heldout-3`, by repository; see the
+which were set aside (`heldout-1` to `heldout-15`, by repository; see the
 facts file's `about`); the headline is a held-out set's first run.
 
 The files are read out of git mirrors as the library's `fetch` lays them
@@ -54,7 +54,9 @@ def _dates(text: str) -> set[tuple[int, ...]]:
 
 
 def _fold(text: str) -> str:
-    return text.replace("\\\\", "/").replace("\\", "/").casefold()
+    """Case, slash direction and white space aside (a text on two lines is
+    listed as a person reads it, on one)."""
+    return " ".join(text.replace("\\\\", "/").replace("\\", "/").casefold().split())
 
 
 def found(fact: list[Any], text: str, dates: set[tuple[int, ...]]) -> bool:

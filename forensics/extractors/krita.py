@@ -259,7 +259,8 @@ class KritaExtractor(Extractor):
 
 def _shape_text(member: str, svg: bytes, layer: str, ctx: Context) -> Iterator[Note]:
     """The texts a vector (shape) layer holds: each SVG <text>, its spans
-    joined as they are drawn ("chat" "." "horse" read "chat.horse")."""
+    joined as they are drawn ("chat" "." "horse" read "chat.horse"), a line
+    to each span placed anew."""
     try:
         root = parse(svg, member)
     except CorruptInput as exc:
@@ -267,6 +268,17 @@ def _shape_text(member: str, svg: bytes, layer: str, ctx: Context) -> Iterator[N
         return
     for el in root.iter():
         if isinstance(el.tag, str) and _local(el.tag) == "text":
-            text = "".join(el.itertext()).strip()
+            text = _lines(el)
             if text:
                 yield Note(text=text, origin="text_layer", source=f"shape layer {layer!r}")
+
+
+def _lines(text: Element) -> str:
+    """A <text>'s words as drawn: a top-level span placed anew (`x` or
+    `dy`, as Krita writes each line after the first) starts a new line."""
+    out = [text.text or ""]
+    for span in text:
+        if (span.get("x") is not None or span.get("dy") is not None) and "".join(out).strip():
+            out.append("\n")
+        out.extend([*span.itertext(), span.tail or ""])
+    return "\n".join(line.strip() for line in "".join(out).strip().split("\n"))

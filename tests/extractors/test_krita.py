@@ -119,7 +119,8 @@ def test_the_texts_of_vector_layers_are_notes() -> None:
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg"><text><tspan x="0">笔刷：b)_Basic-6 7px</tspan>'
         '</text><text><tspan>chat</tspan><tspan fill="#ffea00">.</tspan><tspan>horse</tspan>'
-        "</text><text> </text></svg>"
+        '</text><text> </text><text><tspan x="0">Sweet</tspan><tspan x="0" dy="57.75">Tooth'
+        "</tspan></text></svg>"
     ).encode()
     data = _with(
         sample_bytes(URL),
@@ -131,6 +132,6 @@ def test_the_texts_of_vector_layers_are_notes() -> None:
     ctx = Context()
     items = list(EX.extract(FileRef(url="k.kra", path=None), io.BytesIO(data), ctx))
     texts = [n.text for n in items if isinstance(n, Note) and n.origin == "text_layer"]
-    assert texts == ["笔刷：b)_Basic-6 7px", "chat.horse"]
+    assert texts == ["笔刷：b)_Basic-6 7px", "chat.horse", "Sweet\nTooth"]
     assert [i for i in items if isinstance(i, KritaRecord)]
     assert [p.kind for p in ctx.problems] == ["corrupt"]
