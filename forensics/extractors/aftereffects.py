@@ -3,7 +3,8 @@
 
 What an analyst reads off a project without After Effects: the files its
 footage items point at (`fullpath`: the artist's disk, a server share;
-`server_name`: the machine it was found on), which the binary project
+`server_name` and `server_volume_name`: the machine and the disk it was
+found on), which the binary project
 keeps as small JSON objects in its `Alas` chunks (`alas` inside `Als2` in
 CC 2018) and the XML project as `fileReference` elements; the count of its
 chunks; every text its `Utf8` chunks hold (loose, or wrapped in `tdsn` and
@@ -61,6 +62,7 @@ class AfterEffectsRecord(Record):
     footage_paths: tuple[str, ...] = ()
     output_paths: tuple[str, ...] = ()  # the render queue's output files
     servers: tuple[str, ...] = ()  # the machines the footage was found on (alias server_name)
+    volumes: tuple[str, ...] = ()  # the disks it was on (server_volume_name: "Macintosh HD")
     # every other text the project holds (Utf8 chunks): effects' and their
     # controls' names, masks, views (in the language of the After Effects
     # that wrote them), expressions, text layers' words
@@ -140,6 +142,7 @@ class AfterEffectsExtractor(Extractor):
             paths: list[str] = []
             outputs: list[str] = []
             servers: list[str] = []
+            volumes: list[str] = []
             names: dict[str, str] = {}  # name -> Item or Layer, first seen
             texts: dict[str, None] = {}
             chunks = 0
@@ -154,8 +157,13 @@ class AfterEffectsExtractor(Extractor):
                         continue
                     if isinstance(value, dict) and isinstance(value.get("fullpath"), str):
                         paths.append(value["fullpath"])
-                    if isinstance(value, dict) and isinstance(value.get("server_name"), str):
-                        servers.append(value["server_name"])
+                    if isinstance(value, dict):
+                        for key, into in (
+                            ("server_name", servers),
+                            ("server_volume_name", volumes),
+                        ):
+                            if isinstance(value.get(key), str):
+                                into.append(value[key])
                 elif cid == b"alas":
                     paths.extend(aepnames.alias_paths(body))
                 elif cid == b"ldat" and kind in (b"LItm", b"list"):  # the render queue
@@ -176,6 +184,7 @@ class AfterEffectsExtractor(Extractor):
                 footage_paths=tuple(dict.fromkeys(paths)),
                 output_paths=tuple(dict.fromkeys(outputs)),
                 servers=tuple(dict.fromkeys(s for s in servers if s.strip())),
+                volumes=tuple(dict.fromkeys(v for v in volumes if v.strip())),
                 texts=tuple(t for t in texts if t not in names),
                 emails=tuple(dict.fromkeys(m.group() for t in texts for m in _EMAIL.finditer(t))),
             )

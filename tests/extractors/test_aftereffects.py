@@ -147,7 +147,8 @@ def test_a_cc_project_its_servers_texts_and_e_mail() -> None:
     After Effects that wrote them; a control's label with an e-mail."""
     alias = (
         b'{"ascendcount_base":1,"fullpath":"E:\\\\hecc\\\\ae\\\\levels\\\\image_17.jpg",'
-        b'"platform":1,"server_name":"tutu-stone","target_is_folder":false}'
+        b'"platform":1,"server_name":"tutu-stone","server_volume_name":"Data",'
+        b'"target_is_folder":false}'
     )
     utf8 = _chunk(b"Utf8", "色阶".encode())
     body = b"Egg!" + _list(
@@ -165,7 +166,7 @@ def test_a_cc_project_its_servers_texts_and_e_mail() -> None:
     out = extract(EX, data)
     [rec] = [r for r in out if isinstance(r, AfterEffectsRecord)]
     assert rec.footage_paths == ("E:\\hecc\\ae\\levels\\image_17.jpg",)
-    assert rec.servers == ("tutu-stone",)
+    assert (rec.servers, rec.volumes) == (("tutu-stone",), ("Data",))
     assert rec.texts == ("色阶", "マスク 3", "Aodaruma (hi@aodaruma.net)")  # names once, as notes
     assert rec.emails == ("hi@aodaruma.net",)
     assert [n.text for n in out if isinstance(n, Note)] == ["comp1"]
