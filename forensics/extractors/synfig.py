@@ -5,7 +5,8 @@ program keeps guides, grid and background settings there, and authors
 whatever they add), the files its import layers bring in (absolute paths
 show the artist's disk), the layers' descriptions and the keyframes'
 labels (the words the artist named a moment with: notes, origin
-`layer_name`; the keyframes' times kept on the record).
+`layer_name`; the keyframes' times kept on the record), and the text
+layers' words (notes, origin `text_layer`) and font families.
 
 Parsed with defusedxml (entities refused). Synfig writes no save date and
 no author of its own. Reference: the Synfig file format
@@ -46,6 +47,7 @@ class SynfigRecord(Record):
     duration_seconds: float | None = None
     layers: int = 0
     imported: tuple[str, ...] = ()  # files the import layers bring in
+    fonts: tuple[str, ...] = ()  # the font families its text layers are set in
     # the keyframes (time as written, and the words the artist named the moment with)
     keyframes: tuple[tuple[str, str], ...] = ()
     meta: tuple[tuple[str, str], ...] = ()
@@ -79,8 +81,8 @@ class SynfigExtractor(Extractor):
     version = "1.0"
     doc = ExtractorDoc(
         summary="Synfig documents (.sif, and .sifz through the walker): name, description, "
-        "size, fps, time range, meta pairs, imported file paths, keyframes, layer descriptions "
-        "and keyframe labels as notes.",
+        "size, fps, time range, meta pairs, imported file paths, keyframes, fonts, layer "
+        "descriptions, keyframe labels and text layers' words as notes.",
         reads="The <canvas> XML.",
         references=("Synfig synfig-core loadcanvas.cpp / savecanvas.cpp",),
         limits=f"No save date or author is written by Synfig itself. At most {MAX_NOTES} notes.",
@@ -103,13 +105,19 @@ class SynfigExtractor(Extractor):
         )
         layers = list(root.iter("layer"))
         imported = []
+        texts: list[tuple[str, str]] = []  # (the text layer's description, its text)
+        fonts: dict[str, None] = {}
         for layer in layers:
-            if layer.get("type") == "import":
-                for param in layer.findall("param"):
-                    if param.get("name") == "filename":
-                        value = "".join(param.itertext()).strip()
-                        if value:
-                            imported.append(value)
+            for param in layer.findall("param"):
+                name, value = param.get("name"), "".join(param.itertext()).strip()
+                if not value:
+                    continue
+                if layer.get("type") == "import" and name == "filename":
+                    imported.append(value)
+                elif layer.get("type") == "text" and name == "text":
+                    texts.append((layer.get("desc") or "", value))
+                elif layer.get("type") == "text" and name == "family":
+                    fonts[value] = None
         labelled = [(k.get("time", ""), (k.text or "").strip()) for k in root.findall("keyframe")]
         start, end = root.get("begin-time"), root.get("end-time")
         begin_s, end_s = seconds(start, fps), seconds(end, fps)
@@ -128,6 +136,7 @@ class SynfigExtractor(Extractor):
             layers=len(layers),
             keyframes=tuple(labelled[:MAX_NOTES]),
             imported=tuple(imported),
+            fonts=tuple(fonts),
             meta=meta,
             author=next((v for k, v in meta if k.lower() == "author" and v), None),
         )
@@ -136,6 +145,8 @@ class SynfigExtractor(Extractor):
             yield Note(text=text, origin="layer_name", source=f"layer {text!r}")
         for time, text in [(t, x) for t, x in labelled if x][:MAX_NOTES]:
             yield Note(text=text, origin="layer_name", source=f"keyframe {time}")
+        for desc, text in texts[:MAX_NOTES]:
+            yield Note(text=text, origin="text_layer", source=f"text layer {desc!r}")
 
 
 def _int(text: str | None) -> int | None:

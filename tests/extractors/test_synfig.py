@@ -70,3 +70,21 @@ def test_keyframes_and_their_labels() -> None:
         ("titre ECG", "keyframe 0f"),
         ("début boucle 1", "keyframe 8s"),
     ]
+
+
+def test_text_layers_words_and_fonts() -> None:
+    """A text layer's words are a note (origin text_layer), its font family
+    kept (a lip-sync chart of Russian and English phonemes)."""
+    sif = (
+        '<?xml version="1.0"?>\n<canvas version="0.9" width="480" height="270" fps="24">\n'
+        ' <layer type="text" desc="Text053"><param name="text"><string>м, п, б</string>'
+        '</param><param name="family"><string>Sans Serif</string></param></layer>\n'
+        ' <layer type="text" desc="ru"><param name="text"><string> </string></param></layer>\n'
+        ' <layer type="import" desc="bg"><param name="filename"><string>bg.png</string></param>'
+        "</layer>\n</canvas>\n"
+    ).encode()
+    items = extract(EX, sif)
+    [rec] = [i for i in items if isinstance(i, SynfigRecord)]
+    assert (rec.fonts, rec.imported) == (("Sans Serif",), ("bg.png",))
+    texts = [(n.text, n.source) for n in items if isinstance(n, Note) and n.origin == "text_layer"]
+    assert texts == [("м, п, б", "text layer 'Text053'")]
