@@ -48,6 +48,7 @@ _EXTRA_EXTENSIONS: dict[str, set[str]] = {
     "application/vnd.adobe.aftereffects.projectx": {"aepx"},
     "application/x-pencil2d-document": {"pcl", "xml"},
     "application/x-xfl-document": {"xml"},
+    "application/x-xfl-symbol": {"xml"},
     "application/x-animate-publish-settings": {"xml"},
     "application/x-opentoonz-scene": {"tnz"},
     "text/x-opentoonz-history": {"hst"},
@@ -92,6 +93,8 @@ def sniff(head: bytes) -> str:
         return SYNFIG_MIME
     if is_xfl_document(head[:4096]):
         return XFL_DOCUMENT_MIME
+    if is_xfl_symbol(head[:4096]):
+        return XFL_SYMBOL_MIME
     if is_publish_settings(head[:4096]):
         return PUBLISH_SETTINGS_MIME
     if is_pencil2d_document(head[:4096]):
@@ -255,6 +258,14 @@ def is_binary_fla(head: bytes) -> bool:
 def is_xfl_document(head: bytes) -> bool:
     """An Animate XFL document: a <DOMDocument> root."""
     return bool(re.match(rb"<DOMDocument[\s>/]", _root(head)[0]))
+
+
+XFL_SYMBOL_MIME = "application/x-xfl-symbol"  # LIBRARY/*.xml of an XFL folder or .fla
+
+
+def is_xfl_symbol(head: bytes) -> bool:
+    """A symbol of an XFL library: a <DOMSymbolItem> root."""
+    return bool(re.match(rb"<DOMSymbolItem[\s>/]", _root(head)[0]))
 
 
 PUBLISH_SETTINGS_MIME = "application/x-animate-publish-settings"  # an XFL's PublishSettings.xml

@@ -30,6 +30,7 @@ _DRAWING = {
     "application/x-toonboom-tvg",  # a Harmony drawing
     "application/x-toonz-tlv",  # an OpenToonz level: its drawings
     "application/x-toonz-pli",
+    "application/x-xfl-symbol",  # an Animate library symbol (LIBRARY/*.xml): a drawn asset
 }
 _SCENE = {
     "application/x-toonboom-harmony-scene",

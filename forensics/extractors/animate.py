@@ -21,6 +21,15 @@ XFL document `DOMDocument.xml`; an uncompressed XFL folder has the same
   temporary folders), the absolute paths among them naming the artist's
   disk as embedded paths do.
 
+- the words of every text field on its timelines (static, dynamic, input
+  text: notes, origin `text_layer`).
+
+A library symbol is a file of its own in an XFL folder or a `.fla`
+(`LIBRARY/NAME.xml`, root `DOMSymbolItem`): its name, type, exported class,
+when it was last changed (`lastModified`, Unix seconds), its layers (names
+as notes), key frames, the instances it names, the library items it places,
+its text fields, their fonts and their words (a record `animate_symbol`).
+
 Each library item with a time is a record of its own (`animate_item`).
 Unix seconds are instants: zone basis `utc`. Parsed with defusedxml.
 Reference: the XFL format as Animate writes it (DOMDocument.xml,
@@ -35,7 +44,7 @@ XMP (CS4, UTF-16 in `Contents`) is the xmp extractor's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
@@ -47,8 +56,10 @@ from ..sniff import (
     OLE_MAGIC,
     XFL_DOCUMENT_MIME,
     XFL_MIME,
+    XFL_SYMBOL_MIME,
     is_binary_fla,
     is_xfl_document,
+    is_xfl_symbol,
 )
 from . import fla_ole
 from .base import Context, Extractor, ExtractorDoc
@@ -144,6 +155,29 @@ class AnimateItemRecord(Record):
     modified: dt.datetime | None = None
 
 
+@dataclass(frozen=True)
+class AnimateSymbolRecord(Record):
+    """A symbol of the library, as its own XML file (`LIBRARY/NAME.xml` of an
+    XFL folder or a `.fla`): when it was last changed and what it holds."""
+
+    KIND: ClassVar[str] = "animate_symbol"
+    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
+        "modified": TimeField("Animate symbol modified (lastModified)", True),
+    }
+
+    name: str | None = None
+    item_id: str | None = None
+    symbol_type: str | None = None  # graphic, button, movie clip (none written)
+    linkage_class: str | None = None
+    modified: dt.datetime | None = None
+    layers: int = 0
+    frames: int = 0  # its timeline's key frames
+    instance_names: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()  # the library items its frames place
+    text_fields: tuple[str, ...] = ()  # the names of its text fields
+    fonts: tuple[str, ...] = ()  # the faces its texts are set in
+
+
 def _unix(text: str | None) -> dt.datetime | None:
     try:
         value = int(text) if text else 0
@@ -172,15 +206,17 @@ class AnimateExtractor(Extractor):
         summary="Adobe Animate XFL documents (.fla zips, loose DOMDocument.xml): versionInfo, "
         "stage, frame rate, library items with their import and modification times and "
         "source paths, the publish history, persistent data and its paths, instance names; "
-        "timeline names; folder and layer names as notes.",
-        reads="DOMDocument.xml of a .fla (mimetype application/vnd.adobe.xfl) or an XFL folder; "
+        "timeline names; folder and layer names and text fields' words as notes; each library "
+        "symbol's file (name, class, last change, layers, instances, texts, fonts).",
+        reads="DOMDocument.xml of a .fla (mimetype application/vnd.adobe.xfl) or an XFL folder, "
+        "the library's symbol files (LIBRARY/*.xml); "
         "the Contents stream of a binary (OLE) .fla.",
         references=("Adobe XFL (DOMDocument.xml) as written by Flash CS5 to Animate 2024",),
-        limits="Symbols' own XML files (and a binary .fla's Symbol streams) are not opened; a "
-        "binary .fla's item times are read by their position (fla_ole.py). At most "
+        limits="A binary .fla's Symbol streams are not opened; its item times are read by "
+        "their position (fla_ole.py). At most "
         f"{MAX_ITEMS} library items.",
     )
-    record_kinds = (AnimateRecord, AnimateItemRecord, AnimatePublishRecord)
+    record_kinds = (AnimateRecord, AnimateItemRecord, AnimatePublishRecord, AnimateSymbolRecord)
 
     def applies(self, ref: FileRef, mime: str, head: bytes) -> bool:
         if (
@@ -189,7 +225,11 @@ class AnimateExtractor(Extractor):
             and ref.entry.name == "DOMDocument.xml"
         ):
             return False  # a .fla's own document: read once, as the .fla
-        return mime in (XFL_MIME, XFL_DOCUMENT_MIME, FLA_OLE_MIME) or is_xfl_document(head[:4096])
+        return (
+            mime in (XFL_MIME, XFL_DOCUMENT_MIME, XFL_SYMBOL_MIME, FLA_OLE_MIME)
+            or is_xfl_document(head[:4096])
+            or is_xfl_symbol(head[:4096])
+        )
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
@@ -201,6 +241,9 @@ class AnimateExtractor(Extractor):
             xml, _ = zip_member(stream, "DOMDocument.xml", MAX_BYTES, "an XFL document")
         else:
             xml = read_whole(stream, MAX_BYTES, "an XFL document")
+            if is_xfl_symbol(xml[:4096]):
+                yield from self._symbol(parse(xml, "the symbol", ctx.warn))
+                return
             if not is_xfl_document(xml[:4096]):
                 raise NotMyFormat("not an XFL document")
         root = parse(xml, "DOMDocument.xml", ctx.warn)
@@ -326,3 +369,54 @@ class AnimateExtractor(Extractor):
         for name in dict.fromkeys(n.strip() for n in [*folders, *layers][:MAX_ITEMS]):
             if name:
                 yield Note(text=name, origin="layer_name", source="DOMDocument.xml")
+        yield from _texts(root, "DOMDocument.xml")
+
+    def _symbol(self, root: Element) -> Iterator[Record | Note]:
+        if _local(root.tag) != "DOMSymbolItem":
+            raise NotMyFormat(f"root is <{_local(root.tag)}>, not <DOMSymbolItem>")
+        elements = [(el, _local(el.tag)) for el in root.iter() if isinstance(el.tag, str)]
+        layers = [el.get("name", "") for el, tag in elements if tag == "DOMLayer"]
+        yield AnimateSymbolRecord(
+            extractor=self.name,
+            source="DOMSymbolItem",
+            name=root.get("name"),
+            item_id=root.get("itemID"),
+            symbol_type=root.get("symbolType"),
+            linkage_class=root.get("linkageClassName") or root.get("linkageIdentifier"),
+            modified=_unix(root.get("lastModified")),
+            layers=len(layers),
+            frames=sum(1 for _, tag in elements if tag == "DOMFrame"),
+            instance_names=_distinct(
+                el.get("name") for el, tag in elements if tag.endswith("Instance")
+            ),
+            uses=_distinct(el.get("libraryItemName") for el, _ in elements),
+            text_fields=_distinct(el.get("name") for el, tag in elements if tag in _TEXT_TAGS),
+            fonts=_distinct(el.get("face") for el, tag in elements if tag == "DOMTextAttrs"),
+        )
+        for name in dict.fromkeys(n.strip() for n in layers[:MAX_ITEMS]):
+            if name:
+                yield Note(text=name, origin="layer_name", source="DOMSymbolItem")
+        yield from _texts(root, "DOMSymbolItem")
+
+
+_TEXT_TAGS = ("DOMStaticText", "DOMDynamicText", "DOMInputText")
+
+
+def _distinct(values: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))[:MAX_ITEMS]
+
+
+def _texts(root: Element, source: str) -> Iterator[Note]:
+    """The words of every text field on a timeline: its runs' characters
+    joined (Animate writes a line break as a carriage return), a note each
+    (origin `text_layer`)."""
+    for el in root.iter():
+        if isinstance(el.tag, str) and _local(el.tag) in _TEXT_TAGS:
+            words = "".join(
+                c.text or ""
+                for c in el.iter()
+                if isinstance(c.tag, str) and _local(c.tag) == "characters"
+            )
+            text = words.replace("\r", "\n").strip()
+            if text:
+                yield Note(text=text, origin="text_layer", source=f"{source} {_local(el.tag)}")

@@ -43,6 +43,7 @@ from ..sniff import (
     SCENE_MIME,
     SYNFIG_MIME,
     XFL_DOCUMENT_MIME,
+    XFL_SYMBOL_MIME,
 )
 from .base import Context, Extractor, ExtractorDoc
 from .documents import is_absolute_path, parse, read_whole
@@ -56,6 +57,7 @@ MAX_TEXT = 64 * 1024  # a longer text (embedded data) holds no path to split out
 MIMES = frozenset(
     {
         XFL_DOCUMENT_MIME,
+        XFL_SYMBOL_MIME,
         PUBLISH_SETTINGS_MIME,
         PENCIL2D_DOCUMENT_MIME,
         SYNFIG_MIME,

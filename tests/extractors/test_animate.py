@@ -19,6 +19,7 @@ from forensics.extractors.animate import (
     AnimateItemRecord,
     AnimatePublishRecord,
     AnimateRecord,
+    AnimateSymbolRecord,
 )
 from forensics.extractors.base import Context
 from forensics.records import FileRef, Note
@@ -62,7 +63,11 @@ def test_in_a_case_the_fla_is_one_scene_and_names_its_importer(tmp_path: Path) -
     assert files.loc["cut.fla", "work"] == "scene"
     assert set(files.loc[files.index.str.startswith("cut.fla!/"), "work"]) == {"part"}
     records = case.records
-    assert set(records.loc[records["extractor"] == "animate", "path"]) == {"cut.fla"}  # read once
+    mine = records[records["extractor"] == "animate"]
+    assert set(mine.loc[mine["kind"] != "animate_symbol", "path"]) == {"cut.fla"}  # read once
+    assert set(mine.loc[mine["kind"] == "animate_symbol", "path"]) == {
+        "cut.fla!/LIBRARY/Symbol 1.xml"  # each library symbol as its own member
+    }
     found = set(zip(case.entities["role"], case.entities["value"], strict=True))
     assert {("user", "jihoon"), ("software", "Saved by Animate Windows 22.0 build 186")} <= found
 
@@ -298,3 +303,48 @@ def test_layers_instances_sounds_and_an_actionscript_2_linkage() -> None:
     assert [n.text for n in items if isinstance(n, Note)] == ["Слой 1", "Слой 2"]
     boom = next(i for i in items if isinstance(i, AnimateItemRecord) and i.name == "boom.wav")
     assert (boom.linkage_class, boom.source_path) == ("sExp", "../../Game/LIBRARY/boom.wav")
+
+
+SYMBOL = (
+    '<DOMSymbolItem xmlns="http://ns.adobe.com/xfl/2008/" name="images/scanner/popupBox" '
+    'itemID="4e69e4b1-00000390" linkageExportForAS="true" linkageClassName="popupBox" '
+    'lastModified="1321763729"><timeline><DOMTimeline name="popupBox"><layers>'
+    '<DOMLayer name="Слой 1"><frames><DOMFrame index="0"><elements>'
+    '<DOMSymbolInstance libraryItemName="images/scanner/scanButton" name="scanButton"/>'
+    '<DOMBitmapInstance libraryItemName="Растровое изображение 46"/>'
+    '<DOMDynamicText name="status" width="303"><textRuns><DOMTextRun>'
+    "<characters>Click to start&#xD;the CT scanner.</characters><textAttrs>"
+    '<DOMTextAttrs face="TimesNewRomanPSMT"/></textAttrs></DOMTextRun></textRuns>'
+    '</DOMDynamicText></elements></DOMFrame><DOMFrame index="4"/></frames></DOMLayer>'
+    "</layers></DOMTimeline></timeline></DOMSymbolItem>"
+).encode()
+
+
+def test_a_library_symbols_own_file(tmp_path: Path) -> None:
+    """LIBRARY/NAME.xml of an XFL folder: the symbol's last change is an
+    event (UTC), its layers and its text fields' words are notes."""
+    assert sniff(SYMBOL) == "application/x-xfl-symbol"
+    items = extract(EX, SYMBOL)
+    [rec] = [i for i in items if isinstance(i, AnimateSymbolRecord)]
+    assert (rec.name, rec.linkage_class, rec.layers, rec.frames) == (
+        "images/scanner/popupBox",
+        "popupBox",
+        1,
+        2,
+    )
+    assert rec.modified == dt.datetime(2011, 11, 20, 4, 35, 29, tzinfo=dt.UTC)
+    assert (rec.instance_names, rec.text_fields, rec.fonts) == (
+        ("scanButton",),
+        ("status",),
+        ("TimesNewRomanPSMT",),
+    )
+    assert rec.uses == ("images/scanner/scanButton", "Растровое изображение 46")
+    notes = [(n.text, n.origin) for n in items if isinstance(n, Note)]
+    assert notes == [("Слой 1", "layer_name"), ("Click to start\nthe CT scanner.", "text_layer")]
+    dump = tmp_path / "dump"
+    (dump / "game" / "LIBRARY").mkdir(parents=True)
+    (dump / "game" / "LIBRARY" / "popupBox.xml").write_bytes(SYMBOL)
+    case = forensics.scan(dump, tmp_path / "case", executor="serial", ocr=False)
+    events = case.events[case.events["path"] == "game/LIBRARY/popupBox.xml"]
+    assert dt.datetime(2011, 11, 20, 4, 35, 29, tzinfo=dt.UTC) in set(events["utc"])
+    assert case.files.set_index("path").loc["game/LIBRARY/popupBox.xml", "work"] == "drawing"
