@@ -12,7 +12,10 @@ bare, and escaped here before parsing).
   machine (`COMPUTERNAME`) and the user (`USERNAME`).
 - A level's `.hst` (beside its `.tlv`) is the same history for the level,
   with the frames each save changed.
-- A palette names itself, the reference image it was picked from, its
+- A palette names itself (a studio palette by the Unix time it was
+  created or imported and a random number: a time, an event), the
+  studio palettes its styles were copied from, the reference image it was
+  picked from, its
   format version, its styles (counted), the brush files its styles paint
   with (MyPaint `.myb`) and its style pages.
 - A project names its folders (name and path), its default output (path,
@@ -69,6 +72,11 @@ _MONTHS = {
 @dataclass(frozen=True)
 class OpenToonzRecord(Record):
     KIND: ClassVar[str] = "opentoonz"
+    TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
+        "palette_created": TimeField(
+            "OpenToonz studio palette created (its global name: Unix seconds)", True
+        ),
+    }
     ENTITY_FIELDS: ClassVar[dict[str, str]] = {
         "generator": "software",
         "level_paths": "path",
@@ -89,6 +97,12 @@ class OpenToonzRecord(Record):
     saves: int = 0  # lines of the save history
     fps: float | None = None  # of the scene's (or project's) main output
     palette_name: str | None = None
+    # a studio palette's global name is the Unix time it was created or
+    # imported, an underscore and a random number ("1612345678_41")
+    palette_created: dt.datetime | None = None
+    # the studio palettes a level palette's styles were copied from (their
+    # global names, each with its creation time in it)
+    studio_palettes: tuple[str, ...] = ()
     reference_image: str | None = None
     styles: int | None = None  # a palette's colour styles
     brushes: tuple[str, ...] = ()  # the brush files its styles paint with (MyPaint .myb)
@@ -183,6 +197,24 @@ def _history_text(root: Element | None, text: str) -> str:
         return "".join(_QUOTED.findall("".join(found.itertext()))) if found is not None else ""
     m = re.search(r"<history>(.*?)</history>", text, re.S)
     return "".join(_QUOTED.findall(m.group(1))) if m else ""
+
+
+_GLOBAL_NAME = re.compile(r"(\d{9,10})_\d+")
+_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # Toonz's studio palettes are younger
+_LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+# a style's global name: "-" (its own studio palette) or "+" (linked to one),
+# the palette's global name, "-", the style's index
+_STYLE_LINK = re.compile(r"(?<![\w.])[+-](\d{9,10}_\d+)-\d+")
+
+
+def _palette_time(name: str | None) -> dt.datetime | None:
+    """The creation time in a studio palette's global name (StudioPalette::
+    createPalette and importPalette: `time()` "_" `rand()`)."""
+    m = _GLOBAL_NAME.fullmatch(name or "")
+    if not m:
+        return None
+    when = dt.datetime.fromtimestamp(int(m.group(1)), dt.UTC)
+    return when if _EARLIEST < when < _LATEST else None
 
 
 def _resolution(root: Element | None) -> tuple[int | None, int | None]:
@@ -382,11 +414,18 @@ class OpenToonzExtractor(Extractor):
             if root is not None
             else ()
         )
+        links = _STYLE_LINK.findall(
+            " ".join("".join(st.itertext()) for st in root.iterfind("styles/style"))
+            if root is not None
+            else text
+        )
         return OpenToonzRecord(
             extractor=self.name,
             source="palette",
             document="palette",
             palette_name=name or None,
+            palette_created=_palette_time(name),
+            studio_palettes=tuple(dict.fromkeys(links))[:MAX_SAVES],
             reference_image=_unquote("".join(ref.itertext())) if ref is not None else None,
             format_version=" ".join("".join(version.itertext()).split())
             if version is not None

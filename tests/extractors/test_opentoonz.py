@@ -250,3 +250,34 @@ def test_a_raster_levels_frames_and_a_palettes_brushes() -> None:
     [pal] = extract(EX, palette)
     assert isinstance(pal, OpenToonzRecord)
     assert (pal.styles, pal.brushes) == (2, ("experimental\\basic.myb",))
+
+
+def test_a_studio_palettes_name_is_the_time_it_was_made(tmp_path: Path) -> None:
+    """StudioPalette names a palette `time()` "_" `rand()`: an instant (UTC),
+    an event; a level palette's styles copied from a studio palette carry
+    that palette's name in their global names."""
+    studio = (
+        b"<palette name='1612345678_41'>\n  <version>\n    71 0 \n  </version>\n  <styles>\n"
+        b"    <style>\n      color_1 3 255 21 36 255 \n    </style>\n  </styles>\n</palette>\n"
+    )
+    [pal] = extract(EX, studio)
+    assert isinstance(pal, OpenToonzRecord)
+    assert pal.palette_created == dt.datetime(2021, 2, 3, 9, 47, 58, tzinfo=dt.UTC)
+    level = (
+        b"<palette id='1'>\n  <styles>\n"
+        b"    <style>\n      color_1|+1612345678_41-3 3 255 21 36 255 \n    </style>\n"
+        b"    <style>\n      color_2|-1500000000_7-1 3 0 0 0 255 \n    </style>\n"
+        b"  </styles>\n</palette>\n"
+    )
+    [lev] = extract(EX, level)
+    assert isinstance(lev, OpenToonzRecord)
+    assert lev.palette_created is None
+    assert lev.studio_palettes == ("1612345678_41", "1500000000_7")
+    [odd] = extract(EX, studio.replace(b"1612345678_41", b"4102444800_1"))  # 2100: a counter
+    assert isinstance(odd, OpenToonzRecord) and odd.palette_created is None
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "studio.tpl").write_bytes(studio)
+    case = forensics.scan(dump, tmp_path / "case", executor="serial", ocr=False)
+    events = case.events[case.events["path"] == "studio.tpl"]
+    assert dt.datetime(2021, 2, 3, 9, 47, 58, tzinfo=dt.UTC) in set(events["utc"])
