@@ -54,6 +54,7 @@ _SOURCE = re.compile(
     r"(?:\s+build\s+(?P<build>\S+))?(?:\s+(?P<date>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}))?"
 )
 _COLOUR = re.compile(r'^\w+\s+(?:"([^"]*)"|(\S+))')  # a palette line: kind, then name
+_COLOUR_ID = re.compile(r"(?<!\w)0x[0-9a-fA-F]{16}(?!\w)")  # then its 64-bit id
 # a palette's link: its path quoted (Windows) or not (macOS writes it bare)
 _LINK = re.compile(r'^(\S+)\s+LINK\s+(?:"([^"]*)"|(\S.*?))\s*$', re.M)
 # the drawing machine's "HOST - HOST TYPE:" (or a bare name), then the product
@@ -84,6 +85,7 @@ class HarmonyRecord(Record):
     SAVE: ClassVar[dict[str, str]] = {"time": "saved_utc", "user": "user"}
 
     document: str = ""  # scene, element table, version table, scene version, palette list, palette
+    generator: str | None = None  # the `source` attribute whole, as the program wrote it
     product: str | None = None  # "Harmony Advanced", "Stage"
     product_version: str | None = None  # "25.1.0"
     build: str | None = None
@@ -97,6 +99,7 @@ class HarmonyRecord(Record):
     scene_names: tuple[str, ...] = ()
     frame_count: int | None = None
     elements: tuple[tuple[str, int], ...] = ()  # (element name, its drawings)
+    element_count: int | None = None
     drawings: int | None = None
     columns: int | None = None
     nodes: int | None = None
@@ -105,6 +108,7 @@ class HarmonyRecord(Record):
     paths: tuple[str, ...] = ()
     colours: int | None = None
     colour_names: tuple[str, ...] = ()  # a palette's, as its artist named them
+    colour_ids: tuple[str, ...] = ()  # their ids (0x...): a colour copied keeps its id
 
 
 @dataclass(frozen=True)
@@ -171,8 +175,9 @@ def _int(text: str | None) -> int | None:
 def _source(attrs: dict[str, str]) -> dict[str, str | None]:
     m = _SOURCE.match(attrs.get("source", ""))
     if not m:
-        return {"product": attrs.get("source") or None}
+        return {"product": attrs.get("source") or None, "generator": attrs.get("source") or None}
     return {
+        "generator": attrs.get("source"),
         "product": m.group("product") or None,
         "product_version": m.group("version"),
         "build": m.group("build") or attrs.get("build"),
@@ -240,6 +245,7 @@ class HarmonyExtractor(Extractor):
                 scene_names=(attrs["VersionName"],) if attrs.get("VersionName") else (),
                 modified=parse_modified(attrs.get("Modified")),
                 elements=elements,
+                element_count=len(elements),
                 drawings=sum(n for _, n in elements),
             )
             return
@@ -258,6 +264,7 @@ class HarmonyExtractor(Extractor):
                 source="element table",
                 document="element table",
                 elements=elements,
+                element_count=len(elements),
                 **common,  # type: ignore[arg-type]
             )
             return
@@ -274,6 +281,7 @@ class HarmonyExtractor(Extractor):
             scene_names=tuple(s.get("name", "") for s in scenes[:MAX_ITEMS] if s.get("name")),
             frame_count=_int(scenes[0].get("nbframes")) if scenes else None,
             elements=elements,
+            element_count=len(elements),
             drawings=sum(n for _, n in elements),
             columns=sum(1 for _ in root.iter("column")),
             nodes=sum(1 for _ in root.iter("module")),
@@ -316,6 +324,7 @@ class HarmonyExtractor(Extractor):
             document="palette",
             colours=len(lines),
             colour_names=tuple(names[:MAX_ITEMS]),
+            colour_ids=tuple(dict.fromkeys(_COLOUR_ID.findall(text)))[:MAX_ITEMS],
         )
 
     def _drawing(self, data: bytes, ctx: Context) -> HarmonyDrawingRecord:

@@ -38,6 +38,8 @@ def test_the_scene_its_save_in_two_clocks_and_its_user() -> None:
     [rec] = [r for r in items if isinstance(r, HarmonyRecord)]
     assert (rec.product, rec.product_version, rec.build) == ("Harmony Premium", "22.0.3", "19258")
     assert rec.build_date == "2023-01-18 14:01:29"
+    assert rec.generator is not None and rec.generator.endswith("2023-01-18 14:01:29")
+    assert rec.element_count == 1
     assert (rec.user, rec.real_user) == ("hyejin", "hyejin.park")
     assert rec.saved_utc is not None and rec.saved_utc.isoformat() == TRUTH[SCENE]["time"]
     # the local clock and the instant of one save: the machine's offset
@@ -172,7 +174,9 @@ def test_as_other_copies_write_them() -> None:
         b"ToonBoomAnimationInc PaletteFile 2\n"
         b"Solid    Black    0x0b 0 0 0 255\n"
         b'Solid    "Gray 90%"    0x0c 25 25 25 255\n'
+        b"Solid    Potato_Line    0x0ac743b4b7704f0b 103  71  25 255\n"
     )
     rec = _one(palette)
     assert isinstance(rec, HarmonyRecord)
-    assert (rec.colours, rec.colour_names) == (2, ("Black", "Gray 90%"))
+    assert (rec.colours, rec.colour_names) == (3, ("Black", "Gray 90%", "Potato_Line"))
+    assert rec.colour_ids == ("0x0ac743b4b7704f0b",)  # Harmony's 64-bit ids only
