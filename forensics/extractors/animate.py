@@ -366,10 +366,7 @@ class AnimateExtractor(Extractor):
         if len(items) > MAX_ITEMS:
             ctx.warn("limit_exceeded", f"{len(items)} library items: the first {MAX_ITEMS} read")
         # the library's folders and the document's layers, as the studio named them
-        for name in dict.fromkeys(n.strip() for n in [*folders, *layers][:MAX_ITEMS]):
-            if name:
-                yield Note(text=name, origin="layer_name", source="DOMDocument.xml")
-        yield from _texts(root, "DOMDocument.xml")
+        yield from _named(root, [*folders, *layers], "DOMDocument.xml")
 
     def _symbol(self, root: Element) -> Iterator[Record | Note]:
         if _local(root.tag) != "DOMSymbolItem":
@@ -393,10 +390,7 @@ class AnimateExtractor(Extractor):
             text_fields=_distinct(el.get("name") for el, tag in elements if tag in _TEXT_TAGS),
             fonts=_distinct(el.get("face") for el, tag in elements if tag == "DOMTextAttrs"),
         )
-        for name in dict.fromkeys(n.strip() for n in layers[:MAX_ITEMS]):
-            if name:
-                yield Note(text=name, origin="layer_name", source="DOMSymbolItem")
-        yield from _texts(root, "DOMSymbolItem")
+        yield from _named(root, layers, "DOMSymbolItem")
 
 
 _TEXT_TAGS = ("DOMStaticText", "DOMDynamicText", "DOMInputText")
@@ -404,6 +398,15 @@ _TEXT_TAGS = ("DOMStaticText", "DOMDynamicText", "DOMInputText")
 
 def _distinct(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))[:MAX_ITEMS]
+
+
+def _named(root: Element, names: list[str], source: str) -> Iterator[Note]:
+    """The studio's own words in a timeline: its folders' and layers' names
+    (origin `layer_name`, once each), then its text fields' words."""
+    for name in dict.fromkeys(n.strip() for n in names[:MAX_ITEMS]):
+        if name:
+            yield Note(text=name, origin="layer_name", source=source)
+    yield from _texts(root, source)
 
 
 def _texts(root: Element, source: str) -> Iterator[Note]:
