@@ -73,7 +73,8 @@ class PublishSettingsExtractor(Extractor):
         summary="Animate publish settings (PublishSettings.xml of an XFL or .fla): profiles, "
         "output files, document class, player, the absolute paths (user names) and the "
         "product and language of the Animate installation they were written by.",
-        reads="a <flash_profiles> document, loose or a member of a .fla.",
+        reads="a <flash_profiles> (or an HTML5 canvas document's <profiles>) document, loose "
+        "or a member of a .fla.",
         references=("Adobe XFL PublishSettings.xml as written by Flash CS5 to Animate 2024",),
         limits=f"At most {MAX_VALUES} output names and paths each; {MAX_BYTES} bytes.",
     )
@@ -134,7 +135,9 @@ class PublishSettingsExtractor(Extractor):
 def _names_output(el: Element) -> bool:
     """An element naming a published file: `flashFileName`, `htmlFileName`,
     or an HTML5 canvas format's `<Property name="filename">`."""
-    return el.tag.endswith("FileName") or (el.tag == "Property" and el.get("name") == "filename")
+    if el.tag == "Property":
+        return el.get("name") == "filename"
+    return el.tag.endswith("FileName") and el.tag != "TemplateFileName"
 
 
 def _property(properties: dict[tuple[str, str], None], name: str) -> str | None:

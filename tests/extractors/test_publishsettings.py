@@ -113,3 +113,16 @@ def test_an_html5_canvas_documents_profiles_and_class_paths() -> None:
     assert rec.class_paths == ("ASPiratePig/src", "D:\\lib\\as3")
     assert rec.paths == ("D:\\lib\\as3",)
     assert ("templateTitle", "ISP_Template (Custom)") in rec.properties
+
+
+def test_a_template_is_not_an_output() -> None:
+    data = (
+        b'<flash_profiles><flash_profile name="Default" current="true">'
+        b"<PublishFormatProperties><flashFileName>cut12.swf</flashFileName>"
+        b"</PublishFormatProperties><PublishHtmlProperties>"
+        b"<TemplateFileName>Default.html</TemplateFileName></PublishHtmlProperties>"
+        b"</flash_profile></flash_profiles>"
+    )
+    [rec] = extract(EX, data)
+    assert isinstance(rec, AnimatePublishSettingsRecord)
+    assert (rec.outputs, rec.template, rec.paths) == (("cut12.swf",), "Default.html", ())
