@@ -12,7 +12,8 @@ document this record keeps:
   `layer`: 4): what the document is made of, counted;
 - `names`: every distinct value of an attribute or element that names
   something (a `name`, `label`, `title`, `href`, `src`, a path, a file, an
-  identifier or class name): layers, symbols, instances, files;
+  identifier or class name): layers, symbols, instances, files (not the
+  format's own parameter names: `<param name="amount">`);
 - `paths`: every absolute path in it, in an attribute or a text, lists
   split on `;`: the artist's disk, whose user and host names the entities
   read as from any embedded path (`entities.from_path`).
@@ -85,6 +86,12 @@ _NAMING = (
 )
 
 
+# elements whose `name` is the format's own vocabulary, the same in every
+# document (Synfig's <param name="amount">, Harmony's attributes), not a name
+# the artist gave
+_SCHEMA_TAGS = frozenset({"param", "attr", "meta", "property", "option"})
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -145,7 +152,8 @@ class XmlInventoryExtractor(Extractor):
                 absolute = [p.strip() for p in pieces if is_absolute_path(p.strip())]
                 for piece in absolute:
                     paths[piece] = None
-                if _naming(key) and len(value) <= MAX_VALUE and "\n" not in value:
+                schema = key == "name" and tag.casefold() in _SCHEMA_TAGS
+                if _naming(key) and not schema and len(value) <= MAX_VALUE and "\n" not in value:
                     names[value] = None
         if len(counts) > MAX_TAGS or len(names) > MAX_NAMES or len(paths) > MAX_PATHS:
             ctx.warn(

@@ -26,7 +26,8 @@ NEWER = (
     b' <projectdata><fps value="24"/></projectdata>\n <object>\n'
     b'  <layer name="Sound" type="4" id="5">'
     b'<sound frame="1" name="voice_take3" src="D:\\Users\\mina\\Recordings\\take3.wav"/>'
-    b'<sound frame="40" name="voice_take4" src="005.040.wav"/></layer>\n'
+    b'<sound frame="40" name="voice_take4" src="005.040.wav"/>'
+    b'<param name="volume">0.8</param></layer>\n'
     b'  <layer name="Line" type="2" id="2"><image src="002.001.vec" frame="1"/></layer>\n'
     b" </object>\n <plugin><searchPaths>.;/home/mina/brushes;relative/dir</searchPaths>"
     b"<studioLabel>Line test for cut 12</studioLabel></plugin>\n</document>\n"
@@ -42,6 +43,7 @@ def test_a_document_of_a_version_no_reader_knows_loses_nothing() -> None:
     assert {"Sound", "voice_take3", "voice_take4", "005.040.wav", "Line"} <= set(rec.names)
     assert "Line test for cut 12" in rec.names  # an element whose name says it is a label
     assert "24" not in rec.names  # a value is not a name
+    assert "volume" not in rec.names  # nor a parameter's name: the format's own word
     assert rec.paths == ("D:\\Users\\mina\\Recordings\\take3.wav", "/home/mina/brushes")
 
 
