@@ -12,6 +12,8 @@ editing time is in seconds, and the editing cycles count the saves (an
 autosave does not count). Layer names are notes (origin `layer_name`), as
 a PSD's are; the texts of its vector (shape) layers, SVG members of the
 zip, are notes too (origin `text_layer`: what was typed on the drawing).
+A file layer shows another file, named relative to the document's folder
+(absolute across drives): kept as written, the absolute ones as paths.
 The document is also a container: its members (the merged image, the
 layers' tiles) stay rows of their own, walked by the sources.
 
@@ -32,7 +34,7 @@ from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
 from .base import Context, Extractor, ExtractorDoc
 from .dates import parse_iso8601
-from .documents import parse
+from .documents import is_absolute_path, parse
 
 MIME = "application/x-krita"
 MAX_PART = 8 * 1024 * 1024  # documentinfo.xml and maindoc.xml are kilobytes
@@ -52,6 +54,7 @@ class KritaRecord(Record):
         "company": "organization",
         "email": "email",
         "software": "software",
+        "file_layer_paths": "path",
     }
     # the document's last save, by its author; its editing cycles and time
     # are the document's totals since it was created
@@ -89,6 +92,10 @@ class KritaRecord(Record):
     height: int | None = None
     color_space: str | None = None
     layers: int | None = None
+    # a file layer shows another file, named relative to the document's folder
+    # (absolute when on another drive): the artist's folders, as written
+    file_layers: tuple[str, ...] = ()
+    file_layer_paths: tuple[str, ...] = ()  # the absolute ones among them
     frame_rate: int | None = None
     frames: int | None = None  # of the animation's range, first to last
 
@@ -200,6 +207,13 @@ class KritaExtractor(Extractor):
         layers = (
             [el for el in image.iter() if _local(el.tag) == "layer"] if image is not None else []
         )
+        sources = tuple(
+            dict.fromkeys(
+                src
+                for layer in layers
+                if layer.get("nodetype") == "filelayer" and (src := (layer.get("source") or ""))
+            )
+        )[:MAX_LAYER_NOTES]
         rate = range_ = None
         if main is not None:
             for el in main.iter():
@@ -241,6 +255,8 @@ class KritaExtractor(Extractor):
             height=_int(image.get("height")) if image is not None else None,
             color_space=image.get("colorspacename") if image is not None else None,
             layers=len(layers) if image is not None else None,
+            file_layers=sources,
+            file_layer_paths=tuple(p for p in sources if is_absolute_path(p)),
             frame_rate=rate,
             frames=range_,
         )

@@ -135,3 +135,28 @@ def test_the_texts_of_vector_layers_are_notes() -> None:
     assert texts == ["笔刷：b)_Basic-6 7px", "chat.horse", "Sweet\nTooth"]
     assert [i for i in items if isinstance(i, KritaRecord)]
     assert [p.kind for p in ctx.problems] == ["corrupt"]
+
+
+def test_file_layers_name_the_files_they_show(tmp_path: Path) -> None:
+    """Krita writes a file layer's source relative to the document's folder,
+    absolute when it is on another drive: both kept, the absolute one a path
+    whose user is an entity."""
+    with zipfile.ZipFile(io.BytesIO(sample_bytes(URL))) as zf:
+        main = zf.read("maindoc.xml")
+    layers = (
+        b'<layer name="bg ref" nodetype="filelayer" source="../../refs/C099_bg.png"'
+        b' scale="true" scalingmethod="1" filename="layer9"/>'
+        b'<layer name="lo" nodetype="filelayer" source="D:/Users/jihoon/layout/C099_lo.psd"'
+        b' filename="layer10"/>'
+    )
+    end = main.rindex(b"</layers>")
+    data = _rezip(sample_bytes(URL), {"maindoc.xml": main[:end] + layers + main[end:]})
+    [rec] = [r for r in extract(EX, data) if isinstance(r, KritaRecord)]
+    assert rec.file_layers == ("../../refs/C099_bg.png", "D:/Users/jihoon/layout/C099_lo.psd")
+    assert rec.file_layer_paths == ("D:/Users/jihoon/layout/C099_lo.psd",)
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "key.kra").write_bytes(data)
+    case = forensics.scan(dump, tmp_path / "case", executor="serial", ocr=False)
+    mine = case.entities[case.entities["path"] == "key.kra"]
+    assert ("user", "jihoon") in set(zip(mine["role"], mine["value"], strict=True))
