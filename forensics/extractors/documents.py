@@ -63,6 +63,15 @@ def zip_member(
         raise CorruptInput(f"{what} is an unreadable zip: {exc}") from exc
 
 
+_BARE_AMP = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+
+
+def escape_bare_ampersands(data: bytes) -> bytes:
+    """OpenToonz's TOStream writes a value's `&` as it is ("Lempel-Ziv &
+    Welch"), which is not XML; escaped, the document parses as written."""
+    return _BARE_AMP.sub(b"&amp;", data)
+
+
 _CONFLICT = re.compile(rb"^(?:<{7}|={7}|>{7}|\|{7})(?:[ \t][^\r\n]*)?\r?$\n?", re.MULTILINE)
 
 

@@ -54,13 +54,12 @@ from ..errors import NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
 from ..sniff import HISTORY_MIME, PALETTE_MIME, PROJECT_MIME, SCENE_MIME, sniff_toonz
 from .base import Context, Extractor, ExtractorDoc
-from .documents import read_whole
+from .documents import escape_bare_ampersands, read_whole
 
 MAX_BYTES = 64 * 1024 * 1024  # a scene of thousands of cells is megabytes
 MAX_SAVES = 10_000
 _LINE = re.compile(r"\| #([^|]*)\|")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_BARE_AMP = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -293,7 +292,7 @@ class OpenToonzExtractor(Extractor):
         root = None
         try:
             # TOStream writes a value's & as it is ("Lempel-Ziv & Welch"): escaped first
-            root = SafeET.fromstring(_BARE_AMP.sub(b"&amp;", data))
+            root = SafeET.fromstring(escape_bare_ampersands(data))
         except SafeET.ParseError as exc:
             ctx.warn("corrupt", f"not well-formed XML ({exc}): read from its text")
         except ValueError as exc:  # entities or external references: refused, never expanded

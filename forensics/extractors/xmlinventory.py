@@ -45,9 +45,10 @@ from ..sniff import (
     SYNFIG_MIME,
     XFL_DOCUMENT_MIME,
     XFL_SYMBOL_MIME,
+    sniff_toonz,
 )
 from .base import Context, Extractor, ExtractorDoc
-from .documents import is_absolute_path, parse, read_whole
+from .documents import escape_bare_ampersands, is_absolute_path, parse, read_whole
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_TAGS = 500
@@ -132,6 +133,8 @@ class XmlInventoryExtractor(Extractor):
         data = read_whole(stream, MAX_BYTES, "an XML document")
         if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             raise NotMyFormat("not an XML document")
+        if sniff_toonz(data[:8192]) is not None:  # OpenToonz's TOStream: `&` written bare
+            data = escape_bare_ampersands(data)
         root = parse(data, "the document", lambda _kind, _message: None)  # its reader warns
         counts: Counter[str] = Counter()
         names: dict[str, None] = {}

@@ -86,3 +86,24 @@ def test_not_xml_hostile_and_a_merge_left_in_it() -> None:
     assert isinstance(rec, XmlInventoryRecord)
     assert {"Line", "Line v2"} <= set(rec.names) and rec.elements["layer"] == 3
     assert ctx.problems == []  # the format reader says it once, not this record
+
+
+def test_an_opentoonz_scene_as_tostream_writes_it(tmp_path: Path) -> None:
+    """TOStream writes a value's `&` bare: the scene is still inventoried,
+    and no problem is raised for what its format reader reads well."""
+    tnz = (
+        b'<tnz framecount="0" version="71.0">\n  <generator>\n    "OpenToonz 1.4"\n'
+        b'  </generator>\n  <properties><outputs><output name="main">'
+        b'<property name="Compression Type" type="enum" value="Lempel-Ziv & Welch encoding"/>'
+        b"</output></outputs></properties>\n"
+        b'  <levelSet><levels/><folder name="Cast" type="default"/></levelSet>\n</tnz>\n'
+    )
+    [rec] = extract(EX, tnz)
+    assert isinstance(rec, XmlInventoryRecord)
+    assert "Cast" in rec.names and rec.elements["folder"] == 1
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "test.tnz").write_bytes(tnz)
+    case = forensics.scan(dump, tmp_path / "case", executor="serial", ocr=False)
+    assert case.problems.empty
+    assert {"opentoonz", "xml_inventory"} <= set(case.records["kind"])
