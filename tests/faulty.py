@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -59,7 +60,5 @@ class Parent(Extractor):
         return True
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
-        import sys
-
         how = "forked" if "pytest" in sys.modules else "spawned"
         yield Note(text=f"{how} by {os.getppid()}", origin="cell")

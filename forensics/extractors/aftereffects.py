@@ -37,7 +37,7 @@ from ..records import FileRef, Note, Record
 from ..sniff import is_aep, is_aepx
 from . import aepnames
 from .base import Context, Extractor, ExtractorDoc
-from .documents import parse, read_whole
+from .documents import local_name, parse, read_whole
 
 MAX_BYTES = 256 * 1024 * 1024
 MAX_CHUNKS = 1_000_000
@@ -155,15 +155,14 @@ class AfterEffectsExtractor(Extractor):
                     except (UnicodeDecodeError, ValueError):
                         ctx.warn("corrupt", "an Alas chunk is not the JSON it should be")
                         continue
-                    if isinstance(value, dict) and isinstance(value.get("fullpath"), str):
-                        paths.append(value["fullpath"])
-                    if isinstance(value, dict):
-                        for key, into in (
-                            ("server_name", servers),
-                            ("server_volume_name", volumes),
-                        ):
-                            if isinstance(value.get(key), str):
-                                into.append(value[key])
+                    fields = value if isinstance(value, dict) else {}
+                    for key, into in (
+                        ("fullpath", paths),
+                        ("server_name", servers),
+                        ("server_volume_name", volumes),
+                    ):
+                        if isinstance(fields.get(key), str):
+                            into.append(fields[key])
                 elif cid == b"alas":
                     paths.extend(aepnames.alias_paths(body))
                 elif cid == b"ldat" and kind in (b"LItm", b"list"):  # the render queue
@@ -197,7 +196,7 @@ class AfterEffectsExtractor(Extractor):
         paths = [
             el.get("fullpath", "")
             for el in root.iter()
-            if el.tag.rsplit("}", 1)[-1] == "fileReference" and el.get("fullpath")
+            if local_name(el.tag) == "fileReference" and el.get("fullpath")
         ]
         yield AfterEffectsRecord(
             extractor=self.name,

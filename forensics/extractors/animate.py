@@ -63,7 +63,7 @@ from ..sniff import (
 )
 from . import fla_ole
 from .base import Context, Extractor, ExtractorDoc
-from .documents import is_absolute_path, parse, read_whole, zip_member
+from .documents import is_absolute_path, local_name, parse, read_whole, zip_member
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ITEMS = 20_000
@@ -195,10 +195,6 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 class AnimateExtractor(Extractor):
     name = "animate"
     version = "1.0"
@@ -247,8 +243,8 @@ class AnimateExtractor(Extractor):
             if not is_xfl_document(xml[:4096]):
                 raise NotMyFormat("not an XFL document")
         root = parse(xml, "DOMDocument.xml", ctx.warn)
-        if _local(root.tag) != "DOMDocument":
-            raise NotMyFormat(f"root is <{_local(root.tag)}>, not <DOMDocument>")
+        if local_name(root.tag) != "DOMDocument":
+            raise NotMyFormat(f"root is <{local_name(root.tag)}>, not <DOMDocument>")
         yield from self._read(root, ctx)
 
     def _binary(self, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
@@ -287,22 +283,20 @@ class AnimateExtractor(Extractor):
             )
 
     def _read(self, root: Element, ctx: Context) -> Iterator[Record | Note]:
-        items: list[Element] = [el for el in root.iter() if _local(el.tag) in _ITEM_TAGS]
-        timelines = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMTimeline"]
-        folders = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMFolderItem"]
-        published = [el for el in root.iter() if _local(el.tag) == "PublishItem"]
-        symbols = [el.get("href", "") for el in items if _local(el.tag) == "Include"]
-        tags = [_local(el.tag) for el in items]
-        layers = [el.get("name", "") for el in root.iter() if _local(el.tag) == "DOMLayer"]
-        instances = [
-            el.get("name", "")
-            for el in root.iter()
-            if _local(el.tag) == "DOMSymbolInstance" and el.get("name")
-        ]
+        elements = _tagged(root)
+
+        def named(tag: str, key: str = "name") -> list[str]:
+            return [el.get(key, "") for el, t in elements if t == tag]
+
+        items = [el for el, t in elements if t in _ITEM_TAGS]
+        tags = [t for _, t in elements if t in _ITEM_TAGS]
+        timelines, folders, layers = named("DOMTimeline"), named("DOMFolderItem"), named("DOMLayer")
+        published = [el for el, t in elements if t == "PublishItem"]
+        symbols = named("Include", "href")
         persistent = tuple(
             (el.get("n", ""), el.get("v", ""))
-            for el in root.iter()
-            if _local(el.tag) == "PD" and el.get("n") and el.get("v")
+            for el, t in elements
+            if t == "PD" and el.get("n") and el.get("v")
         )[:MAX_ITEMS]
         yield AnimateRecord(
             extractor=self.name,
@@ -323,7 +317,7 @@ class AnimateExtractor(Extractor):
             bitmaps=tags.count("DOMBitmapItem"),
             sounds=tags.count("DOMSoundItem"),
             videos=tags.count("DOMVideoItem"),
-            instance_names=tuple(dict.fromkeys(instances))[:MAX_ITEMS],
+            instance_names=_distinct(named("DOMSymbolInstance")),
             publishes=len(published),
             persistent=persistent,
             paths=tuple(dict.fromkeys(v for _, v in persistent if is_absolute_path(v))),
@@ -353,8 +347,8 @@ class AnimateExtractor(Extractor):
                 continue
             yield AnimateItemRecord(
                 extractor=self.name,
-                source=f"{_local(el.tag)} {el.get('name') or el.get('href') or ''}".strip(),
-                item_type=kinds[_local(el.tag)],
+                source=f"{local_name(el.tag)} {el.get('name') or el.get('href') or ''}".strip(),
+                item_type=kinds[local_name(el.tag)],
                 name=el.get("name") or el.get("href"),
                 font=el.get("font"),
                 source_path=path,
@@ -366,12 +360,12 @@ class AnimateExtractor(Extractor):
         if len(items) > MAX_ITEMS:
             ctx.warn("limit_exceeded", f"{len(items)} library items: the first {MAX_ITEMS} read")
         # the library's folders and the document's layers, as the studio named them
-        yield from _named(root, [*folders, *layers], "DOMDocument.xml")
+        yield from _named(elements, [*folders, *layers], "DOMDocument.xml")
 
     def _symbol(self, root: Element) -> Iterator[Record | Note]:
-        if _local(root.tag) != "DOMSymbolItem":
-            raise NotMyFormat(f"root is <{_local(root.tag)}>, not <DOMSymbolItem>")
-        elements = [(el, _local(el.tag)) for el in root.iter() if isinstance(el.tag, str)]
+        if local_name(root.tag) != "DOMSymbolItem":
+            raise NotMyFormat(f"root is <{local_name(root.tag)}>, not <DOMSymbolItem>")
+        elements = _tagged(root)
         layers = [el.get("name", "") for el, tag in elements if tag == "DOMLayer"]
         yield AnimateSymbolRecord(
             extractor=self.name,
@@ -390,7 +384,7 @@ class AnimateExtractor(Extractor):
             text_fields=_distinct(el.get("name") for el, tag in elements if tag in _TEXT_TAGS),
             fonts=_distinct(el.get("face") for el, tag in elements if tag == "DOMTextAttrs"),
         )
-        yield from _named(root, layers, "DOMSymbolItem")
+        yield from _named(elements, layers, "DOMSymbolItem")
 
 
 _TEXT_TAGS = ("DOMStaticText", "DOMDynamicText", "DOMInputText")
@@ -400,26 +394,23 @@ def _distinct(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))[:MAX_ITEMS]
 
 
-def _named(root: Element, names: list[str], source: str) -> Iterator[Note]:
+def _tagged(root: Element) -> list[tuple[Element, str]]:
+    """Every element of a document with its tag's local name: one walk for
+    all that is read of it."""
+    return [(el, local_name(el.tag)) for el in root.iter() if isinstance(el.tag, str)]
+
+
+def _named(elements: list[tuple[Element, str]], names: list[str], source: str) -> Iterator[Note]:
     """The studio's own words in a timeline: its folders' and layers' names
-    (origin `layer_name`, once each), then its text fields' words."""
+    (origin `layer_name`, once each), then the words of every text field
+    (static, dynamic, input: their runs' characters joined; Animate writes a
+    line break as a carriage return; origin `text_layer`)."""
     for name in dict.fromkeys(n.strip() for n in names[:MAX_ITEMS]):
         if name:
             yield Note(text=name, origin="layer_name", source=source)
-    yield from _texts(root, source)
-
-
-def _texts(root: Element, source: str) -> Iterator[Note]:
-    """The words of every text field on a timeline: its runs' characters
-    joined (Animate writes a line break as a carriage return), a note each
-    (origin `text_layer`)."""
-    for el in root.iter():
-        if isinstance(el.tag, str) and _local(el.tag) in _TEXT_TAGS:
-            words = "".join(
-                c.text or ""
-                for c in el.iter()
-                if isinstance(c.tag, str) and _local(c.tag) == "characters"
-            )
-            text = words.replace("\r", "\n").strip()
-            if text:
-                yield Note(text=text, origin="text_layer", source=f"{source} {_local(el.tag)}")
+    for el, tag in elements:
+        if tag in _TEXT_TAGS:
+            runs = (c for c in el.iter() if isinstance(c.tag, str))
+            words = "".join(c.text or "" for c in runs if local_name(c.tag) == "characters")
+            if text := words.replace("\r", "\n").strip():
+                yield Note(text=text, origin="text_layer", source=f"{source} {tag}")

@@ -28,6 +28,11 @@ _ABSOLUTE = re.compile(
 )
 
 
+def local_name(tag: str) -> str:
+    """An element's tag without its namespace (`{http://ns.adobe.com/xfl/2008/}Include`)."""
+    return tag.rsplit("}", 1)[-1]
+
+
 def is_absolute_path(text: str) -> bool:
     """Whether a value the software wrote is an absolute path (whose user
     and host names the entities read: entities.from_path)."""

@@ -34,7 +34,7 @@ from ..errors import CorruptInput, LimitExceeded, NotMyFormat
 from ..records import FileRef, Note, Record, TimeField, TimeValue
 from .base import Context, Extractor, ExtractorDoc
 from .dates import parse_iso8601
-from .documents import is_absolute_path, parse
+from .documents import is_absolute_path, local_name, parse
 
 MIME = "application/x-krita"
 MAX_PART = 8 * 1024 * 1024  # documentinfo.xml and maindoc.xml are kilobytes
@@ -117,21 +117,17 @@ def _part(zf: zipfile.ZipFile, name: str) -> Element | None:
     return parse(zf.read(info), name)
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def _children(root: Element | None, section: str) -> dict[str, str]:
     """Tag -> text of the elements under `section` (namespace dropped)."""
     out: dict[str, str] = {}
     if root is None:
         return out
     for el in root:
-        if _local(el.tag) == section:
+        if local_name(el.tag) == section:
             for child in el:
                 text = "".join(child.itertext()).strip()
-                if text and _local(child.tag) != "contact":
-                    out.setdefault(_local(child.tag), text)
+                if text and local_name(child.tag) != "contact":
+                    out.setdefault(local_name(child.tag), text)
     return out
 
 
@@ -141,7 +137,7 @@ def _contacts(root: Element | None) -> list[tuple[str, str]]:
     return [
         (el.get("type") or "", "".join(el.itertext()).strip())
         for el in root.iter()
-        if _local(el.tag) == "contact" and "".join(el.itertext()).strip()
+        if local_name(el.tag) == "contact" and "".join(el.itertext()).strip()
     ]
 
 
@@ -201,12 +197,10 @@ class KritaExtractor(Extractor):
         about, author = _children(info, "about"), _children(info, "author")
         contacts = _contacts(info)
         email = next((v for t, v in contacts if t == "email"), None)
-        image = (
-            next((el for el in main.iter() if _local(el.tag) == "IMAGE"), None) if main else None
-        )
-        layers = (
-            [el for el in image.iter() if _local(el.tag) == "layer"] if image is not None else []
-        )
+        tree = main.iter() if main is not None else iter(())
+        image = next((el for el in tree if local_name(el.tag) == "IMAGE"), None)
+        nodes = image.iter() if image is not None else iter(())
+        layers = [el for el in nodes if local_name(el.tag) == "layer"]
         sources = tuple(
             dict.fromkeys(
                 src
@@ -217,9 +211,9 @@ class KritaExtractor(Extractor):
         rate = range_ = None
         if main is not None:
             for el in main.iter():
-                if _local(el.tag) == "framerate":
+                if local_name(el.tag) == "framerate":
                     rate = _int(el.get("value"))
-                elif _local(el.tag) == "range":
+                elif local_name(el.tag) == "range":
                     first, last = _int(el.get("from")), _int(el.get("to"))
                     if first is not None and last is not None and last >= first:
                         range_ = last - first + 1
@@ -283,7 +277,7 @@ def _shape_text(member: str, svg: bytes, layer: str, ctx: Context) -> Iterator[N
         ctx.warn("corrupt", f"{member}: {exc}")
         return
     for el in root.iter():
-        if isinstance(el.tag, str) and _local(el.tag) == "text":
+        if isinstance(el.tag, str) and local_name(el.tag) == "text":
             text = _lines(el)
             if text:
                 yield Note(text=text, origin="text_layer", source=f"shape layer {layer!r}")

@@ -13,11 +13,10 @@ bare, and escaped here before parsing).
 - A level's `.hst` (beside its `.tlv`) is the same history for the level,
   with the frames each save changed.
 - A palette names itself (a studio palette by the Unix time it was
-  created or imported and a random number: a time, an event), the
-  studio palettes its styles were copied from, the reference image it was
-  picked from, its
-  format version, its styles (counted), the brush files its styles paint
-  with (MyPaint `.myb`) and its style pages.
+  created or imported and a random number: a time, an event), the studio
+  palettes its styles were copied from, the reference image it was picked
+  from, its format version, its styles (counted), the brush files its
+  styles paint with (MyPaint `.myb`) and its style pages.
 - A project names its folders (name and path), its default output (path,
   frame rate) and its camera's resolution.
 - A level's drawings (`.tlv` raster, `.pli` vector) are not read; their
@@ -311,10 +310,10 @@ class OpenToonzExtractor(Extractor):
         )
         head = re.search(r"<tnz\b([^>]*)>", text)
         attrs = dict(re.findall(r"""(\w+)=["']([^"']*)["']""", head.group(1))) if head else {}
-        width, height = _resolution(root)
         output = root.find(".//outputs/output/path") if root is not None else None
+        width, height = _resolution(root)
         if kind == PROJECT_MIME:
-            yield self._project(root, text, output)
+            yield self._project(root, text, output, (width, height))
             return
         yield OpenToonzRecord(
             extractor=self.name,
@@ -377,7 +376,13 @@ class OpenToonzExtractor(Extractor):
             frame_count=frames,
         )
 
-    def _project(self, root: Element | None, text: str, output: Element | None) -> OpenToonzRecord:
+    def _project(
+        self,
+        root: Element | None,
+        text: str,
+        output: Element | None,
+        camera: tuple[int | None, int | None],
+    ) -> OpenToonzRecord:
         if root is not None:
             version = root.find("version")
             folders = tuple((f.get("name", ""), f.get("path", "")) for f in root.iter("folder"))[
@@ -396,8 +401,8 @@ class OpenToonzExtractor(Extractor):
             output_path=_unquote("".join(output.itertext())) if output is not None else None,
             fps=_fps(root),
             folders=folders,
-            camera_width=_resolution(root)[0],
-            camera_height=_resolution(root)[1],
+            camera_width=camera[0],
+            camera_height=camera[1],
         )
 
     def _palette(self, root: Element | None, text: str) -> OpenToonzRecord:
@@ -413,11 +418,12 @@ class OpenToonzExtractor(Extractor):
             if root is not None
             else ()
         )
-        links = _STYLE_LINK.findall(
-            " ".join("".join(st.itertext()) for st in root.iterfind("styles/style"))
+        styles = (
+            ["".join(st.itertext()) for st in root.iterfind("styles/style")]
             if root is not None
-            else text
+            else []
         )
+        links = _STYLE_LINK.findall(" ".join(styles) if root is not None else text)
         return OpenToonzRecord(
             extractor=self.name,
             source="palette",
@@ -429,12 +435,12 @@ class OpenToonzExtractor(Extractor):
             format_version=" ".join("".join(version.itertext()).split())
             if version is not None
             else None,
-            styles=sum(1 for _ in root.iterfind("styles/style")) if root is not None else None,
+            styles=len(styles) if root is not None else None,
             brushes=tuple(
                 dict.fromkeys(
                     path
-                    for style in (root.iterfind("styles/style") if root is not None else ())
-                    for quoted in _QUOTED.findall("".join(style.itertext()))
+                    for style in styles
+                    for quoted in _QUOTED.findall(style)
                     if (path := _unquote(f'"{quoted}"'))
                 )
             )[:MAX_SAVES],

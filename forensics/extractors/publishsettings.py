@@ -96,11 +96,12 @@ class PublishSettingsExtractor(Extractor):
         paths: dict[str, None] = {}
         class_paths: dict[str, None] = {}
         properties: dict[tuple[str, str], None] = {}
-        texts = {el.tag: (el.text or "").strip() for el in root.iter() if (el.text or "").strip()}
+        texts: dict[str, str] = {}  # by tag, the last profile's
         for el in root.iter():
             text = (el.text or "").strip()
             if not text:
                 continue
+            texts[el.tag] = text
             pieces = text.split(";") if el.tag.endswith(_PATH_LISTS) else [text]
             for piece in (p.strip() for p in pieces):
                 if el.tag.endswith(_PATH_LISTS) and piece not in ("", "."):

@@ -48,7 +48,7 @@ from ..sniff import (
     sniff_toonz,
 )
 from .base import Context, Extractor, ExtractorDoc
-from .documents import escape_bare_ampersands, is_absolute_path, parse, read_whole
+from .documents import escape_bare_ampersands, is_absolute_path, local_name, parse, read_whole
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_TAGS = 500
@@ -93,12 +93,8 @@ _NAMING = (
 _SCHEMA_TAGS = frozenset({"param", "attr", "meta", "property", "option"})
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def _naming(key: str) -> bool:
-    return _local(key).casefold().endswith(_NAMING)
+    return local_name(key).casefold().endswith(_NAMING)
 
 
 @dataclass(frozen=True)
@@ -142,7 +138,7 @@ class XmlInventoryExtractor(Extractor):
         for el in root.iter():
             if not isinstance(el.tag, str):
                 continue
-            tag = _local(el.tag)
+            tag = local_name(el.tag)
             counts[tag] += 1
             values = list(el.attrib.items())
             if el.text and el.text.strip():
@@ -151,10 +147,9 @@ class XmlInventoryExtractor(Extractor):
                 value = raw.strip()
                 if not value or len(value) > MAX_TEXT:
                     continue
-                pieces = value.split(";") if ";" in value else [value]
-                absolute = [p.strip() for p in pieces if is_absolute_path(p.strip())]
-                for piece in absolute:
-                    paths[piece] = None
+                for piece in (p.strip() for p in value.split(";")):  # path lists too
+                    if is_absolute_path(piece):
+                        paths[piece] = None
                 schema = key == "name" and tag.casefold() in _SCHEMA_TAGS
                 if _naming(key) and not schema and len(value) <= MAX_VALUE and "\n" not in value:
                     names[value] = None
@@ -166,8 +161,8 @@ class XmlInventoryExtractor(Extractor):
             )
         yield XmlInventoryRecord(
             extractor=self.name,
-            source=_local(root.tag),
-            root=_local(root.tag),
+            source=local_name(root.tag),
+            root=local_name(root.tag),
             elements=dict(counts.most_common(MAX_TAGS)),
             names=tuple(names)[:MAX_NAMES],
             paths=tuple(paths)[:MAX_PATHS],
