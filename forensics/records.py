@@ -253,8 +253,9 @@ class Note:
 
     `origin` is one of ocr (written on an image in an ink or in pencil),
     printed (printed black text on an image), text_layer, layer_name, cell,
-    path. `box` is (left, top, right, bottom) in image pixels when the note
-    has a place on an image. `confidence` is the recogniser's (0-1, None
+    path, comment (typed into a program's comment field). `box` is (left,
+    top, right, bottom) in image pixels when the note has a place on an
+    image. `confidence` is the recogniser's (0-1, None
     for text that was not recognised from pixels), `lang_confidence` the
     language detector's (0-1). `pair` numbers a Chinese note and the
     Korean note that translates it, `pair_score` (0-1) says how much of
@@ -272,9 +273,10 @@ class Note:
     pair_score: float | None = None
 
 
-ANNOTATION_ORIGINS = ("ocr", "text_layer", "layer_name")
+ANNOTATION_ORIGINS = ("ocr", "text_layer", "layer_name", "comment")
 """Origins of the notes written on the files (ink and pencil, PSD text
-layers, layer names): what the timeline counts unless asked otherwise."""
+layers, layer names, the comments typed into the software's comment
+fields): what the timeline counts unless asked otherwise."""
 
 
 @dataclass(frozen=True)

@@ -170,3 +170,41 @@ def test_a_cc_project_its_servers_texts_and_e_mail() -> None:
     assert rec.texts == ("色阶", "マスク 3", "Aodaruma (hi@aodaruma.net)")  # names once, as notes
     assert rec.emails == ("hi@aodaruma.net",)
     assert [n.text for n in out if isinstance(n, Note)] == ["comp1"]
+
+
+def _cdta(width: int, height: int, rate: float, frames: int) -> bytes:
+    """A composition's settings as After Effects writes them (204 bytes):
+    the duration as frames over the frame rate times 1024 at 44, the frame
+    size at 140, the frame rate as 16.16 fixed point at 156."""
+    body = bytearray(204)
+    scaled = round(rate * 1024)
+    struct.pack_into(">II", body, 44, frames * 1024, scaled)
+    struct.pack_into(">HH", body, 140, width, height)
+    struct.pack_into(">HH", body, 156, int(rate), round((rate % 1) * 65536))
+    return _chunk(b"cdta", bytes(body))
+
+
+def test_compositions_their_settings_and_the_items_comments() -> None:
+    body = b"Egg!" + _list(
+        b"Fold",
+        _list(
+            b"Item",
+            _chunk(b"idta", b"\x00" * 24 + b"C099_comp".ljust(32, b"\x00")),
+            _chunk(b"cmta", "리테이크 3번 - 배경 수정\x00".encode()),
+            _cdta(1920, 1080, 23.976, 144),
+            _list(b"Layr", _chunk(b"Utf8", b"BG")),
+        ),
+        _list(b"Item", _chunk(b"Utf8", b"pan"), _cdta(4096, 2160, 24.0, 36)),
+        _list(b"Item", _chunk(b"Utf8", b"broken"), _chunk(b"cdta", b"\x00" * 60)),
+    )
+    data = b"RIFX" + struct.pack(">I", len(body)) + body
+    out = extract(EX, data)
+    [rec] = [r for r in out if isinstance(r, AfterEffectsRecord)]
+    assert rec.compositions == (
+        ("C099_comp", 1920, 1080, 23.976, 6.006),
+        ("pan", 4096, 2160, 24.0, 1.5),
+    )
+    assert rec.comments == ("리테이크 3번 - 배경 수정",)
+    assert ("리테이크 3번 - 배경 수정", "comment") in {
+        (n.text, n.origin) for n in out if isinstance(n, Note)
+    }
