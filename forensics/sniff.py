@@ -117,6 +117,8 @@ def sniff(head: bytes) -> str:
         return PENCIL2D_MIME
     if found == "application/zip" and _first_member(head).endswith(b".xfl") and _XFL_PROXY in head:
         return XFL_MIME  # Animate's recovered or rewritten .fla: its stale a.xfl comes first
+    if found == "application/zip" and b"DOMDocument.xml" in _leading_members(head):
+        return XFL_MIME  # Flash CS5 wrote its folders first and no mimetype member
     return found
 
 
@@ -137,6 +139,22 @@ def _first_member(head: bytes) -> bytes:
         return b""
     (name_len,) = struct.unpack_from("<H", head, 26)
     return head[30 : 30 + name_len]
+
+
+def _leading_members(head: bytes, count: int = 8) -> list[bytes]:
+    """The names of a zip's first members, walked by their local headers
+    as far as the sizes they give lead (a data descriptor's zero size
+    ends the walk, unless the member is a folder)."""
+    names: list[bytes] = []
+    pos = 0
+    while len(names) < count and head.startswith(b"PK\x03\x04", pos) and pos + 30 <= len(head):
+        flags, size, name_len, extra_len = struct.unpack_from("<H10xI4xHH", head, pos + 6)
+        name = head[pos + 30 : pos + 30 + name_len]
+        names.append(name)
+        if flags & 8 and not size and not name.endswith(b"/"):
+            break
+        pos += 30 + name_len + extra_len + size
+    return names
 
 
 def _zip_mimetype(head: bytes) -> str | None:

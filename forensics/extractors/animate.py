@@ -44,6 +44,7 @@ XMP (CS4, UTF-16 in `Contents`) is the xmp extractor's.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
@@ -76,6 +77,9 @@ _ITEM_TAGS = (
     "Include",
 )
 _TIMES = ("sourceLastImported", "sourceLastModified", "lastModified")
+# what a frame script reaches out to: web addresses and e-mail addresses
+_URL = re.compile(r"\b(?:https?|ftp|rtmpe?)://[^\s'\"<>()\\]{1,500}", re.I)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})*\.[A-Za-z]{2,24}\b")
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class AnimateRecord(Record):
         "saved_by": "software",
         "creator": "software",
         "paths": "path",
+        "script_emails": "email",
     }
 
     saved_by: str | None = None  # versionInfo
@@ -117,6 +122,10 @@ class AnimateRecord(Record):
     # document (the .fla's own path, output folders, temporary folders...)
     persistent: tuple[tuple[str, str], ...] = ()
     paths: tuple[str, ...] = ()  # the absolute paths among them: the artist's disk
+    # the web and e-mail addresses its frame scripts (ActionScript, or an
+    # HTML5 canvas's JavaScript) name
+    script_urls: tuple[str, ...] = ()
+    script_emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,7 @@ class AnimateSymbolRecord(Record):
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "modified": TimeField("Animate symbol modified (lastModified)", True),
     }
+    ENTITY_FIELDS: ClassVar[dict[str, str]] = {"script_emails": "email"}
 
     name: str | None = None
     item_id: str | None = None
@@ -176,6 +186,8 @@ class AnimateSymbolRecord(Record):
     uses: tuple[str, ...] = ()  # the library items its frames place
     text_fields: tuple[str, ...] = ()  # the names of its text fields
     fonts: tuple[str, ...] = ()  # the faces its texts are set in
+    script_urls: tuple[str, ...] = ()  # as the document's
+    script_emails: tuple[str, ...] = ()
 
 
 def _unix(text: str | None) -> dt.datetime | None:
@@ -201,9 +213,10 @@ class AnimateExtractor(Extractor):
     doc = ExtractorDoc(
         summary="Adobe Animate XFL documents (.fla zips, loose DOMDocument.xml): versionInfo, "
         "stage, frame rate, library items with their import and modification times and "
-        "source paths, the publish history, persistent data and its paths, instance names; "
-        "timeline names; folder and layer names and text fields' words as notes; each library "
-        "symbol's file (name, class, last change, layers, instances, texts, fonts).",
+        "source paths, the publish history, persistent data and its paths, instance names, "
+        "the web and e-mail addresses its frame scripts name; timeline names; folder and "
+        "layer names and text fields' words as notes; each library symbol's file (name, "
+        "class, last change, layers, instances, texts, fonts).",
         reads="DOMDocument.xml of a .fla (mimetype application/vnd.adobe.xfl) or an XFL folder, "
         "the library's symbol files (LIBRARY/*.xml); "
         "the Contents stream of a binary (OLE) .fla.",
@@ -293,6 +306,7 @@ class AnimateExtractor(Extractor):
         timelines, folders, layers = named("DOMTimeline"), named("DOMFolderItem"), named("DOMLayer")
         published = [el for el, t in elements if t == "PublishItem"]
         symbols = named("Include", "href")
+        links = _script_links(elements)
         persistent = tuple(
             (el.get("n", ""), el.get("v", ""))
             for el, t in elements
@@ -321,6 +335,8 @@ class AnimateExtractor(Extractor):
             publishes=len(published),
             persistent=persistent,
             paths=tuple(dict.fromkeys(v for _, v in persistent if is_absolute_path(v))),
+            script_urls=links["script_urls"],
+            script_emails=links["script_emails"],
         )
         for el in published[:MAX_ITEMS]:
             when = _unix(el.get("publishTime"))
@@ -367,6 +383,7 @@ class AnimateExtractor(Extractor):
             raise NotMyFormat(f"root is <{local_name(root.tag)}>, not <DOMSymbolItem>")
         elements = _tagged(root)
         layers = [el.get("name", "") for el, tag in elements if tag == "DOMLayer"]
+        links = _script_links(elements)
         yield AnimateSymbolRecord(
             extractor=self.name,
             source="DOMSymbolItem",
@@ -383,11 +400,23 @@ class AnimateExtractor(Extractor):
             uses=_distinct(el.get("libraryItemName") for el, _ in elements),
             text_fields=_distinct(el.get("name") for el, tag in elements if tag in _TEXT_TAGS),
             fonts=_distinct(el.get("face") for el, tag in elements if tag == "DOMTextAttrs"),
+            script_urls=links["script_urls"],
+            script_emails=links["script_emails"],
         )
         yield from _named(elements, layers, "DOMSymbolItem")
 
 
 _TEXT_TAGS = ("DOMStaticText", "DOMDynamicText", "DOMInputText")
+
+
+def _script_links(elements: list[tuple[Element, str]]) -> dict[str, tuple[str, ...]]:
+    """The web and e-mail addresses in a timeline's frame scripts (each
+    frame's `<script>`, ActionScript or JavaScript), as the records' fields
+    `script_urls` and `script_emails`."""
+    code = [el.text or "" for el, tag in elements if tag == "script"]
+    urls = _distinct(m.group().rstrip(".,;") for c in code for m in _URL.finditer(c))
+    emails = _distinct(m.group() for c in code for m in _EMAIL.finditer(c))
+    return {"script_urls": urls, "script_emails": emails}
 
 
 def _distinct(values: Iterable[str | None]) -> tuple[str, ...]:

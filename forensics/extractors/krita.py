@@ -23,6 +23,7 @@ written) and `plugins/impex/libkra/kis_kra_savexml_visitor.cpp` (maindoc).
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -98,6 +99,7 @@ class KritaRecord(Record):
     file_layer_paths: tuple[str, ...] = ()  # the absolute ones among them
     frame_rate: int | None = None
     frames: int | None = None  # of the animation's range, first to last
+    fonts: tuple[str, ...] = ()  # the font families of the texts on its vector layers
 
 
 def _int(text: str | None) -> int | None:
@@ -219,6 +221,16 @@ class KritaExtractor(Extractor):
                         range_ = last - first + 1
         version = main.get("kritaVersion") if main is not None else None
         editor = (main.get("editor") if main is not None else None) or "Krita"
+        named = {f"{layer.get('filename')}.shapelayer": layer.get("name", "") for layer in layers}
+        texts: list[Note] = []
+        fonts: dict[str, None] = {}
+        for member, svg in shapes:
+            where = f"shape layer {named.get(member.split('/')[-2], '')!r}"
+            for text, family in _shape_text(member, svg, ctx):
+                if family:
+                    fonts[family] = None
+                if text:
+                    texts.append(Note(text=text, origin="text_layer", source=where))
         yield KritaRecord(
             extractor=self.name,
             source="documentinfo.xml" if info is not None else "maindoc.xml",
@@ -253,6 +265,7 @@ class KritaExtractor(Extractor):
             file_layer_paths=tuple(p for p in sources if is_absolute_path(p)),
             frame_rate=rate,
             frames=range_,
+            fonts=tuple(fonts),
         )
         for layer in layers[:MAX_LAYER_NOTES]:
             name = (layer.get("name") or "").strip()
@@ -262,15 +275,13 @@ class KritaExtractor(Extractor):
             ctx.warn(
                 "limit_exceeded", f"{len(layers)} layers: the first {MAX_LAYER_NOTES} as notes"
             )
-        named = {f"{layer.get('filename')}.shapelayer": layer.get("name", "") for layer in layers}
-        for member, svg in shapes:
-            yield from _shape_text(member, svg, named.get(member.split("/")[-2], ""), ctx)
+        yield from texts
 
 
-def _shape_text(member: str, svg: bytes, layer: str, ctx: Context) -> Iterator[Note]:
-    """The texts a vector (shape) layer holds: each SVG <text>, its spans
-    joined as they are drawn ("chat" "." "horse" read "chat.horse"), a line
-    to each span placed anew."""
+def _shape_text(member: str, svg: bytes, ctx: Context) -> Iterator[tuple[str, str | None]]:
+    """(words, font family) of each text a vector (shape) layer holds: each
+    SVG <text>, its spans joined as they are drawn ("chat" "." "horse" read
+    "chat.horse"), a line to each span placed anew."""
     try:
         root = parse(svg, member)
     except CorruptInput as exc:
@@ -278,9 +289,14 @@ def _shape_text(member: str, svg: bytes, layer: str, ctx: Context) -> Iterator[N
         return
     for el in root.iter():
         if isinstance(el.tag, str) and local_name(el.tag) == "text":
-            text = _lines(el)
-            if text:
-                yield Note(text=text, origin="text_layer", source=f"shape layer {layer!r}")
+            family = el.get("font-family") or _style_font(el.get("style") or "")
+            yield _lines(el), family.strip().strip("'\"") if family else None
+
+
+def _style_font(style: str) -> str | None:
+    """The font-family of an inline CSS style (`font-family:Noto Sans;...`)."""
+    m = re.search(r"font-family\s*:\s*([^;]+)", style)
+    return m.group(1) if m else None
 
 
 def _lines(text: Element) -> str:

@@ -20,8 +20,9 @@ bare, and escaped here before parsing).
 - A project names its folders (name and path), its default output (path,
   frame rate) and its camera's resolution.
 - A level's drawings (`.tlv` raster, `.pli` vector) are not read; their
-  header names the program that wrote them ("OpenToonz 1.4"), and a TLV
-  1.4 header the frames' size and number.
+  header names the program that wrote them ("OpenToonz 1.4"), a TLV 1.4
+  header the frames' size and number; a vector level carries its own save
+  history and its styles' names in tags (`pli.py`).
 
 Each save is a record of its own (`opentoonz_save`): its time is the
 saving machine's local clock, written without a zone (naive), and its
@@ -43,7 +44,7 @@ import datetime as dt
 import re
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
@@ -52,6 +53,7 @@ from defusedxml import ElementTree as SafeET
 from ..errors import NotMyFormat
 from ..records import FileRef, Note, RawTime, Record, TimeField, TimeValue
 from ..sniff import HISTORY_MIME, PALETTE_MIME, PROJECT_MIME, SCENE_MIME, sniff_toonz
+from . import pli
 from .base import Context, Extractor, ExtractorDoc
 from .documents import escape_bare_ampersands, read_whole
 
@@ -59,11 +61,33 @@ MAX_BYTES = 64 * 1024 * 1024  # a scene of thousands of cells is megabytes
 MAX_SAVES = 10_000
 _LINE = re.compile(r"\| #([^|]*)\|")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# Qt 5 writes the month as the system's language abbreviates it (CLDR's
+# abbreviated month names, which QLocale carries): the first three letters
+# (dot and case aside) of English, German, Dutch, Swedish, Spanish,
+# Portuguese, Italian, French, Indonesian, Turkish, Polish, Czech and Russian
+# ones; French "juin" and "juil." share their first three, so whole words
+# come first. A numeric month ("10月", "10월") is read by its digits.
+_MONTH_WORDS = {"juin": 6, "juil": 7, "июня": 6, "июля": 7}
 _MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    name: month
+    for month, names in enumerate(
+        (
+            "jan ene gen janv led sty oca янв",
+            "feb fev fév úno lut şub фев",
+            "mar mär mrt bře мар",
+            "apr abr avr dub kwi nis апр",
+            "may mai mei mag maj kvě мая май",
+            "jun giu čvn cze haz июн",
+            "jul lug čvc lip tem июл",
+            "aug ago aoû agu srp sie ağu авг",
+            "sep set zář wrz eyl сен",
+            "oct okt out ott říj paź eki окт",
+            "nov lis kas ноя",
+            "dec dic dez déc des pro gru ara дек",
+        ),
+        1,
     )
+    for name in names.split()
 }
 
 
@@ -107,6 +131,7 @@ class OpenToonzRecord(Record):
     frame_width: int | None = None  # a raster level's frames (TLV 1.4 header)
     frame_height: int | None = None
     pages: tuple[str, ...] = ()  # a palette's style pages
+    style_names: tuple[str, ...] = ()  # a vector level's styles, by the names given them
     folders: tuple[tuple[str, str], ...] = ()  # a project's (name, path) folders
 
 
@@ -136,7 +161,8 @@ def parse_saved(text: str) -> TimeValue | None:
     if m:
         day, month_text, year, hour, minute = m.groups()
         digits = re.sub(r"\D", "", month_text)
-        month = _MONTHS.get(month_text[:3].lower()) or (int(digits) if digits else None)
+        word = month_text.lower().rstrip(".")
+        month = _MONTH_WORDS.get(word) or _MONTHS.get(word[:3]) or (int(digits) if digits else None)
         full = int(year) + (2000 if len(year) == 2 else 0)
         try:
             if month:
@@ -246,17 +272,19 @@ class OpenToonzExtractor(Extractor):
     name = "opentoonz"
     version = "1.0"
     doc = ExtractorDoc(
-        summary="OpenToonz scenes (.tnz), level histories (.hst) and palettes (.tpl): the save "
-        "history (each save's time, machine and user), generator and version, frame count, "
-        "camera, output path, levels and their paths.",
+        summary="OpenToonz scenes (.tnz), level histories (.hst), palettes (.tpl) and levels "
+        "(.pli, .tlv): the save history (each save's time, machine and user), generator and "
+        "version, frame count, camera, output path, levels and their paths, a vector level's "
+        "style names.",
         reads="The TOStream XML of a scene or palette; the content-history lines of a scene's "
-        "<history> or a level's .hst file.",
+        "<history>, a level's .hst file or a .pli level's text tag; a .pli's style tags.",
         references=(
             "OpenToonz toonzlib/toonzscene.cpp (ToonzScene::saveData)",
             "OpenToonz toonzlib/tcontenthistory.cpp (the history lines)",
+            "OpenToonz image/pli/pli_io.cpp (the PLI tags)",
         ),
         limits="History times are local and to the minute (naive). A level's own drawings "
-        f"(.pli, .tlv) are not read. At most {MAX_SAVES} saves per file.",
+        f"(.pli strokes, .tlv frames) are not read. At most {MAX_SAVES} saves per file.",
     )
     record_kinds = (OpenToonzRecord, OpenToonzSaveRecord)
 
@@ -270,8 +298,12 @@ class OpenToonzExtractor(Extractor):
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
         stream.seek(0)
         magic = stream.read(64)
-        if magic.startswith((b"TLV1", b"PLIMG")):
+        if magic.startswith(b"TLV1"):
             yield self._level(magic)
+            return
+        if magic.startswith(b"PLIMG"):
+            stream.seek(0)
+            yield from self._vector_level(read_whole(stream, MAX_BYTES, "a PLI level"), ctx)
             return
         data = read_whole(stream, MAX_BYTES, "an OpenToonz file")
         kind = sniff_toonz(data[:8192])
@@ -351,6 +383,16 @@ class OpenToonzExtractor(Extractor):
             )
         if len(lines) > MAX_SAVES:
             ctx.warn("limit_exceeded", f"{len(lines)} saves: the first {MAX_SAVES} read")
+
+    def _vector_level(self, data: bytes, ctx: Context) -> Iterator[Record]:
+        """A PLI level's header, its history (a tag of its own: each save
+        with the frames it changed) and its styles' names."""
+        info = pli.read(data)
+        if not info.complete:
+            ctx.warn("corrupt", "a PLI tag runs past the end of the file: read up to it")
+        lines = history_lines(info.history)
+        yield replace(self._level(data[:64]), saves=len(lines), style_names=info.style_names)
+        yield from self._saves(lines, "level history", ctx)
 
     def _level(self, head: bytes) -> OpenToonzRecord:
         """A level's header: its format and the program that wrote it

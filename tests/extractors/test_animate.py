@@ -348,3 +348,37 @@ def test_a_library_symbols_own_file(tmp_path: Path) -> None:
     events = case.events[case.events["path"] == "game/LIBRARY/popupBox.xml"]
     assert dt.datetime(2011, 11, 20, 4, 35, 29, tzinfo=dt.UTC) in set(events["utc"])
     assert case.files.set_index("path").loc["game/LIBRARY/popupBox.xml", "work"] == "drawing"
+
+
+def test_a_flash_cs5_fla_and_what_its_frame_scripts_reach(tmp_path: Path) -> None:
+    """Flash CS5 wrote its library's folders first and no `mimetype`
+    member; its document is still the .fla's, read once. Frame scripts
+    (ActionScript, an HTML5 canvas's JavaScript) name web and e-mail
+    addresses."""
+    dom = (
+        b'<DOMDocument xmlns="http://ns.adobe.com/xfl/2008/" width="700" height="550" '
+        b'frameRate="30" versionInfo="Saved by Adobe Flash Windows 11.0 build 485">'
+        b'<timelines><DOMTimeline name="Scene 1"><layers><DOMLayer name="as"><frames>'
+        b'<DOMFrame index="0"><Actionscript><script><![CDATA[navigateToURL(new URLRequest('
+        b'"http://renren.com/profile.do?id=42"));// ask lee@studio.example.cn]]></script>'
+        b"</Actionscript></DOMFrame></frames></DOMLayer></layers></DOMTimeline></timelines>"
+        b"</DOMDocument>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("LIBRARY/", b"")
+        zf.writestr("META-INF/", b"")
+        zf.writestr("DOMDocument.xml", dom)
+    data = buf.getvalue()
+    assert sniff(data[:65536]) == "application/vnd.adobe.xfl"
+    [rec] = [r for r in extract(EX, data) if isinstance(r, AnimateRecord)]
+    assert (rec.width, rec.height, rec.frame_rate) == (700, 550, 30.0)
+    assert rec.script_urls == ("http://renren.com/profile.do?id=42",)
+    assert rec.script_emails == ("lee@studio.example.cn",)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "main.fla").write_bytes(data)
+    case = forensics.scan(tmp_path / "in", tmp_path / "case", executor="serial", ocr=False)
+    animate = case.records[case.records["kind"] == "animate"]
+    assert animate["path"].tolist() == ["main.fla"]  # the member is not read a second time
+    emails = case.entities[case.entities["role"] == "email"]["value"].tolist()
+    assert emails == ["lee@studio.example.cn"]

@@ -117,8 +117,10 @@ def test_the_texts_of_vector_layers_are_notes() -> None:
     <text> a note, its spans joined as drawn; a broken SVG is a warning and
     the document is still read."""
     svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg"><text><tspan x="0">笔刷：b)_Basic-6 7px</tspan>'
-        '</text><text><tspan>chat</tspan><tspan fill="#ffea00">.</tspan><tspan>horse</tspan>'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text font-family="Noto Sans CJK SC">'
+        '<tspan x="0">笔刷：b)_Basic-6 7px</tspan>'
+        "</text><text style=\"font-size:12;font-family:'Kamillo Grotesk'\">"
+        '<tspan>chat</tspan><tspan fill="#ffea00">.</tspan><tspan>horse</tspan>'
         '</text><text> </text><text><tspan x="0">Sweet</tspan><tspan x="0" dy="57.75">Tooth'
         "</tspan></text></svg>"
     ).encode()
@@ -133,7 +135,8 @@ def test_the_texts_of_vector_layers_are_notes() -> None:
     items = list(EX.extract(FileRef(url="k.kra", path=None), io.BytesIO(data), ctx))
     texts = [n.text for n in items if isinstance(n, Note) and n.origin == "text_layer"]
     assert texts == ["笔刷：b)_Basic-6 7px", "chat.horse", "Sweet\nTooth"]
-    assert [i for i in items if isinstance(i, KritaRecord)]
+    [rec] = [i for i in items if isinstance(i, KritaRecord)]
+    assert rec.fonts == ("Noto Sans CJK SC", "Kamillo Grotesk")  # as an attribute or a style
     assert [p.kind for p in ctx.problems] == ["corrupt"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import struct
 from pathlib import Path
@@ -281,3 +282,75 @@ def test_a_studio_palettes_name_is_the_time_it_was_made(tmp_path: Path) -> None:
     case = forensics.scan(dump, tmp_path / "case", executor="serial", ocr=False)
     events = case.events[case.events["path"] == "studio.tpl"]
     assert dt.datetime(2021, 2, 3, 9, 47, 58, tzinfo=dt.UTC) in set(events["utc"])
+
+
+def _pli_tag(kind: int, body: bytes) -> bytes:
+    """A PLI tag: its type in the low six bits of the first byte, the
+    length's width (16 bits: 2) in the high two, then the length."""
+    return bytes([0x80 | kind]) + struct.pack("<H", len(body)) + body
+
+
+def _pli_style(number: int, name: str) -> bytes:
+    raw = name.encode()
+    return bytes([0x40 | 20, 7 + len(raw)]) + struct.pack("<HHBH", number, 0, 6, len(raw)) + raw
+
+
+def test_a_vector_levels_history_and_style_names(tmp_path: Path) -> None:
+    """As OpenToonz writes a .pli: the header, then a text tag holding the
+    level's history (here in Brazilian Portuguese: "out" is October, with a
+    machine and a user run together in their fixed columns) and a style tag
+    per style, each named."""
+    creator = b"OpenToonz 1.4 CM(f1)"
+    history = (
+        b"| #    DATE:       Time:   MACHINE:    USER:          FRAMES MODIFIED:     |"
+        b"| #1   01 out 20   17:54   XPS         orozimbo       6                    |"
+        b"| #2   02 out 20   09:05   DESKTOP-M3I9Grandkids      1-3                  |"
+    )
+    data = (
+        b"PLIMG\x00"
+        + struct.pack("<H", len(creator))
+        + creator
+        + b"\x00\x00\x00\x00\x0e\x00\x02\x01\x0f"
+        + _pli_tag(4, history)
+        + _pli_style(1, "skin")
+        + _pli_style(2, "라인")
+    )
+    assert sniff(data) == "application/x-toonz-pli"
+    out = extract(EX, data)
+    [level] = [r for r in out if isinstance(r, OpenToonzRecord)]
+    assert (level.document, level.generator, level.saves) == ("vector level", creator.decode(), 2)
+    assert level.style_names == ("skin", "라인")
+    assert [(s.saved, s.machine, s.user, s.frames) for s in _saves(out)] == [
+        (dt.datetime(2020, 10, 1, 17, 54), "XPS", "orozimbo", "6"),  # noqa: DTZ001
+        (dt.datetime(2020, 10, 2, 9, 5), "DESKTOP-M3I9", "Grandkids", "1-3"),  # noqa: DTZ001
+    ]
+    ctx = Context()
+    cut = data[:-4]  # the last style tag runs past the end
+    ref = FileRef(url="x.pli", path=None, payload=cut)
+    items = list(EX.extract(ref, io.BytesIO(cut), ctx))
+    [short] = [r for r in items if isinstance(r, OpenToonzRecord)]
+    assert (short.saves, short.style_names) == (2, ("skin",))
+    assert [p.kind for p in ctx.problems] == ["corrupt"]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "L.pli").write_bytes(data)
+    case = forensics.scan(tmp_path / "in", tmp_path / "case", executor="serial", ocr=False)
+    users = case.entities[case.entities["role"] == "user"]["value"].tolist()
+    assert sorted(set(users)) == ["Grandkids", "orozimbo"]
+
+
+@pytest.mark.parametrize(
+    ("written", "month"),
+    [
+        ("07 out 20   19:08", 10),  # Portuguese
+        ("10 mar. 21   23:43", 3),  # Spanish
+        ("01 juil. 22   10:00", 7),  # French: juin and juil. share their first three
+        ("01 juin 22   10:00", 6),
+        ("03 März 21   10:00", 3),  # German
+        ("12 paź 21   09:00", 10),  # Polish
+        ("05 дек. 19   11:11", 12),  # Russian
+        ("28 10月 25   15:24", 10),  # Japanese, Chinese: by the digits
+    ],
+)
+def test_the_months_of_other_languages(written: str, month: int) -> None:
+    saved = parse_saved(written)
+    assert isinstance(saved, dt.datetime) and saved.month == month
