@@ -88,6 +88,7 @@ class AnimateRecord(Record):
     TIME_FIELDS: ClassVar[dict[str, TimeField]] = {
         "created": TimeField("Flash .fla compound file created (FILETIME, UTC)", True),
         "modified": TimeField("Flash .fla compound file modified (FILETIME, UTC)", True),
+        "saved": TimeField("Flash .fla saved (its versionInfo's timecount, Unix seconds)", True),
     }
     ENTITY_FIELDS: ClassVar[dict[str, str]] = {
         "saved_by": "software",
@@ -117,6 +118,10 @@ class AnimateRecord(Record):
     instance_names: tuple[str, ...] = ()
     created: dt.datetime | None = None  # of a binary .fla: its compound file's times
     modified: dt.datetime | None = None
+    saved: dt.datetime | None = None  # of a binary .fla: the save its versionInfo dates
+    # a binary .fla's settings, as its Contents keeps them (key, value): the
+    # published files' names, the HTML template, the document class...
+    settings: tuple[tuple[str, str], ...] = ()
     publishes: int = 0  # the publish history's entries (each an animate_publish record)
     # persistentData: what Animate and its publishing extensions keep with the
     # document (the .fla's own path, output folders, temporary folders...)
@@ -274,6 +279,10 @@ class AnimateExtractor(Extractor):
         yield AnimateRecord(
             extractor=self.name,
             source="Contents",
+            saved_by=found.saved_by,
+            saved=found.saved,
+            settings=tuple(found.settings),
+            paths=tuple(dict.fromkeys(v for _, v in found.settings if is_absolute_path(v))),
             items=len(found.symbols) + len(found.media),
             timelines=tuple(found.scenes),
             symbols=tuple(found.symbols[:MAX_ITEMS]),

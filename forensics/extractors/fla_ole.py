@@ -3,6 +3,9 @@
 one stream a scene (`Page N`), a symbol (`Symbol N`) and an imported
 file (`Media N`). Read through `olefile`.
 
+Flash CS3 (9) names the streams by a letter, the number and the Unix time
+the item was made (`P 1 1329273949`, `S 3 ...`, `M 2 ...`).
+
 `Contents` is a sequence of MFC objects. Its strings are MFC `CString`s:
 the marker `FF FE FF`, a length in UTF-16 units (a byte; `FF` then a
 16-bit length; `FFFF` then a 32-bit one) and the UTF-16LE text. Each
@@ -18,6 +21,13 @@ the source file's modification time and the third as the import, as XFL
 names them (sourceLastModified, sourceLastImported), and all three by
 position (`times`); this reading is ours, from the files, not from a
 specification.
+
+`Contents` also names the version that saved the document, in ASCII, with
+that save's Unix time ("Saved by Adobe Flash Windows 9.0 build 494
+timecount = 1329278382"), and keeps the document's settings as a map of
+CString pairs, key then value ("PublishFormatProperties::flashFileName",
+"cut12.swf"; "PublishHtmlProperties::TemplateFileName", a path in the
+artist's profile); those with a value other than a number are kept.
 
 CS4 writes the document's XMP into `Contents` in UTF-16: `utf16_xmp`
 gives it back as UTF-8 for the XMP reader.
@@ -35,11 +45,18 @@ from typing import BinaryIO
 
 MAX_CONTENTS = 64 * 1024 * 1024
 MAX_ITEMS = 20_000
-_ENTRY = re.compile(r"^(Page|Symbol|Media) (\d+)$")
-_ENTRY_BYTES = re.compile(  # "Page 3", "Symbol 12", "Media 5" in UTF-16, then a CString
-    rb"(P\x00a\x00g\x00e\x00|S\x00y\x00m\x00b\x00o\x00l\x00|M\x00e\x00d\x00i\x00a\x00)"
-    rb" \x00(?:[0-9]\x00){1,6}\xff\xfe\xff"
+# Flash 8 to CS4 name the streams "Page 3", "Symbol 12", "Media 5"; Flash CS3
+# (9) "P 1 1329273949", "S 3 ...", "M 2 ...": a letter, the number and the
+# Unix time the item was made
+_ENTRY = re.compile(r"^(Page|Symbol|Media|[PSM]) (\d+)(?: \d{9,10})?$")
+_ENTRY_BYTES = re.compile(  # a stream's name in UTF-16, then a CString
+    rb"(P\x00a\x00g\x00e\x00|S\x00y\x00m\x00b\x00o\x00l\x00|M\x00e\x00d\x00i\x00a\x00|[PSM]\x00)"
+    rb" \x00(?:[0-9]\x00){1,6}(?: \x00(?:[0-9]\x00){9,10})?\xff\xfe\xff"
 )
+_KINDS = {"P": "Page", "S": "Symbol", "M": "Media"}
+_SETTING = re.compile(r"^[A-Za-z]{2,40}::[\w ]{2,60}$")  # "PublishFormatProperties::flashFileName"
+_NUMBER = re.compile(r"^[-\d.,;]*$")
+_SAVED_BY = re.compile(rb"(Saved by [\x20-\x7e]{3,120}?)(?: timecount = (\d{9,10}))?\x00")
 _XMP = re.compile(r"<\?xpacket begin=.*?<\?xpacket end=[^>]*>", re.S)
 _EARLIEST, _LATEST = 631_152_000, 4_102_444_800  # 1990, 2100
 
@@ -57,6 +74,11 @@ class FlaLibrary:
     scenes: list[str] = field(default_factory=list)
     symbols: list[str] = field(default_factory=list)
     media: list[FlaMedia] = field(default_factory=list)
+    saved_by: str | None = None  # "Saved by Adobe Flash Windows 9.0 build 494"
+    saved: dt.datetime | None = None  # its "timecount": the save's Unix time
+    # the document's settings as Contents keeps them, key then value
+    # ("PublishFormatProperties::flashFileName", "cut12.swf"), those with a value
+    settings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def contents(stream: BinaryIO) -> tuple[bytes, tuple[dt.datetime | None, dt.datetime | None]]:
@@ -119,8 +141,16 @@ def library(data: bytes) -> FlaLibrary:
     CString of what the artist called it; an imported file's goes on with
     a 16-bit number and the CString of its source path, then its times."""
     found = FlaLibrary()
+    if saved := _SAVED_BY.search(data):
+        found.saved_by = saved.group(1).decode("ascii")
+        found.saved = _unix_text(saved.group(2))
+    found.settings = _settings(data)
     for m in _ENTRY_BYTES.finditer(data):
         kind = m.group(1).decode("utf-16le")
+        if kind in _KINDS:  # a CS3 name: only where its length byte says so
+            if m.start() < 1 or data[m.start() - 1] != (m.end() - 3 - m.start()) // 2:
+                continue
+            kind = _KINDS[kind]
         named = _cstring(data, m.end() - 3)
         if named is None:
             continue
@@ -140,6 +170,31 @@ def library(data: bytes) -> FlaLibrary:
             times = (_unix(data, after), _unix(data, after + 12), _unix(data, after + 24))
             found.media.append(FlaMedia(stream, name, path[0] or None, times))
     return found
+
+
+def _unix_text(text: bytes | None) -> dt.datetime | None:
+    value = int(text) if text else 0
+    return dt.datetime.fromtimestamp(value, dt.UTC) if _EARLIEST < value < _LATEST else None
+
+
+def _settings(data: bytes) -> list[tuple[str, str]]:
+    """The (key, value) pairs of `Contents`' property map: a CString naming
+    a setting ("Vector::DocumentClass") and the CString right after it."""
+    out: list[tuple[str, str]] = []
+    at = data.find(b"\xff\xfe\xff")
+    while at >= 0 and len(out) < MAX_ITEMS:
+        key = _cstring(data, at)
+        if key is None:
+            at = data.find(b"\xff\xfe\xff", at + 3)
+            continue
+        name, end = key
+        value = _cstring(data, end) if _SETTING.match(name) else None
+        if value is not None:
+            if value[0].strip() and not _NUMBER.match(value[0]):  # the switches and sizes left
+                out.append((name, value[0]))
+            end = value[1]
+        at = data.find(b"\xff\xfe\xff", end)
+    return out
 
 
 def utf16_xmp(data: bytes) -> bytes | None:

@@ -382,3 +382,47 @@ def test_a_flash_cs5_fla_and_what_its_frame_scripts_reach(tmp_path: Path) -> Non
     assert animate["path"].tolist() == ["main.fla"]  # the member is not read a second time
     emails = case.entities[case.entities["role"] == "email"]["value"].tolist()
     assert emails == ["lee@studio.example.cn"]
+
+
+def test_a_flash_cs3_fla_its_short_stream_names_settings_and_save() -> None:
+    """Flash CS3 (9) names its streams "P 1 <Unix time>", "S 3 <Unix time>";
+    its Contents names the version that saved it with the save's Unix time
+    ("timecount"), and keeps the publish settings as key and value."""
+    make = _generator()
+
+    def cstring(text: str) -> bytes:
+        return b"\xff\xfe\xff" + bytes([len(text)]) + text.encode("utf-16le")
+
+    def name(stream: str) -> bytes:
+        return b"\x18" + bytes([len(stream)]) + stream.encode("utf-16le")
+
+    contents = (
+        b"\x00\x00\xff\xff\x01\x00\r\x00CDocumentPage"
+        + name("P 1 1329273949")
+        + cstring("場景 1")
+        + b"\0" * 12
+        + name("S 3 1329277386")
+        + cstring("糖葫蘆")
+        + b"\0" * 12
+        + cstring("PublishFormatProperties::flashFileName")
+        + cstring("cut12.swf")
+        + cstring("PublishHtmlProperties::Loop")
+        + cstring("1")
+        + cstring("PublishHtmlProperties::TemplateFileName")
+        + cstring("C:\\Users\\mei\\AppData\\Local\\Adobe\\Flash CS3\\zh_TW\\Default.html")
+        + b"\x00B\x00Saved by Adobe Flash Windows 9.0 build 494 timecount = 1329278382\x00"
+    )
+    data = make.compound_file(  # type: ignore[attr-defined]
+        {"Contents": contents, "P 1 1329273949": b"\x01", "S 3 1329277386": b"\x01"}
+    )
+    assert sniff(data[:65536]) == "application/vnd.adobe.fla"
+    [rec] = [i for i in extract(EX, data) if isinstance(i, AnimateRecord)]
+    assert (rec.timelines, rec.symbols) == (("場景 1",), ("糖葫蘆",))
+    assert rec.saved_by == "Saved by Adobe Flash Windows 9.0 build 494"
+    assert rec.saved == dt.datetime(2012, 2, 15, 3, 59, 42, tzinfo=dt.UTC)
+    template = "C:\\Users\\mei\\AppData\\Local\\Adobe\\Flash CS3\\zh_TW\\Default.html"
+    assert rec.settings == (  # the switches ("Loop": "1") left out
+        ("PublishFormatProperties::flashFileName", "cut12.swf"),
+        ("PublishHtmlProperties::TemplateFileName", template),
+    )
+    assert rec.paths == (template,)
