@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,10 @@ def _dates(text: str) -> set[tuple[int, ...]]:
 
 
 def _fold(text: str) -> str:
-    """Case, slash direction and white space aside (a text on two lines is
-    listed as a person reads it, on one)."""
+    """Case, slash direction, white space and Unicode normalization aside (a
+    text on two lines is listed as a person reads it, on one; a Mac writes a
+    path's kana and accents decomposed, NFD, and they read the same)."""
+    text = unicodedata.normalize("NFC", text)
     return " ".join(text.replace("\\\\", "/").replace("\\", "/").casefold().split())
 
 

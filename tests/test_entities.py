@@ -119,3 +119,17 @@ def test_png_author_keyword_is_an_entity_and_a_comment_is_not(tmp_path: Path) ->
     assert ("author", "Park Minji <minji@example.com>") in got
     assert ("email", "minji@example.com") in got
     assert not any("Kim" in value for _role, value in got)
+
+
+def test_a_name_written_decomposed_is_the_same_name() -> None:
+    """A Mac writes a path's kana decomposed (NFD): the user it names is the
+    one a Windows disk names composed."""
+    import unicodedata
+
+    from forensics.analysis.entities import entities_of
+    from forensics.extractors.animate import AnimateItemRecord
+
+    mac = unicodedata.normalize("NFD", "/Users/ゲーム班/Desktop/しかお.png")
+    assert mac != unicodedata.normalize("NFC", mac)
+    found = list(entities_of(AnimateItemRecord, {"source_path": mac}))
+    assert found == [("user", "ゲーム班", "source_path")]

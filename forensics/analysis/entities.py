@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -63,9 +64,14 @@ def from_path(text: str) -> Iterator[tuple[str, str]]:
 
 
 def _values(value: Any) -> list[str]:
+    """A field's values as names are compared: composed (NFC), since a Mac
+    writes a path's kana and accents decomposed and a Windows disk the same
+    name composed; the records keep them as written."""
     if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if isinstance(v, str) and v.strip()]
-    return [value.strip()] if isinstance(value, str) and value.strip() else []
+        found = [v for v in value if isinstance(v, str)]
+    else:
+        found = [value] if isinstance(value, str) else []
+    return [unicodedata.normalize("NFC", v).strip() for v in found if v.strip()]
 
 
 def entities_of(cls: type[Record], body: dict[str, Any]) -> Iterator[tuple[str, str, str]]:

@@ -122,6 +122,7 @@ class AnimateRecord(Record):
     # a binary .fla's settings, as its Contents keeps them (key, value): the
     # published files' names, the HTML template, the document class...
     settings: tuple[tuple[str, str], ...] = ()
+    linked_files: tuple[str, ...] = ()  # of a binary .fla: every file its Contents names
     publishes: int = 0  # the publish history's entries (each an animate_publish record)
     # persistentData: what Animate and its publishing extensions keep with the
     # document (the .fla's own path, output folders, temporary folders...)
@@ -282,7 +283,14 @@ class AnimateExtractor(Extractor):
             saved_by=found.saved_by,
             saved=found.saved,
             settings=tuple(found.settings),
-            paths=tuple(dict.fromkeys(v for _, v in found.settings if is_absolute_path(v))),
+            linked_files=tuple(found.files),
+            paths=tuple(
+                dict.fromkeys(
+                    v
+                    for v in (*(v for _, v in found.settings), *found.files)
+                    if is_absolute_path(v)
+                )
+            ),
             items=len(found.symbols) + len(found.media),
             timelines=tuple(found.scenes),
             symbols=tuple(found.symbols[:MAX_ITEMS]),

@@ -55,6 +55,7 @@ _ENTRY_BYTES = re.compile(  # a stream's name in UTF-16, then a CString
 )
 _KINDS = {"P": "Page", "S": "Symbol", "M": "Media"}
 _SETTING = re.compile(r"^[A-Za-z]{2,40}::[\w ]{2,60}$")  # "PublishFormatProperties::flashFileName"
+_FILE = re.compile(r"^[^\x00-\x1f]{0,400}[\\/][^\\/\x00-\x1f]{1,200}\.[A-Za-z0-9]{2,5}$")
 _NUMBER = re.compile(r"^[-\d.,;]*$")
 _SAVED_BY = re.compile(rb"(Saved by [\x20-\x7e]{3,120}?)(?: timecount = (\d{9,10}))?\x00")
 _XMP = re.compile(r"<\?xpacket begin=.*?<\?xpacket end=[^>]*>", re.S)
@@ -79,6 +80,9 @@ class FlaLibrary:
     # the document's settings as Contents keeps them, key then value
     # ("PublishFormatProperties::flashFileName", "cut12.swf"), those with a value
     settings: list[tuple[str, str]] = field(default_factory=list)
+    # every file path Contents names: a symbol's source document (".\\lib.fla"
+    # of a shared symbol), imports, templates
+    files: list[str] = field(default_factory=list)
 
 
 def contents(stream: BinaryIO) -> tuple[bytes, tuple[dt.datetime | None, dt.datetime | None]]:
@@ -144,7 +148,7 @@ def library(data: bytes) -> FlaLibrary:
     if saved := _SAVED_BY.search(data):
         found.saved_by = saved.group(1).decode("ascii")
         found.saved = _unix_text(saved.group(2))
-    found.settings = _settings(data)
+    found.settings, found.files = _strings(data)
     for m in _ENTRY_BYTES.finditer(data):
         kind = m.group(1).decode("utf-16le")
         if kind in _KINDS:  # a CS3 name: only where its length byte says so
@@ -177,10 +181,13 @@ def _unix_text(text: bytes | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(value, dt.UTC) if _EARLIEST < value < _LATEST else None
 
 
-def _settings(data: bytes) -> list[tuple[str, str]]:
-    """The (key, value) pairs of `Contents`' property map: a CString naming
-    a setting ("Vector::DocumentClass") and the CString right after it."""
+def _strings(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (key, value) pairs of `Contents`' property map (a CString naming
+    a setting, "Vector::DocumentClass", and the CString right after it),
+    and every CString that is a file's path (a folder separator, a name with
+    an extension)."""
     out: list[tuple[str, str]] = []
+    files: dict[str, None] = {}
     at = data.find(b"\xff\xfe\xff")
     while at >= 0 and len(out) < MAX_ITEMS:
         key = _cstring(data, at)
@@ -188,13 +195,17 @@ def _settings(data: bytes) -> list[tuple[str, str]]:
             at = data.find(b"\xff\xfe\xff", at + 3)
             continue
         name, end = key
+        if len(files) < MAX_ITEMS and _FILE.match(name):
+            files[name] = None
         value = _cstring(data, end) if _SETTING.match(name) else None
         if value is not None:
             if value[0].strip() and not _NUMBER.match(value[0]):  # the switches and sizes left
                 out.append((name, value[0]))
+            if len(files) < MAX_ITEMS and _FILE.match(value[0]):
+                files[value[0]] = None
             end = value[1]
         at = data.find(b"\xff\xfe\xff", end)
-    return out
+    return out, list(files)
 
 
 def utf16_xmp(data: bytes) -> bytes | None:

@@ -387,7 +387,8 @@ def test_a_flash_cs5_fla_and_what_its_frame_scripts_reach(tmp_path: Path) -> Non
 def test_a_flash_cs3_fla_its_short_stream_names_settings_and_save() -> None:
     """Flash CS3 (9) names its streams "P 1 <Unix time>", "S 3 <Unix time>";
     its Contents names the version that saved it with the save's Unix time
-    ("timecount"), and keeps the publish settings as key and value."""
+    ("timecount"), a shared symbol's source document, and keeps the publish
+    settings as key and value."""
     make = _generator()
 
     def cstring(text: str) -> bytes:
@@ -404,6 +405,8 @@ def test_a_flash_cs3_fla_its_short_stream_names_settings_and_save() -> None:
         + name("S 3 1329277386")
         + cstring("糖葫蘆")
         + b"\0" * 12
+        + cstring(".\\lib\\shared.fla")  # the shared symbol's source document
+        + cstring("糖葫蘆")
         + cstring("PublishFormatProperties::flashFileName")
         + cstring("cut12.swf")
         + cstring("PublishHtmlProperties::Loop")
@@ -425,4 +428,5 @@ def test_a_flash_cs3_fla_its_short_stream_names_settings_and_save() -> None:
         ("PublishFormatProperties::flashFileName", "cut12.swf"),
         ("PublishHtmlProperties::TemplateFileName", template),
     )
+    assert rec.linked_files == (".\\lib\\shared.fla", template)
     assert rec.paths == (template,)
