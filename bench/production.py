@@ -12,7 +12,7 @@ text (case, slash direction and white space aside), counts against a field whose
 holds the fact's label.
 
 `split` says which files the readers were written against (`tune`) and
-which were set aside (`heldout-1` to `heldout-15`, by repository; see the
+which were set aside (`heldout-1` to `heldout-42`, by repository; see the
 facts file's `about`); the headline is a held-out set's first run.
 
 The files are read out of git mirrors as the library's `fetch` lays them
