@@ -390,9 +390,7 @@ def test_a_flash_cs3_fla_its_short_stream_names_settings_and_save() -> None:
     ("timecount"), a shared symbol's source document, and keeps the publish
     settings as key and value."""
     make = _generator()
-
-    def cstring(text: str) -> bytes:
-        return b"\xff\xfe\xff" + bytes([len(text)]) + text.encode("utf-16le")
+    cstring = make.cstring  # type: ignore[attr-defined]
 
     def name(stream: str) -> bytes:
         return b"\x18" + bytes([len(stream)]) + stream.encode("utf-16le")
