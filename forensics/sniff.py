@@ -261,7 +261,8 @@ _XFL_PROXY = b"PROXY-CS5"  # what an XFL's own .xfl member holds
 FLA_OLE_MIME = "application/vnd.adobe.fla"  # Flash MX to CS4: an OLE compound file
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FLA_STREAMS = tuple(f"{name} ".encode("utf-16le") for name in ("Page", "Symbol", "Media"))
-# Flash CS3's: "P 1 1329273949" (a letter, the number, the Unix time it was made)
+# Flash CS3's and CS4's shorter: "P 1 1329273949" (a letter, the number, the
+# Unix time the item was made)
 _FLA_CS3_STREAM = re.compile(rb"[PSM]\x00 \x00(?:[0-9]\x00){1,6} \x00(?:[0-9]\x00){9,10}\x00\x00")
 
 

@@ -284,13 +284,7 @@ class AnimateExtractor(Extractor):
             saved=found.saved,
             settings=tuple(found.settings),
             linked_files=tuple(found.files),
-            paths=tuple(
-                dict.fromkeys(
-                    v
-                    for v in (*(v for _, v in found.settings), *found.files)
-                    if is_absolute_path(v)
-                )
-            ),
+            paths=tuple(p for p in found.files if is_absolute_path(p)),
             items=len(found.symbols) + len(found.media),
             timelines=tuple(found.scenes),
             symbols=tuple(found.symbols[:MAX_ITEMS]),

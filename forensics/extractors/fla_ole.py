@@ -3,8 +3,9 @@
 one stream a scene (`Page N`), a symbol (`Symbol N`) and an imported
 file (`Media N`). Read through `olefile`.
 
-Flash CS3 (9) names the streams by a letter, the number and the Unix time
-the item was made (`P 1 1329273949`, `S 3 ...`, `M 2 ...`).
+Flash CS3 and CS4 (9, 10) may name the streams by a letter, the number and
+the Unix time the item was made instead (`P 1 1329273949`, `S 3 ...`,
+`M 2 ...`; public documents of both versions do).
 
 `Contents` is a sequence of MFC objects. Its strings are MFC `CString`s:
 the marker `FF FE FF`, a length in UTF-16 units (a byte; `FF` then a
@@ -45,9 +46,9 @@ from typing import BinaryIO
 
 MAX_CONTENTS = 64 * 1024 * 1024
 MAX_ITEMS = 20_000
-# Flash 8 to CS4 name the streams "Page 3", "Symbol 12", "Media 5"; Flash CS3
-# (9) "P 1 1329273949", "S 3 ...", "M 2 ...": a letter, the number and the
-# Unix time the item was made
+# Flash 8 to CS4 name the streams "Page 3", "Symbol 12", "Media 5"; CS3 and
+# CS4 also "P 1 1329273949", "S 3 ...", "M 2 ...": a letter, the number and
+# the Unix time the item was made
 _ENTRY = re.compile(r"^(Page|Symbol|Media|[PSM]) (\d+)(?: \d{9,10})?$")
 _ENTRY_BYTES = re.compile(  # a stream's name in UTF-16, then a CString
     rb"(P\x00a\x00g\x00e\x00|S\x00y\x00m\x00b\x00o\x00l\x00|M\x00e\x00d\x00i\x00a\x00|[PSM]\x00)"
