@@ -4,12 +4,12 @@
 What an analyst reads off a project without After Effects: the files its
 footage items point at (`fullpath`: the artist's disk, a server share;
 `server_name` and `server_volume_name`: the machine and the disk it was
-found on), which the binary project
-keeps as small JSON objects in its `Alas` chunks (`alas` inside `Als2` in
-CC 2018) and the XML project as `fileReference` elements; the count of its
-chunks; each composition's frame size, frame rate and duration (`cdta`);
-the items' comments (`cmta`, notes); every text its `Utf8` chunks hold
-(loose, or wrapped in `tdsn` and `fnam`) besides the items' and layers' names (effects and their controls,
+found on), which the binary project keeps as small JSON objects in its
+`Alas` chunks (`alas` inside `Als2` in CC 2018) and the XML project as
+`fileReference` elements; the count of its chunks; each composition's
+frame size, frame rate and duration (`cdta`); the items' comments (`cmta`,
+notes); every text its `Utf8` chunks hold (loose, or wrapped in `tdsn` and
+`fnam`) besides the items' and layers' names (effects and their controls,
 masks, the 3D views as the installed After Effects names them: the
 language of the artist's copy, expressions, text layers), and the e-mail
 addresses among them. The project's XMP (save history, document ids,
