@@ -305,6 +305,15 @@ class AnimateExtractor(Extractor):
                 imported=times[2],
                 source_modified=times[0],
             )
+        for symbol, linkage, document in found.links:  # exported, or shared from another .fla
+            yield AnimateItemRecord(
+                extractor=self.name,
+                source=f"Contents symbol {symbol}",
+                item_type="symbol",
+                name=symbol,
+                linkage_class=linkage,
+                source_path=document,
+            )
 
     def _read(self, root: Element, ctx: Context) -> Iterator[Record | Note]:
         elements = _tagged(root)

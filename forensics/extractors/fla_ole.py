@@ -23,6 +23,10 @@ names them (sourceLastModified, sourceLastImported), and all three by
 position (`times`); this reading is ours, from the files, not from a
 specification.
 
+A symbol's entry goes on, after its name, with the identifier or class it
+is exported to ActionScript as and, for a symbol shared from another
+document, that document's path (`_symbol_link`, by position, ours too).
+
 `Contents` also names the version that saved the document, in ASCII, with
 that save's Unix time ("Saved by Adobe Flash Windows 9.0 build 494
 timecount = 1329278382"), and keeps the document's settings as a map of
@@ -84,6 +88,9 @@ class FlaLibrary:
     # every file path Contents names: a symbol's source document (".\\lib.fla"
     # of a shared symbol), imports, templates
     files: list[str] = field(default_factory=list)
+    # (symbol, the class or identifier it is exported to ActionScript as, the
+    # document a shared symbol comes from) for the symbols with either
+    links: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
 def contents(stream: BinaryIO) -> tuple[bytes, tuple[dt.datetime | None, dt.datetime | None]]:
@@ -164,6 +171,8 @@ def library(data: bytes) -> FlaLibrary:
             found.scenes.append(name)
         elif kind == "Symbol":
             found.symbols.append(name)
+            if len(found.links) < MAX_ITEMS and (link := _symbol_link(data, end)) != (None, None):
+                found.links.append((name, *link))
         elif len(found.media) < MAX_ITEMS:
             stream = m.group(0)[:-3].decode("utf-16le")
             marker = data.find(b"\xff\xfe\xff", end, end + 16)
@@ -175,6 +184,26 @@ def library(data: bytes) -> FlaLibrary:
             times = (_unix(data, after), _unix(data, after + 12), _unix(data, after + 24))
             found.media.append(FlaMedia(stream, name, path[0] or None, times))
     return found
+
+
+def _symbol_link(data: bytes, end: int) -> tuple[str | None, str | None]:
+    """A symbol entry's linkage and source, by position: the CStrings after
+    its name are an empty one, the ActionScript 2 identifier, another, the
+    ActionScript 3 class, then the document a shared symbol is taken from
+    (".\\lib.fla"), as the public documents of Flash CS3 and CS4 show them."""
+    strings: list[str] = []
+    at = data.find(b"\xff\xfe\xff", end, end + 64)
+    while at >= 0 and len(strings) < 5:
+        found = _cstring(data, at)
+        if found is None:
+            break
+        strings.append(found[0])
+        at = data.find(b"\xff\xfe\xff", found[1], found[1] + 64)
+    if len(strings) < 5:
+        return None, None
+    linkage = strings[1] or strings[3] or None
+    source = strings[4] if _FILE.match(strings[4]) else None
+    return linkage, source
 
 
 def _unix_text(text: bytes | None) -> dt.datetime | None:

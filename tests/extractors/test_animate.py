@@ -403,7 +403,12 @@ def test_a_flash_cs3_fla_its_short_stream_names_settings_and_save() -> None:
         + name("S 3 1329277386")
         + cstring("糖葫蘆")
         + b"\0" * 12
-        + cstring(".\\lib\\shared.fla")  # the shared symbol's source document
+        + cstring("")  # after the name: an empty string, a fixed block, then the links
+        + b"\0" * 40
+        + cstring("tanghulu")  # its ActionScript 2 identifier
+        + cstring("")
+        + cstring("")  # its ActionScript 3 class (none)
+        + cstring(".\\lib\\shared.fla")  # the document it is shared from
         + cstring("糖葫蘆")
         + cstring("PublishFormatProperties::flashFileName")
         + cstring("cut12.swf")
@@ -417,8 +422,16 @@ def test_a_flash_cs3_fla_its_short_stream_names_settings_and_save() -> None:
         {"Contents": contents, "P 1 1329273949": b"\x01", "S 3 1329277386": b"\x01"}
     )
     assert sniff(data[:65536]) == "application/vnd.adobe.fla"
-    [rec] = [i for i in extract(EX, data) if isinstance(i, AnimateRecord)]
+    items = extract(EX, data)
+    [rec] = [i for i in items if isinstance(i, AnimateRecord)]
     assert (rec.timelines, rec.symbols) == (("場景 1",), ("糖葫蘆",))
+    [link] = [i for i in items if isinstance(i, AnimateItemRecord)]
+    assert (link.item_type, link.name, link.linkage_class, link.source_path) == (
+        "symbol",
+        "糖葫蘆",
+        "tanghulu",
+        ".\\lib\\shared.fla",
+    )
     assert rec.saved_by == "Saved by Adobe Flash Windows 9.0 build 494"
     assert rec.saved == dt.datetime(2012, 2, 15, 3, 59, 42, tzinfo=dt.UTC)
     template = "C:\\Users\\mei\\AppData\\Local\\Adobe\\Flash CS3\\zh_TW\\Default.html"
