@@ -153,7 +153,8 @@ class KritaExtractor(Extractor):
     doc = ExtractorDoc(
         summary="Krita documents: creator, author, company, e-mail, saves (editing cycles), "
         "editing time, creation and last save dates, Krita version, image size, layer names "
-        "and the texts of vector layers (as notes), animation frame rate and range.",
+        "and the texts of vector layers (as notes) with their fonts, animation frame rate and "
+        "range.",
         reads="documentinfo.xml, maindoc.xml and the shape layers' content.svg of a .kra/.krz "
         "zip (mimetype application/x-krita).",
         references=(
