@@ -27,7 +27,6 @@ files" notes.
 from __future__ import annotations
 
 import json
-import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,14 +37,13 @@ from ..records import FileRef, Note, Record
 from ..sniff import is_aep, is_aepx
 from . import aepnames
 from .base import Context, Extractor, ExtractorDoc
-from .documents import local_name, parse, read_whole
+from .documents import EMAIL, local_name, parse, read_whole
 
 MAX_BYTES = 256 * 1024 * 1024
 MAX_CHUNKS = 1_000_000
 MAX_DEPTH = 64
 MAX_TEXTS = 20_000
 MAX_TEXT = 4_000  # an expression is code, kept whole up to this
-_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 
 
 @dataclass(frozen=True)
@@ -222,7 +220,7 @@ class AfterEffectsExtractor(Extractor):
                 servers=tuple(dict.fromkeys(s for s in servers if s.strip())),
                 volumes=tuple(dict.fromkeys(v for v in volumes if v.strip())),
                 texts=tuple(t for t in texts if t not in names),
-                emails=tuple(dict.fromkeys(m.group() for t in texts for m in _EMAIL.finditer(t))),
+                emails=tuple(dict.fromkeys(m.group() for t in texts for m in EMAIL.finditer(t))),
                 compositions=tuple(compositions),
                 comments=tuple(comments),
             )

@@ -64,7 +64,7 @@ from ..sniff import (
 )
 from . import fla_ole
 from .base import Context, Extractor, ExtractorDoc
-from .documents import is_absolute_path, local_name, parse, read_whole, zip_member
+from .documents import EMAIL, is_absolute_path, local_name, parse, read_whole, zip_member
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ITEMS = 20_000
@@ -77,9 +77,8 @@ _ITEM_TAGS = (
     "Include",
 )
 _TIMES = ("sourceLastImported", "sourceLastModified", "lastModified")
-# what a frame script reaches out to: web addresses and e-mail addresses
+# what a frame script reaches out to: web addresses (and e-mail addresses: EMAIL)
 _URL = re.compile(r"\b(?:https?|ftp|rtmpe?)://[^\s'\"<>()\\]{1,500}", re.I)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})*\.[A-Za-z]{2,24}\b")
 
 
 @dataclass(frozen=True)
@@ -435,7 +434,7 @@ def _script_links(elements: list[tuple[Element, str]]) -> dict[str, tuple[str, .
     `script_urls` and `script_emails`."""
     code = [el.text or "" for el, tag in elements if tag == "script"]
     urls = _distinct(m.group().rstrip(".,;") for c in code for m in _URL.finditer(c))
-    emails = _distinct(m.group() for c in code for m in _EMAIL.finditer(c))
+    emails = _distinct(m.group() for c in code for m in EMAIL.finditer(c))
     return {"script_urls": urls, "script_emails": emails}
 
 

@@ -3,7 +3,9 @@ reader: the whole file within a bound (`read_whole`), one member of a
 document that is a zip (`zip_member`), and XML by defusedxml (`parse`:
 entity declarations and external references are refused, and both those
 and a document that is not well-formed are `CorruptInput` naming what was
-read; one left with git's merge conflict markers is read without them)."""
+read; one left with git's merge conflict markers is read without them;
+`read_document`: all of that for a one-format XML file, its start and root
+checked), and what they name (`is_absolute_path`, `EMAIL`)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,10 @@ Warn = Callable[[str, str], None]  # an extractor's ctx.warn: (problem kind, mes
 _ABSOLUTE = re.compile(
     r"^(?:[A-Za-z]:[\\/]|\\\\[\w.-]+\\|//[\w.-]+/|/(?:Users|home|Volumes|mnt|media)/)[^\n]{0,1000}$"
 )
+
+
+# an e-mail address in a text the software keeps (an effect's label, a script)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 
 
 def local_name(tag: str) -> str:
@@ -75,6 +81,30 @@ def escape_bare_ampersands(data: bytes) -> bytes:
     """OpenToonz's TOStream writes a value's `&` as it is ("Lempel-Ziv &
     Welch"), which is not XML; escaped, the document parses as written."""
     return _BARE_AMP.sub(b"&amp;", data)
+
+
+def read_document(
+    stream: BinaryIO,
+    max_bytes: int,
+    is_mine: Callable[[bytes], bool],
+    roots: tuple[str, ...],
+    what: str,
+    warn: Warn,
+) -> Element:
+    """The root of an XML document of one format, read whole: NotMyFormat
+    when its start is not the format's (`is_mine`) or its root is none of
+    `roots`; parsed as `parse` does."""
+    data = read_whole(stream, max_bytes, what)
+    if not is_mine(data[:4096]):
+        raise NotMyFormat(f"not {what}")
+    return rooted(parse(data, what, warn), roots, what)
+
+
+def rooted(root: Element, roots: tuple[str, ...], what: str) -> Element:
+    """`root`, when it is one of `roots`; else NotMyFormat."""
+    if root.tag not in roots:
+        raise NotMyFormat(f"root is <{root.tag}>, not that of {what}")
+    return root
 
 
 _CONFLICT = re.compile(rb"^(?:<{7}|={7}|>{7}|\|{7})(?:[ \t][^\r\n]*)?\r?$\n?", re.MULTILINE)

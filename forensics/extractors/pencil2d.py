@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
-from ..errors import NotMyFormat
 from ..records import FileRef, Note, Record
 from ..sniff import PENCIL2D_DOCUMENT_MIME, PENCIL2D_MIME, is_pencil2d_document
 from .base import Context, Extractor, ExtractorDoc
-from .documents import parse, read_whole, zip_member
+from .documents import parse, read_document, rooted, zip_member
 
 MAX_BYTES = 64 * 1024 * 1024
+_ROOTS = ("document", "object")  # a document's main.xml; an old loose .pcl
 MAX_NOTES = 2_000
 MAX_FILES = 10_000
 LAYER_TYPES = {"1": "bitmap", "2": "vector", "3": "movie", "4": "sound", "5": "camera"}
@@ -90,13 +90,11 @@ class Pencil2dExtractor(Extractor):
             xml, infos = zip_member(stream, "main.xml", MAX_BYTES, "a Pencil2D project")
             zeros = all(i.date_time[:3] in ((1980, 0, 0), (1980, 1, 1)) for i in infos)
             members = {i.filename for i in infos}
+            root = rooted(parse(xml, "main.xml", ctx.warn), _ROOTS, "a Pencil2D document")
         else:
-            xml = read_whole(stream, MAX_BYTES, "a Pencil2D document")
-            if not is_pencil2d_document(xml[:4096]):
-                raise NotMyFormat("not a Pencil2D document")
-        root = parse(xml, "main.xml", ctx.warn)
-        if root.tag not in ("document", "object"):
-            raise NotMyFormat(f"root is <{root.tag}>, not a Pencil2D document")
+            root = read_document(
+                stream, MAX_BYTES, is_pencil2d_document, _ROOTS, "a Pencil2D document", ctx.warn
+            )
         yield from self._read(root, zeros, members)
 
     def _read(

@@ -31,11 +31,10 @@ from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 from xml.etree.ElementTree import Element
 
-from ..errors import NotMyFormat
 from ..records import FileRef, Record
 from ..sniff import PUBLISH_SETTINGS_MIME, is_publish_settings
 from .base import Context, Extractor, ExtractorDoc
-from .documents import is_absolute_path, parse, read_whole
+from .documents import is_absolute_path, read_document
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_VALUES = 2_000
@@ -84,12 +83,14 @@ class PublishSettingsExtractor(Extractor):
         return mime == PUBLISH_SETTINGS_MIME or is_publish_settings(head[:4096])
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record]:
-        xml = read_whole(stream, MAX_BYTES, "publish settings")
-        if not is_publish_settings(xml[:4096]):
-            raise NotMyFormat("not Animate publish settings")
-        root = parse(xml, "PublishSettings.xml", ctx.warn)
-        if root.tag not in ("flash_profiles", "profiles"):
-            raise NotMyFormat(f"root is <{root.tag}>, not <flash_profiles>")
+        root = read_document(
+            stream,
+            MAX_BYTES,
+            is_publish_settings,
+            ("flash_profiles", "profiles"),
+            "Animate's publish settings",
+            ctx.warn,
+        )
         profiles = [el for el in root if el.tag in ("flash_profile", "profile")]
         current = next((el for el in profiles if el.get("current") == "true"), None)
         outputs: dict[str, None] = {}

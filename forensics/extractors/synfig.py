@@ -20,12 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
-from ..errors import NotMyFormat
 from ..records import FileRef, Note, Record
 from ..sniff import SYNFIG_MIME as MIME
 from ..sniff import is_synfig
 from .base import Context, Extractor, ExtractorDoc
-from .documents import parse, read_whole
+from .documents import read_document
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NOTES = 2_000
@@ -93,12 +92,9 @@ class SynfigExtractor(Extractor):
         return mime == MIME or is_synfig(head[:4096])
 
     def extract(self, ref: FileRef, stream: BinaryIO, ctx: Context) -> Iterator[Record | Note]:
-        data = read_whole(stream, MAX_BYTES, "a Synfig document")
-        if not is_synfig(data[:4096]):
-            raise NotMyFormat("no <canvas> root")
-        root = parse(data, "Synfig document", ctx.warn)
-        if root.tag != "canvas":
-            raise NotMyFormat(f"root is <{root.tag}>, not <canvas>")
+        root = read_document(
+            stream, MAX_BYTES, is_synfig, ("canvas",), "a Synfig document", ctx.warn
+        )
         fps = _float(root.get("fps"))
         meta = tuple(
             (m.get("name", ""), m.get("content", "")) for m in root.findall("meta") if m.get("name")
